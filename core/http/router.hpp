@@ -1,0 +1,61 @@
+#pragma once
+// The route table a service fills in at start: method + path template ("/orders/{id}") to a
+// handler. Both runtimes dispatch through it, so routing behaves the same in both worlds.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/base/time.hpp"
+#include "core/http/message.hpp"
+#include "core/task/task.hpp"
+
+namespace qm::http {
+
+// Everything a handler gets: the request, the values of the template's {params}, the route
+// template (for logs and metrics, never the raw path) and the time by which the caller
+// stops waiting.
+struct request_context {
+  http::request request;
+  std::vector<std::pair<std::string, std::string>> params;
+  std::string route;
+  time_point deadline{};
+
+  std::string_view param(std::string_view name) const;
+};
+
+using handler = std::function<task<response>(request_context)>;
+
+class router {
+ public:
+  // Adds a route. Templates are literal segments and {name} segments; duplicates are a bug.
+  void add(method m, std::string route_template, handler h);
+
+  struct match {
+    const handler* target = nullptr;
+    std::string route;
+    std::vector<std::pair<std::string, std::string>> params;
+  };
+  // Finds the route for method and path. When the path matches but the method does not,
+  // method_mismatch is set so the server can answer 405 rather than 404.
+  std::optional<match> find(method m, std::string_view path, bool* method_mismatch = nullptr) const;
+
+  std::size_t size() const { return routes_.size(); }
+
+ private:
+  struct entry {
+    method verb;
+    std::string route_template;
+    std::vector<std::string> segments;
+    handler target;
+  };
+  std::vector<entry> routes_;
+};
+
+// Splits "/a/b/" into {"a", "b"}; empty segments are dropped.
+std::vector<std::string_view> split_path(std::string_view path);
+
+}  // namespace qm::http

@@ -1,0 +1,136 @@
+#include "core/json/json.hpp"
+
+#include <algorithm>
+#include <boost/json/parse.hpp>
+
+namespace qm::json {
+
+namespace {
+unexpected<input_error> fail(std::string_view field, std::string message) {
+  return make_unexpected(input_error{std::string(field), std::move(message)});
+}
+
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t extra = 0;
+    if (c < 0x80) {
+      extra = 0;
+    } else if ((c >> 5) == 0x6) {
+      extra = 1;
+    } else if ((c >> 4) == 0xE) {
+      extra = 2;
+    } else if ((c >> 3) == 0x1E) {
+      extra = 3;
+    } else {
+      return false;
+    }
+    if (i + extra >= s.size()) {
+      return false;
+    }
+    for (std::size_t k = 1; k <= extra; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) {
+        return false;
+      }
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+// Length in code points, so a 64-character limit means what a user would think it means.
+std::size_t utf8_length(std::string_view s) {
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) >> 6) != 0x2; }));
+}
+}  // namespace
+
+result<object, input_error> parse_object(std::string_view body, std::size_t max_bytes) {
+  if (body.size() > max_bytes) {
+    return fail("", "body is larger than " + std::to_string(max_bytes) + " bytes");
+  }
+  if (body.empty()) {
+    return fail("", "body is empty; a JSON object is required");
+  }
+  boost::system::error_code ec;
+  boost::json::parse_options opts;
+  opts.max_depth = 16;
+  value v = boost::json::parse(body, ec, {}, opts);
+  if (ec) {
+    return fail("", "malformed JSON: " + ec.message());
+  }
+  if (!v.is_object()) {
+    return fail("", "body must be a JSON object");
+  }
+  return std::move(v.as_object());
+}
+
+result<std::optional<std::string>, input_error> optional_string(const object& o,
+                                                                 std::string_view field,
+                                                                 std::size_t min_len,
+                                                                 std::size_t max_len) {
+  const value* v = o.if_contains(field);
+  if (v == nullptr || v->is_null()) {
+    return std::optional<std::string>{};
+  }
+  if (!v->is_string()) {
+    return fail(field, "must be a string");
+  }
+  std::string_view s = v->get_string();
+  if (!valid_utf8(s)) {
+    return fail(field, "must be valid UTF-8");
+  }
+  const std::size_t len = utf8_length(s);
+  if (len < min_len) {
+    return fail(field, "must be at least " + std::to_string(min_len) + " characters");
+  }
+  if (len > max_len) {
+    return fail(field, "must be at most " + std::to_string(max_len) + " characters");
+  }
+  return std::optional<std::string>(std::string(s));
+}
+
+result<std::string, input_error> required_string(const object& o, std::string_view field,
+                                                 std::size_t min_len, std::size_t max_len) {
+  auto r = optional_string(o, field, min_len, max_len);
+  if (!r) {
+    return make_unexpected(r.error());
+  }
+  if (!r.value().has_value()) {
+    return fail(field, "is required");
+  }
+  return std::move(*r.value());
+}
+
+result<std::int64_t, input_error> required_int(const object& o, std::string_view field,
+                                               std::int64_t min, std::int64_t max) {
+  const value* v = o.if_contains(field);
+  if (v == nullptr || v->is_null()) {
+    return fail(field, "is required");
+  }
+  std::int64_t n = 0;
+  if (v->is_int64()) {
+    n = v->get_int64();
+  } else if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
+    n = static_cast<std::int64_t>(v->get_uint64());
+  } else {
+    return fail(field, "must be an integer");
+  }
+  if (n < min || n > max) {
+    return fail(field, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+  }
+  return n;
+}
+
+result<void, input_error> only_fields(const object& o,
+                                      std::initializer_list<std::string_view> allowed) {
+  for (const auto& kv : o) {
+    if (std::find(allowed.begin(), allowed.end(), std::string_view(kv.key())) == allowed.end()) {
+      return fail(kv.key(), "is not a known field");
+    }
+  }
+  return ok_v;
+}
+
+}  // namespace qm::json

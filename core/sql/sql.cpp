@@ -1,0 +1,94 @@
+#include "core/sql/sql.hpp"
+
+#include "core/base/assert.hpp"
+
+namespace qm::sql {
+
+bool row::is_null(std::size_t i) const { return std::holds_alternative<null_t>(at(i)); }
+
+const value& row::at(std::size_t i) const {
+  QM_ASSERT_MSG(i < cols_.size(), "column index out of range");
+  return cols_[i];
+}
+
+std::int64_t row::get_int(std::size_t i) const {
+  const auto& v = at(i);
+  if (const auto* n = std::get_if<std::int64_t>(&v)) {
+    return *n;
+  }
+  if (const auto* s = std::get_if<std::string>(&v)) {
+    // PostgreSQL text results arrive as strings.
+    return std::stoll(*s);
+  }
+  throw db_exception({errc::query_error, "column " + std::to_string(i) + " is not an integer"});
+}
+
+double row::get_double(std::size_t i) const {
+  const auto& v = at(i);
+  if (const auto* d = std::get_if<double>(&v)) {
+    return *d;
+  }
+  if (const auto* n = std::get_if<std::int64_t>(&v)) {
+    return static_cast<double>(*n);
+  }
+  if (const auto* s = std::get_if<std::string>(&v)) {
+    return std::stod(*s);
+  }
+  throw db_exception({errc::query_error, "column " + std::to_string(i) + " is not a number"});
+}
+
+const std::string& row::get_text(std::size_t i) const {
+  const auto& v = at(i);
+  if (const auto* s = std::get_if<std::string>(&v)) {
+    return *s;
+  }
+  throw db_exception({errc::query_error, "column " + std::to_string(i) + " is not text"});
+}
+
+std::optional<std::string> row::get_optional_text(std::size_t i) const {
+  if (is_null(i)) {
+    return std::nullopt;
+  }
+  return get_text(i);
+}
+
+std::string_view to_string(errc e) {
+  switch (e) {
+    case errc::unavailable: return "unavailable";
+    case errc::timeout: return "timeout";
+    case errc::serialization_conflict: return "serialization_conflict";
+    case errc::unique_violation: return "unique_violation";
+    case errc::constraint_violation: return "constraint_violation";
+    case errc::outcome_unknown: return "outcome_unknown";
+    case errc::access_denied: return "access_denied";
+    case errc::query_error: return "query_error";
+  }
+  return "unknown";
+}
+
+bool is_transient(errc e) {
+  return e == errc::unavailable || e == errc::timeout || e == errc::serialization_conflict ||
+         e == errc::outcome_unknown;
+}
+
+int placeholder_count(std::string_view statement) {
+  int highest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < statement.size(); ++i) {
+    const char c = statement[i];
+    if (c == '\'') {
+      in_string = !in_string;
+    } else if (!in_string && c == '$') {
+      int n = 0;
+      std::size_t j = i + 1;
+      while (j < statement.size() && statement[j] >= '0' && statement[j] <= '9') {
+        n = n * 10 + (statement[j] - '0');
+        ++j;
+      }
+      highest = std::max(highest, n);
+    }
+  }
+  return highest;
+}
+
+}  // namespace qm::sql

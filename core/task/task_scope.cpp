@@ -1,0 +1,85 @@
+#include "core/task/task_scope.hpp"
+
+#include <exception>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+namespace qm {
+
+// The root coroutine: awaits the user task, then reports to its scope and frees itself.
+struct task_scope::root {
+  struct promise_type {
+    task_scope* scope = nullptr;
+    std::uint64_t id = 0;
+    std::exception_ptr failure;
+
+    root get_return_object() { return root{std::coroutine_handle<promise_type>::from_promise(*this)}; }
+    std::suspend_always initial_suspend() noexcept { return {}; }
+    std::suspend_never final_suspend() noexcept {
+      scope->finished(id, failure);
+      return {};
+    }
+    void return_void() noexcept {}
+    void unhandled_exception() noexcept { failure = std::current_exception(); }
+  };
+  std::coroutine_handle<promise_type> handle;
+};
+
+namespace {
+task_scope::failure_handler default_failure_handler() {
+  return [](const std::string& what) {
+    QM_ASSERT_MSG(false, ("a root task ended by an exception: " + what).c_str());
+  };
+}
+}  // namespace
+
+task_scope::task_scope(std::size_t max_roots, failure_handler on_failure)
+    : max_roots_(max_roots),
+      on_failure_(on_failure ? std::move(on_failure) : default_failure_handler()) {
+  QM_ASSERT(max_roots_ > 0);
+}
+
+task_scope::~task_scope() { cancel_all(); }
+
+bool task_scope::spawn(task<void> t) {
+  QM_ASSERT_MSG(!cancelling_, "spawn during cancel_all");
+  if (roots_.size() >= max_roots_) {
+    return false;
+  }
+  auto make_root = [](task<void> inner) -> root { co_await std::move(inner); };
+  root r = make_root(std::move(t));
+  const std::uint64_t id = next_id_++;
+  r.handle.promise().scope = this;
+  r.handle.promise().id = id;
+  roots_.emplace(id, r.handle);
+  ++spawned_total_;
+  r.handle.resume();
+  return true;
+}
+
+void task_scope::cancel_all() {
+  cancelling_ = true;
+  // Destroy in creation order so a run that crashes a node is reproducible.
+  auto roots = std::exchange(roots_, {});
+  for (auto& [id, handle] : roots) {
+    handle.destroy();
+  }
+  cancelling_ = false;
+}
+
+void task_scope::finished(std::uint64_t id, std::exception_ptr failure) {
+  roots_.erase(id);
+  if (failure) {
+    std::string what = "unknown exception";
+    try {
+      std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    on_failure_(what);
+  }
+}
+
+}  // namespace qm

@@ -1,0 +1,27 @@
+#include "runtime/http_client.hpp"
+#include "runtime/logger.hpp"
+
+namespace qm::rt {
+
+std::string_view to_string(call_errc e) {
+  switch (e) {
+    case call_errc::timeout: return "timeout";
+    case call_errc::connect_failed: return "connect_failed";
+    case call_errc::connection_reset: return "connection_reset";
+    case call_errc::unknown_upstream: return "unknown_upstream";
+    case call_errc::overloaded: return "overloaded";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(log_level l) {
+  switch (l) {
+    case log_level::debug: return "debug";
+    case log_level::info: return "info";
+    case log_level::warn: return "warn";
+    case log_level::error: return "error";
+  }
+  return "unknown";
+}
+
+}  // namespace qm::rt
