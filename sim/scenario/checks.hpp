@@ -1,0 +1,39 @@
+#pragma once
+// The checks a scenario asks for, evaluated after the run from what was observed. Each result
+// says what it measured, so a failure explains itself.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sim/scenario/fault_schedule.hpp"
+#include "sim/scenario/outcomes.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace qm::sim {
+
+struct run_observations {
+  const outcome_log& log;
+  const std::vector<fault_window>& fault_windows;
+  time_point run_start;
+  time_point run_end;
+  duration request_timeout{0};
+  // database -> node -> statements run
+  std::map<std::string, std::map<std::string, std::uint64_t>> statements_by_database;
+  // database -> the service that owns it
+  std::map<std::string, std::string> database_owner;
+  std::uint64_t access_denied = 0;
+  std::uint64_t handler_exceptions = 0;
+};
+
+struct check_result {
+  std::string name;
+  int line = 0;
+  bool passed = false;
+  std::string detail;
+};
+
+std::vector<check_result> evaluate_checks(const scenario& s, const run_observations& obs);
+
+}  // namespace qm::sim

@@ -1,0 +1,174 @@
+#include "sim/scenario/runner.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+#include "core/task/task_scope.hpp"
+#include "services/registry.hpp"
+#include "sim/cluster/cluster.hpp"
+#include "sim/engine/prng.hpp"
+#include "sim/engine/trace.hpp"
+#include "sim/scenario/fault_schedule.hpp"
+#include "sim/scenario/network_config.hpp"
+#include "sim/scenario/workload.hpp"
+#include "sim/storage/storage_cluster.hpp"
+
+namespace qm::sim {
+
+namespace {
+
+constexpr std::string_view gateway_node = "gateway";
+constexpr std::string_view client_node = "client";
+
+std::string hex64(std::uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+// Secrets and credentials differ per run but follow from the seed, like everything else.
+std::map<std::string, std::string> default_settings(std::string_view service, std::uint64_t seed) {
+  std::map<std::string, std::string> s;
+  const std::string secret = hex64(prng::derive(seed, "secret/token").next_u64()) +
+                             hex64(prng::derive(seed, "secret/token2").next_u64());
+  if (service == "auth") {
+    s["token_secret"] = secret;
+    s["scrypt_n"] = "16";  // a real cost would only slow the simulation down
+  }
+  return s;
+}
+
+std::string credential_for(std::string_view database, std::uint64_t seed) {
+  return "cred-" + std::string(database) + "-" + hex64(prng::derive(seed, "credential/" + std::string(database)).next_u64());
+}
+
+std::string ms_text(duration d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f ms", static_cast<double>(d.count()) / 1000.0);
+  return buf;
+}
+
+// The deterministic part of the report.
+std::string summarize(const scenario& s, std::uint64_t seed, const outcome_log& log,
+                      const workload_counters& wc, const fault_schedule& faults,
+                      const std::vector<check_result>& checks) {
+  std::map<std::string, std::uint64_t> by_outcome;
+  std::vector<duration> latencies;
+  for (const auto& r : log.records()) {
+    const std::string word = r.outcome == call_outcome::answered && r.status / 100 == 2 ? "2xx" : outcome_word(r);
+    ++by_outcome[word];
+    if (r.outcome == call_outcome::answered) {
+      latencies.push_back(r.end - r.start);
+    }
+  }
+  std::string out;
+  out += "scenario: " + s.name + " (" + s.file + ")\n";
+  char head[128];
+  std::snprintf(head, sizeof head, "seed: %llu, virtual duration: %gs\n",
+                static_cast<unsigned long long>(seed), static_cast<double>(s.length.count()) / 1e6);
+  out += head;
+  out += "flows: " + std::to_string(wc.flows_started) + " started, " + std::to_string(wc.flows_completed) +
+         " completed, " + std::to_string(wc.flows_aborted) + " aborted, " +
+         std::to_string(wc.arrivals_skipped_busy) + " arrivals skipped (user busy)\n";
+  out += "requests: " + std::to_string(log.records().size());
+  for (const auto& [word, n] : by_outcome) {
+    out += ", " + word + " " + std::to_string(n);
+  }
+  if (log.dropped() > 0) {
+    out += " (" + std::to_string(log.dropped()) + " not recorded: log full)";
+  }
+  out += "\n";
+  out += "latency (virtual, answered): p50 " + ms_text(latency_quantile(latencies, 0.50)) + ", p95 " +
+         ms_text(latency_quantile(latencies, 0.95)) + ", p99 " + ms_text(latency_quantile(latencies, 0.99)) + "\n";
+  out += "faults applied: " + std::to_string(faults.applied()) + "\n";
+  for (const auto& f : s.faults) {
+    out += "  - " + f.describe() + "\n";
+  }
+  std::size_t passed = 0;
+  for (const auto& c : checks) {
+    passed += c.passed ? 1 : 0;
+  }
+  out += "checks: " + std::to_string(passed) + " passed, " + std::to_string(checks.size() - passed) + " failed\n";
+  for (const auto& c : checks) {
+    out += std::string("  ") + (c.passed ? "PASS " : "FAIL ") + c.name + " (line " + std::to_string(c.line) +
+           "): " + c.detail + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+run_report run_scenario(const scenario& s, const run_options& options) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  const std::uint64_t seed = options.seed.value_or(s.seed);
+
+  cluster_options co;
+  co.seed = seed;
+  co.keep_trace_lines = options.keep_trace_lines;
+  co.default_link = to_link_config(s.network);
+  cluster c(co);
+
+  std::map<std::string, std::string> database_owner;
+  for (const auto& name : s.services) {
+    service_spec spec;
+    spec.name = name;
+    spec.factory = [name](rt::runtime& r) { return services::make_service(name, r); };
+    spec.database = std::string(services::database_of(name));
+    if (!spec.database.empty()) {
+      spec.credential = credential_for(spec.database, seed);
+      database_owner[spec.database] = name;
+    }
+    spec.settings = default_settings(name, seed);
+    if (auto it = s.settings.find(name); it != s.settings.end()) {
+      for (const auto& [k, v] : it->second) {
+        spec.settings[k] = v;
+      }
+    }
+    c.add_service(std::move(spec));
+  }
+  c.start_all();
+
+  auto& client = c.add_client(std::string(client_node));
+  outcome_log log;
+  const time_point run_start = c.sched().now();
+  const time_point run_end = run_start + s.length;
+  workload load(s.workload, workload::client_io{client.http, client.clock, client.random, client.scope},
+                std::string(gateway_node), log);
+  fault_schedule faults(c, s, run_start);
+  faults.arm();
+  c.sched().at_time(run_start + s.workload.start_after, [&] {
+    const bool spawned = client.scope.spawn(load.run(run_end));
+    QM_ASSERT(spawned);
+  });
+  c.run_until(run_end);
+  // Flows still in flight at the end are cut off here, before the workload they point into goes.
+  client.scope.cancel_all();
+
+  run_observations obs{log, faults.windows(), run_start, run_end, s.workload.request_timeout, {}, {}, 0, 0};
+  obs.statements_by_database = c.storage().statements_by_database();
+  obs.database_owner = database_owner;
+  obs.access_denied = c.storage().access_denied_count();
+  obs.handler_exceptions = c.handler_exceptions();
+
+  run_report report;
+  report.scenario_name = s.name;
+  report.seed = seed;
+  report.checks = evaluate_checks(s, obs);
+  report.all_passed = true;
+  for (const auto& r : report.checks) {
+    report.all_passed = report.all_passed && r.passed;
+  }
+  report.summary = summarize(s, seed, log, load.counters(), faults, report.checks);
+  report.trace_hash = c.events().hash_hex();
+  if (options.keep_trace_lines) {
+    report.trace_lines = c.events().lines();
+  }
+  report.events = c.sched().events_run();
+  report.requests = log.records().size();
+  report.virtual_seconds = static_cast<double>(s.length.count()) / 1e6;
+  report.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return report;
+}
+
+}  // namespace qm::sim

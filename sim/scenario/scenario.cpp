@@ -1,0 +1,57 @@
+#include "sim/scenario/scenario.hpp"
+
+#include <cstdio>
+
+namespace qm::sim {
+
+std::string_view to_string(fault_kind k) {
+  switch (k) {
+    case fault_kind::partition: return "partition";
+    case fault_kind::crash: return "crash";
+    case fault_kind::db_unavailable: return "db_unavailable";
+    case fault_kind::db_slow: return "db_slow";
+    case fault_kind::db_errors: return "db_errors";
+    case fault_kind::clock_skew: return "clock_skew";
+    case fault_kind::latency: return "latency";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(check_kind k) {
+  switch (k) {
+    case check_kind::no_server_errors: return "no_server_errors";
+    case check_kind::success_rate: return "success_rate";
+    case check_kind::status_during_fault: return "status_during_fault";
+    case check_kind::recovers_after_fault: return "recovers_after_fault";
+    case check_kind::latency_p99_below: return "latency_p99_below";
+    case check_kind::database_isolation: return "database_isolation";
+    case check_kind::no_handler_exceptions: return "no_handler_exceptions";
+  }
+  return "unknown";
+}
+
+namespace {
+std::string seconds_text(duration d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%gs", static_cast<double>(d.count()) / 1e6);
+  return buf;
+}
+}  // namespace
+
+std::string fault_spec::describe() const {
+  std::string out(to_string(kind));
+  out += " " + target;
+  if (!peer.empty()) {
+    out += (one_way ? " -> " : " <-> ") + peer;
+  }
+  out += " at " + seconds_text(at);
+  if (length) {
+    out += " for " + seconds_text(*length);
+  }
+  if (restart_after) {
+    out += ", restart after " + seconds_text(*restart_after);
+  }
+  return out;
+}
+
+}  // namespace qm::sim

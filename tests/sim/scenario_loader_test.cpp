@@ -1,0 +1,117 @@
+// The scenario loader must reject every malformed file with a message naming file, line and
+// field, and accept the shipped scenarios.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "sim/scenario/loader.hpp"
+
+namespace qm::sim {
+namespace {
+
+const std::string minimal = R"(name: t
+duration_s: 10
+services: [gateway, auth]
+workload:
+  flows: [{name: login_me}]
+checks:
+  - kind: no_server_errors
+)";
+
+std::string load_error_of(const std::string& text) {
+  auto r = load_scenario_text(text, "t.yaml");
+  EXPECT_FALSE(r.ok()) << "expected a load error for:\n" << text;
+  return r.ok() ? std::string() : r.error().message;
+}
+
+TEST(scenario_loader, accepts_a_minimal_scenario_with_defaults) {
+  auto r = load_scenario_text(minimal, "t.yaml");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->name, "t");
+  EXPECT_EQ(r->length, seconds(10));
+  EXPECT_EQ(r->seed, 1u);
+  ASSERT_EQ(r->services.size(), 2u);
+  EXPECT_EQ(r->workload.flows.at(0).name, "login_me");
+  EXPECT_EQ(r->checks.at(0).kind, check_kind::no_server_errors);
+}
+
+TEST(scenario_loader, loads_every_shipped_scenario) {
+  for (const char* f : {"auth_smoke.yaml", "auth_db_outage.yaml"}) {
+    auto r = load_scenario_file(std::string(QM_SOURCE_DIR) + "/scenarios/" + f);
+    EXPECT_TRUE(r.ok()) << f << ": " << (r.ok() ? "" : r.error().message);
+  }
+}
+
+TEST(scenario_loader, unknown_top_level_field_names_line_and_field) {
+  const auto msg = load_error_of(minimal + "sede: 3\n");
+  EXPECT_NE(msg.find("t.yaml:8: sede: unknown field"), std::string::npos) << msg;
+}
+
+TEST(scenario_loader, unknown_nested_field_names_its_path) {
+  auto text = minimal;
+  text.replace(text.find("  flows:"), 0, "  clientz: 4\n");
+  const auto msg = load_error_of(text);
+  EXPECT_NE(msg.find("workload.clientz: unknown field"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("t.yaml:5:"), std::string::npos) << msg;
+}
+
+TEST(scenario_loader, wrong_types_and_ranges_are_refused) {
+  EXPECT_NE(load_error_of("name: t\nduration_s: ten\n").find("duration_s: must be a number"), std::string::npos);
+  auto text = minimal;
+  text.replace(text.find("  flows:"), 0, "  clients: 0\n");
+  EXPECT_NE(load_error_of(text).find("workload.clients: must be between 1 and 100000"), std::string::npos);
+  text = minimal;
+  text.replace(text.find("duration_s: 10"), 14, "duration_s: -1");
+  EXPECT_NE(load_error_of(text).find("duration_s: must be between"), std::string::npos);
+}
+
+TEST(scenario_loader, missing_required_fields_are_named) {
+  EXPECT_NE(load_error_of("name: t\n").find("duration_s: is required"), std::string::npos);
+  EXPECT_NE(load_error_of("duration_s: 3\n").find("name: is required"), std::string::npos);
+}
+
+TEST(scenario_loader, unknown_service_flow_fault_and_check_kinds_are_refused) {
+  auto text = minimal;
+  text.replace(text.find("[gateway, auth]"), 15, "[gateway, billing]");
+  EXPECT_NE(load_error_of(text).find("unknown service 'billing'"), std::string::npos);
+
+  text = minimal;
+  text.replace(text.find("login_me"), 8, "shop");
+  EXPECT_NE(load_error_of(text).find("unknown flow 'shop'"), std::string::npos);
+
+  EXPECT_NE(load_error_of(minimal + "faults:\n  - {kind: meteor, at_s: 1}\n").find("unknown fault kind 'meteor'"),
+            std::string::npos);
+
+  text = minimal;
+  text.replace(text.find("no_server_errors"), 16, "all_good");
+  EXPECT_NE(load_error_of(text).find("unknown check kind 'all_good'"), std::string::npos);
+}
+
+TEST(scenario_loader, fault_targets_must_be_scenario_services_with_a_database) {
+  EXPECT_NE(load_error_of(minimal + "faults:\n  - {kind: db_unavailable, target: gateway, at_s: 1}\n")
+                .find("service 'gateway' has no database"),
+            std::string::npos);
+  EXPECT_NE(load_error_of(minimal + "faults:\n  - {kind: crash, target: product, at_s: 1}\n")
+                .find("'product' is not among this scenario's services"),
+            std::string::npos);
+  EXPECT_NE(load_error_of(minimal + "faults:\n  - {kind: crash, target: auth, at_s: 11}\n")
+                .find("lies after the end of the run"),
+            std::string::npos);
+}
+
+TEST(scenario_loader, checks_must_refer_to_existing_faults) {
+  auto text = minimal + "  - {kind: recovers_after_fault, fault: 0, within_s: 1, min: 0.9}\n";
+  EXPECT_NE(load_error_of(text).find("refers to faults[0], which does not exist"), std::string::npos);
+}
+
+TEST(scenario_loader, malformed_yaml_and_missing_file_are_clear_errors) {
+  EXPECT_NE(load_error_of("name: [unclosed\n").find("t.yaml:"), std::string::npos);
+  auto r = load_scenario_file("/nonexistent/dir/none.yaml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("/nonexistent/dir/none.yaml: cannot open"), std::string::npos);
+  EXPECT_NE(load_error_of("").find("the file is empty"), std::string::npos);
+  EXPECT_NE(load_error_of("- a\n- b\n").find("must be a mapping"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace qm::sim
