@@ -1,0 +1,341 @@
+#include "runtime/sqlite/database.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+#include "core/base/assert.hpp"
+#include "runtime/sqlite/errors.hpp"
+
+namespace qm::rt::sqlite {
+
+namespace {
+
+sql::error query_error(std::string message) {
+  return sql::error{sql::errc::query_error, std::move(message)};
+}
+
+// Shortens a statement for an error message.
+std::string_view excerpt(std::string_view statement) {
+  constexpr std::size_t max_chars = 200;
+  return statement.substr(0, max_chars);
+}
+
+bool only_blank(std::string_view rest) {
+  return std::all_of(rest.begin(), rest.end(), [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ';';
+  });
+}
+
+// Leaves a cached statement ready for its next use whatever way run() exits, and drops
+// bindings that point into the caller's arguments.
+class reset_guard {
+ public:
+  explicit reset_guard(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  ~reset_guard() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  reset_guard(const reset_guard&) = delete;
+  reset_guard& operator=(const reset_guard&) = delete;
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+void bind_value(sqlite3* db, sqlite3_stmt* stmt, int index, const sql::value& v,
+                std::string_view statement) {
+  int rc = SQLITE_OK;
+  if (std::holds_alternative<sql::null_t>(v)) {
+    rc = sqlite3_bind_null(stmt, index);
+  } else if (const auto* n = std::get_if<std::int64_t>(&v)) {
+    rc = sqlite3_bind_int64(stmt, index, *n);
+  } else if (const auto* d = std::get_if<double>(&v)) {
+    rc = sqlite3_bind_double(stmt, index, *d);
+  } else {
+    const auto& s = std::get<std::string>(v);
+    // SQLITE_STATIC: the arguments outlive the step, and reset_guard clears the bindings
+    // before run() returns, so SQLite never keeps a pointer into them.
+    rc = sqlite3_bind_text64(stmt, index, s.data(), s.size(), SQLITE_STATIC, SQLITE_UTF8);
+  }
+  if (rc != SQLITE_OK) {
+    throw sql::db_exception(last_error(db, statement));
+  }
+}
+
+sql::value column_value(sqlite3_stmt* stmt, int i) {
+  switch (sqlite3_column_type(stmt, i)) {
+    case SQLITE_INTEGER: return static_cast<std::int64_t>(sqlite3_column_int64(stmt, i));
+    case SQLITE_FLOAT: return sqlite3_column_double(stmt, i);
+    case SQLITE_TEXT: {
+      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
+      const int bytes = sqlite3_column_bytes(stmt, i);
+      return text ? std::string(text, static_cast<std::size_t>(bytes)) : std::string();
+    }
+    case SQLITE_BLOB: {
+      const auto* blob = static_cast<const char*>(sqlite3_column_blob(stmt, i));
+      const int bytes = sqlite3_column_bytes(stmt, i);
+      return blob ? std::string(blob, static_cast<std::size_t>(bytes)) : std::string();
+    }
+    default: return sql::null;
+  }
+}
+
+sqlite3_stmt* prepare_control(sqlite3* db, const char* text) {
+  sqlite3_stmt* stmt = nullptr;
+  const int rc = sqlite3_prepare_v3(db, text, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  QM_ASSERT_MSG(rc == SQLITE_OK && stmt != nullptr, "a transaction control statement failed to prepare");
+  return stmt;
+}
+
+}  // namespace
+
+// The sql::transaction a body sees; valid only while its transaction is open.
+class database::open_transaction final : public sql::transaction {
+ public:
+  explicit open_transaction(database& db) : db_(db) {}
+  sql::rows exec(std::string_view statement, const sql::params& args) override {
+    QM_ASSERT_MSG(open_, "a statement on a transaction that has ended");
+    return db_.run(statement, args, false);
+  }
+  void close() { open_ = false; }
+
+ private:
+  database& db_;
+  bool open_ = true;
+};
+
+result<std::unique_ptr<database>, sql::error> database::open(const std::string& path,
+                                                             const options& opts) {
+  sqlite3* db = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    sql::error e = db ? last_error(db, path)
+                      : sql::error{sql::errc::unavailable, "out of memory opening " + path};
+    if (e.code == sql::errc::query_error) {
+      e.code = sql::errc::unavailable;
+    }
+    sqlite3_close_v2(db);
+    return make_unexpected(std::move(e));
+  }
+  sqlite3_extended_result_codes(db, 1);
+  // Foreign keys are off by default in SQLite and on in PostgreSQL; make both engines agree.
+  char* message = nullptr;
+  const char* setup = path == ":memory:" ? "PRAGMA foreign_keys = ON;"
+                                         : "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;";
+  if (sqlite3_exec(db, setup, nullptr, nullptr, &message) != SQLITE_OK) {
+    sql::error e{sql::errc::unavailable, message ? message : "setup failed"};
+    sqlite3_free(message);
+    sqlite3_close_v2(db);
+    return make_unexpected(std::move(e));
+  }
+  return std::unique_ptr<database>(new database(db, path, opts));
+}
+
+database::database(sqlite3* db, std::string path, const options& opts)
+    : db_(db), path_(std::move(path)), options_(opts), cache_(opts.max_cached_statements) {
+  QM_ASSERT(options_.max_result_rows > 0);
+  begin_ = prepare_control(db_, "BEGIN IMMEDIATE");
+  commit_ = prepare_control(db_, "COMMIT");
+  rollback_ = prepare_control(db_, "ROLLBACK");
+  set_busy_timeout(options_.busy_timeout);
+}
+
+database::~database() {
+  QM_ASSERT_MSG(!in_transaction_, "a database destroyed inside its own transaction");
+  cache_.clear();
+  sqlite3_finalize(begin_);
+  sqlite3_finalize(commit_);
+  sqlite3_finalize(rollback_);
+  sqlite3_close_v2(db_);
+}
+
+void database::set_busy_timeout(duration timeout) {
+  const auto timeout_ms = std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count();
+  const auto bounded_ms = std::clamp<std::int64_t>(timeout_ms, 0, std::numeric_limits<int>::max());
+  sqlite3_busy_timeout(db_, static_cast<int>(bounded_ms));
+}
+
+db_status database::control(sqlite3_stmt* stmt, std::string_view what) {
+  const int rc = sqlite3_step(stmt);
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE) {
+    return make_unexpected(last_error(db_, what));
+  }
+  return {};
+}
+
+void database::rollback_if_open() {
+  // Some errors (a full disk, a busy COMMIT) may have ended the transaction already.
+  if (!sqlite3_get_autocommit(db_)) {
+    sqlite3_step(rollback_);
+    sqlite3_reset(rollback_);
+  }
+}
+
+db_status database::transact(const transaction_body& body, finish how) {
+  QM_ASSERT_MSG(!in_transaction_, "transactions do not nest");
+  if (db_status begun = control(begin_, "BEGIN IMMEDIATE"); !begun) {
+    return begun;
+  }
+  in_transaction_ = true;
+  open_transaction tx(*this);
+  struct end_guard {
+    database& self;
+    open_transaction& tx;
+    ~end_guard() {
+      tx.close();
+      self.in_transaction_ = false;
+    }
+  } guard{*this, tx};
+
+  try {
+    body(tx);
+  } catch (const sql::db_exception& e) {
+    rollback_if_open();
+    return make_unexpected(e.error());
+  } catch (...) {
+    rollback_if_open();
+    throw;
+  }
+  if (sqlite3_get_autocommit(db_)) {
+    return make_unexpected(query_error("the transaction was ended by a statement in its body"));
+  }
+  if (how == finish::rollback) {
+    rollback_if_open();
+    return {};
+  }
+  if (db_status committed = control(commit_, "COMMIT"); !committed) {
+    rollback_if_open();
+    return committed;
+  }
+  return {};
+}
+
+db_status database::exec_script(std::string_view script) {
+  QM_ASSERT_MSG(!in_transaction_, "exec_script inside a transaction");
+  if (db_status begun = control(begin_, "BEGIN IMMEDIATE"); !begun) {
+    return begun;
+  }
+  const std::string text(script);
+  char* message = nullptr;
+  const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
+  if (rc != SQLITE_OK) {
+    sql::error e{map_result_code(sqlite3_extended_errcode(db_)),
+                 message ? std::string(message) : std::string(sqlite3_errstr(rc))};
+    sqlite3_free(message);
+    rollback_if_open();
+    return make_unexpected(std::move(e));
+  }
+  if (sqlite3_get_autocommit(db_)) {
+    return make_unexpected(query_error("a script must not contain transaction control"));
+  }
+  if (db_status committed = control(commit_, "COMMIT"); !committed) {
+    rollback_if_open();
+    return committed;
+  }
+  return {};
+}
+
+result<sql::rows, sql::error> database::read(std::string_view statement, const sql::params& args) {
+  try {
+    return run(statement, args, true);
+  } catch (const sql::db_exception& e) {
+    return make_unexpected(e.error());
+  }
+}
+
+sqlite3_stmt* database::prepared(std::string_view statement) {
+  if (sqlite3_stmt* cached = cache_.find(statement)) {
+    return cached;
+  }
+  if (statement.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+    throw sql::db_exception(query_error("statement too long"));
+  }
+  sqlite3_stmt* stmt = nullptr;
+  const char* tail = nullptr;
+  const int rc = sqlite3_prepare_v3(db_, statement.data(), static_cast<int>(statement.size()),
+                                    SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    throw sql::db_exception(last_error(db_, statement));
+  }
+  if (stmt == nullptr) {
+    throw sql::db_exception(query_error("empty statement"));
+  }
+  const auto consumed = static_cast<std::size_t>(tail - statement.data());
+  if (!only_blank(statement.substr(consumed))) {
+    sqlite3_finalize(stmt);
+    throw sql::db_exception(
+        query_error("exec runs one statement at a time: " + std::string(excerpt(statement))));
+  }
+  ++statements_prepared_;
+  cache_.insert(std::string(statement), stmt);
+  return stmt;
+}
+
+sql::rows database::run(std::string_view statement, const sql::params& args,
+                        bool require_readonly) {
+  const int expected = sql::placeholder_count(statement);
+  if (static_cast<std::size_t>(expected) != args.size()) {
+    throw sql::db_exception(query_error("statement takes " + std::to_string(expected) +
+                                        " parameters, got " + std::to_string(args.size()) + ": " +
+                                        std::string(excerpt(statement))));
+  }
+  sqlite3_stmt* stmt = prepared(statement);
+  if (require_readonly && !sqlite3_stmt_readonly(stmt)) {
+    throw sql::db_exception(
+        query_error("not a read-only statement: " + std::string(excerpt(statement))));
+  }
+  reset_guard guard(stmt);
+
+  std::string name;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    name = "$" + std::to_string(i + 1);
+    const int index = sqlite3_bind_parameter_index(stmt, name.c_str());
+    // A $n the statement skips (it uses $1 and $3, say) has nothing to bind.
+    if (index > 0) {
+      bind_value(db_, stmt, index, args[i], statement);
+    }
+  }
+
+  sql::rows out;
+  const int columns = sqlite3_column_count(stmt);
+  out.columns.reserve(static_cast<std::size_t>(columns));
+  for (int c = 0; c < columns; ++c) {
+    const char* column_name = sqlite3_column_name(stmt, c);
+    out.columns.emplace_back(column_name ? column_name : "");
+  }
+
+  const std::int64_t changes_before = sqlite3_total_changes64(db_);
+  while (true) {
+    const int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_DONE) {
+      break;
+    }
+    if (rc != SQLITE_ROW) {
+      throw sql::db_exception(last_error(db_, statement));
+    }
+    if (out.data.size() >= options_.max_result_rows) {
+      throw sql::db_exception(query_error("more than " + std::to_string(options_.max_result_rows) +
+                                          " rows: " + std::string(excerpt(statement))));
+    }
+    std::vector<sql::value> values;
+    values.reserve(static_cast<std::size_t>(columns));
+    for (int c = 0; c < columns; ++c) {
+      values.push_back(column_value(stmt, c));
+    }
+    out.data.emplace_back(std::move(values));
+  }
+  // sqlite3_changes keeps the count of the last INSERT/UPDATE/DELETE, so a SELECT or DDL would
+  // report a stale number: trust it only when this statement changed something.
+  if (sqlite3_total_changes64(db_) != changes_before) {
+    out.affected = sqlite3_changes64(db_);
+  }
+  return out;
+}
+
+}  // namespace qm::rt::sqlite

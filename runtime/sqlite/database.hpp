@@ -1,0 +1,96 @@
+#pragma once
+// One SQLite connection (an in-memory database or a file) that runs transactions
+// synchronously. The simulator gives every service database one of these (in memory);
+// production's embedded mode (`--storage sqlite:PATH`) opens a file.
+//
+// Statements use PostgreSQL's $1..$n placeholders, which SQLite accepts as named parameters.
+// Values map as INTEGER -> int64, REAL -> double, TEXT/BLOB -> string, NULL -> sql::null.
+// SQLite errors become sql::errc: UNIQUE/PRIMARY KEY -> unique_violation, other constraints
+// -> constraint_violation, BUSY/LOCKED -> serialization_conflict, the rest -> query_error.
+//
+// Not thread-safe: one thread uses a database at a time (the simulator's, or the worker that
+// production hands it to).
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/base/result.hpp"
+#include "core/base/time.hpp"
+#include "core/sql/sql.hpp"
+#include "runtime/sqlite/statement_cache.hpp"
+#include "runtime/storage.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace qm::rt::sqlite {
+
+struct options {
+  // Prepared statements kept by SQL text; the least recently used is finalized beyond this.
+  std::size_t max_cached_statements = 128;
+  // A statement returning more rows than this fails with query_error instead of exhausting
+  // memory: a service that needs more must page.
+  std::size_t max_result_rows = 100'000;
+  // How long to wait for a lock another connection holds on a file database before failing
+  // with serialization_conflict. In-memory databases have no other connection.
+  duration busy_timeout{0};
+};
+
+// How a transaction ends once its body returned normally.
+enum class finish : std::uint8_t { commit, rollback };
+
+class database {
+ public:
+  // Opens path (":memory:" for a private in-memory database) with foreign keys on.
+  static result<std::unique_ptr<database>, sql::error> open(const std::string& path,
+                                                            const options& opts = {});
+  ~database();
+  database(const database&) = delete;
+  database& operator=(const database&) = delete;
+
+  // Runs body between BEGIN IMMEDIATE and COMMIT (or ROLLBACK when how is finish::rollback).
+  // A db_exception from the body (or from a statement it runs) rolls back and is returned as
+  // the error; any other exception rolls back and propagates (it is a bug in the body).
+  // Transactions do not nest.
+  db_status transact(const transaction_body& body, finish how = finish::commit);
+
+  // Applies a script of several statements (a schema file) atomically. The script must not
+  // contain transaction control of its own.
+  db_status exec_script(std::string_view script);
+
+  // Runs one read-only statement outside any explicit transaction (for checkers and tests).
+  // A statement that would write is refused with query_error.
+  result<sql::rows, sql::error> read(std::string_view statement, const sql::params& args = {});
+
+  void set_busy_timeout(duration timeout);
+
+  std::size_t cached_statements() const { return cache_.size(); }
+  std::uint64_t statements_prepared() const { return statements_prepared_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  class open_transaction;
+
+  database(sqlite3* db, std::string path, const options& opts);
+  // Prepares (or finds in the cache), binds, steps and collects; throws sql::db_exception.
+  sql::rows run(std::string_view statement, const sql::params& args, bool require_readonly);
+  sqlite3_stmt* prepared(std::string_view statement);
+  // Runs one of the fixed control statements (BEGIN, COMMIT, ROLLBACK).
+  db_status control(sqlite3_stmt* stmt, std::string_view what);
+  void rollback_if_open();
+
+  sqlite3* db_;
+  std::string path_;
+  options options_;
+  statement_cache cache_;
+  sqlite3_stmt* begin_ = nullptr;
+  sqlite3_stmt* commit_ = nullptr;
+  sqlite3_stmt* rollback_ = nullptr;
+  std::uint64_t statements_prepared_ = 0;
+  bool in_transaction_ = false;
+};
+
+}  // namespace qm::rt::sqlite
