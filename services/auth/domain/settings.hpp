@@ -1,0 +1,26 @@
+#pragma once
+// The auth service's settings, read once at start from the runtime's config. A missing or
+// short token secret, or a cost outside the scrypt bounds, refuses the start with a message
+// naming the setting.
+
+#include <cstdint>
+#include <string>
+
+#include "core/base/result.hpp"
+#include "core/base/time.hpp"
+#include "runtime/runtime.hpp"
+
+namespace qm::auth {
+
+struct auth_settings {
+  std::string token_secret;              // token_secret: at least 32 bytes, required
+  std::uint64_t scrypt_n = 16384;        // scrypt_n: a power of two, 2..2^20
+  duration access_ttl = seconds(900);    // access_ttl_s
+  duration refresh_ttl = seconds(30LL * 24 * 3600);  // refresh_ttl_s
+  duration db_timeout = ms(2000);        // db_timeout_ms
+  duration token_leeway = seconds(0);    // token_leeway_s: clock disagreement tolerated
+};
+
+result<auth_settings, std::string> read_settings(const rt::settings& config);
+
+}  // namespace qm::auth

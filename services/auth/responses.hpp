@@ -1,0 +1,37 @@
+#pragma once
+// The auth service's reply shapes: users as JSON, and the one place where an input error,
+// an authentication failure or a database failure becomes an HTTP status.
+//
+// 400 {"error":{"code":"invalid_field","message":"<field>: <message>"}} for a field, or
+//     code "invalid_body" when the body as a whole is wrong (not JSON, too large);
+// 401 with WWW-Authenticate: Bearer, never saying which part of a credential was wrong;
+// 503 "unavailable" with Retry-After: 1 for transient database errors, 500 for the rest.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/http/router.hpp"
+#include "core/json/json.hpp"
+#include "core/sql/sql.hpp"
+#include "runtime/logger.hpp"
+#include "services/auth/store.hpp"
+
+namespace qm::auth {
+
+// The caller's X-Request-ID when it is well-formed (<= 64 of [A-Za-z0-9_-]), else "".
+std::string_view request_id(const http::request_context& rc);
+
+// The token of an "Authorization: Bearer <token>" header.
+std::optional<std::string_view> bearer_token(const http::request& req);
+
+json::object user_json(const user& u);
+
+http::response bad_input(const http::request_context& rc, const json::input_error& e);
+http::response unauthorized(const http::request_context& rc, std::string_view code,
+                            std::string_view message);
+http::response conflict(const http::request_context& rc, std::string_view message);
+http::response db_failure(const http::request_context& rc, rt::logger& log, std::string_view op,
+                          const sql::error& e);
+
+}  // namespace qm::auth

@@ -1,0 +1,32 @@
+#pragma once
+// Forwarding a client request to an upstream service and its reply back: hop-by-hop headers
+// dropped, an X-Request-ID on both legs, a deadline on the call, and transport failures
+// turned into gateway errors (504 on timeout, 503 with Retry-After when the upstream cannot
+// be reached, 502 when the connection broke).
+
+#include <string>
+#include <string_view>
+
+#include "core/base/time.hpp"
+#include "core/http/router.hpp"
+#include "runtime/runtime.hpp"
+
+namespace qm::gateway {
+
+struct gateway_settings {
+  duration upstream_timeout = ms(2000);  // upstream_timeout_ms
+};
+
+struct gateway_context {
+  rt::runtime& rt;
+  gateway_settings settings;
+};
+
+// True when the path holds a "." or ".." segment, a backslash or an encoded dot, slash or
+// backslash: forms an upstream server might normalise into a path the gateway never allowed.
+bool unsafe_path(std::string_view path);
+
+task<http::response> forward(gateway_context& c, std::string_view upstream,
+                             http::request_context rc);
+
+}  // namespace qm::gateway

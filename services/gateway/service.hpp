@@ -1,0 +1,26 @@
+#pragma once
+// The gateway: the one service clients talk to. For now it forwards the routes of its
+// upstream table with request ids and deadlines; authentication, rate limits and fallbacks
+// join it later. It owns no database.
+
+#include <optional>
+
+#include "runtime/service.hpp"
+#include "services/gateway/forward.hpp"
+
+namespace qm::gateway {
+
+class gateway_service final : public rt::service {
+ public:
+  explicit gateway_service(rt::runtime& rt) : rt_(rt) {}
+  task<bool> start() override;
+
+ private:
+  rt::runtime& rt_;
+  std::optional<gateway_context> ctx_;  // set once start() has succeeded
+};
+
+// The settings, or a message naming the bad one.
+result<gateway_settings, std::string> read_settings(const rt::settings& config);
+
+}  // namespace qm::gateway
