@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cctype>
 #include <limits>
 #include <utility>
 
@@ -65,9 +66,32 @@ void bind_value(sqlite3* db, sqlite3_stmt* stmt, int index, const sql::value& v,
   }
 }
 
-sql::value column_value(sqlite3_stmt* stmt, int i) {
+// True when a declared column type has SQLite's REAL affinity (its rules, in their order).
+bool real_affinity(const char* declared) {
+  if (declared == nullptr) {
+    return false;
+  }
+  std::string upper(declared);
+  for (char& c : upper) {
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  const auto has = [&](std::string_view part) { return upper.find(part) != std::string::npos; };
+  if (has("INT") || has("CHAR") || has("CLOB") || has("TEXT") || has("BLOB")) {
+    return false;
+  }
+  return has("REAL") || has("FLOA") || has("DOUB");
+}
+
+// real_column: the value comes from a column with REAL affinity. SQLite packs integral reals
+// as integers on disk and RETURNING hands them out that way; such a column never holds an
+// integer, so the value is turned back into the double that was stored.
+sql::value column_value(sqlite3_stmt* stmt, int i, bool real_column) {
   switch (sqlite3_column_type(stmt, i)) {
-    case SQLITE_INTEGER: return static_cast<std::int64_t>(sqlite3_column_int64(stmt, i));
+    case SQLITE_INTEGER:
+      if (real_column) {
+        return sqlite3_column_double(stmt, i);
+      }
+      return static_cast<std::int64_t>(sqlite3_column_int64(stmt, i));
     case SQLITE_FLOAT: return sqlite3_column_double(stmt, i);
     case SQLITE_TEXT: {
       const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
@@ -305,9 +329,11 @@ sql::rows database::run(std::string_view statement, const sql::params& args,
   sql::rows out;
   const int columns = sqlite3_column_count(stmt);
   out.columns.reserve(static_cast<std::size_t>(columns));
+  std::vector<bool> real_columns(static_cast<std::size_t>(columns));
   for (int c = 0; c < columns; ++c) {
     const char* column_name = sqlite3_column_name(stmt, c);
     out.columns.emplace_back(column_name ? column_name : "");
+    real_columns[static_cast<std::size_t>(c)] = real_affinity(sqlite3_column_decltype(stmt, c));
   }
 
   const std::int64_t changes_before = sqlite3_total_changes64(db_);
@@ -326,7 +352,7 @@ sql::rows database::run(std::string_view statement, const sql::params& args,
     std::vector<sql::value> values;
     values.reserve(static_cast<std::size_t>(columns));
     for (int c = 0; c < columns; ++c) {
-      values.push_back(column_value(stmt, c));
+      values.push_back(column_value(stmt, c, real_columns[static_cast<std::size_t>(c)]));
     }
     out.data.emplace_back(std::move(values));
   }
