@@ -1,8 +1,12 @@
 #include "sim/engine/scheduler.hpp"
 
-#include "core/base/assert.hpp"
-
 namespace qm::sim {
+
+namespace {
+// A 4-ary heap: half the depth of a binary one, and the four children of a node share a
+// cache line or two, which is what the pop (the hot path) walks.
+constexpr std::size_t arity = 4;
+}  // namespace
 
 time_point scheduler::default_start() {
   // 2026-01-01T00:00:00Z: a fixed origin so every run prints the same timestamps.
@@ -10,44 +14,111 @@ time_point scheduler::default_start() {
 }
 
 scheduler::scheduler(time_point start, std::size_t max_pending)
-    : now_(start), max_pending_(max_pending) {}
-
-std::uint64_t scheduler::at_delay(duration delay, action a) {
-  return at_time(now_ + (delay.count() < 0 ? duration(0) : delay), std::move(a));
+    : now_us_(to_unix_us(start)), max_pending_(max_pending) {
+  QM_ASSERT(max_pending_ > 0);
+  heap_.reserve(1024);
 }
 
-std::uint64_t scheduler::at_time(time_point when, action a) {
-  QM_ASSERT_MSG(queue_.size() < max_pending_, "scheduler queue is full: a runaway producer");
-  if (when < now_) {
-    when = now_;
+std::uint32_t scheduler::acquire_slot() {
+  if (!free_slots_.empty()) {
+    const std::uint32_t slot = free_slots_.back();
+    free_slots_.pop_back();
+    return slot;
   }
-  const std::uint64_t seq = next_seq_++;
-  queue_.push(event{when, seq, std::move(a)});
-  return seq;
+  if ((slots_created_ & (chunk_size - 1)) == 0) {
+    chunks_.push_back(std::make_unique<event_action[]>(chunk_size));
+  }
+  return slots_created_++;
+}
+
+void scheduler::release_slot(std::uint32_t slot) { free_slots_.push_back(slot); }
+
+namespace {
+inline bool before(std::int64_t aw, std::uint64_t as, std::int64_t bw, std::uint64_t bs) {
+  return aw < bw || (aw == bw && as < bs);
+}
+}  // namespace
+
+void scheduler::push(entry e) {
+  // Sift up by moving the hole, not by swapping.
+  std::size_t i = heap_.size();
+  heap_.push_back(e);
+  entry* h = heap_.data();
+  while (i > 0) {
+    const std::size_t parent = (i - 1) / arity;
+    if (!before(e.when_us, e.seq, h[parent].when_us, h[parent].seq)) {
+      break;
+    }
+    h[i] = h[parent];
+    i = parent;
+  }
+  h[i] = e;
+}
+
+scheduler::entry scheduler::pop() {
+  entry* h = heap_.data();
+  const entry top = h[0];
+  const entry last = h[heap_.size() - 1];
+  heap_.pop_back();
+  const std::size_t n = heap_.size();
+  if (n == 0) {
+    return top;
+  }
+  // Sift the last entry down from the root.
+  std::size_t i = 0;
+  for (;;) {
+    const std::size_t first = i * arity + 1;
+    if (first >= n) {
+      break;
+    }
+    std::size_t best = first;
+    const std::size_t end = first + arity < n ? first + arity : n;
+    for (std::size_t c = first + 1; c < end; ++c) {
+      if (before(h[c].when_us, h[c].seq, h[best].when_us, h[best].seq)) {
+        best = c;
+      }
+    }
+    if (!before(h[best].when_us, h[best].seq, last.when_us, last.seq)) {
+      break;
+    }
+    h[i] = h[best];
+    i = best;
+  }
+  h[i] = last;
+  return top;
 }
 
 bool scheduler::step() {
-  if (queue_.empty()) {
+  if (heap_.empty()) {
     return false;
   }
-  // priority_queue::top is const; move out through a const_cast-free copy of the action.
-  event e = std::move(const_cast<event&>(queue_.top()));
-  queue_.pop();
-  QM_ASSERT(e.when >= now_);
-  now_ = e.when;
+  const entry e = pop();
+  QM_ASSERT(e.when_us >= now_us_);
+  now_us_ = e.when_us;
   ++events_run_;
-  e.run();
+  // The slot stays reserved while its action runs (chunks never move, so running in place is
+  // safe even when the action schedules more events); it is freed even if the action throws.
+  struct release_on_exit {
+    scheduler& s;
+    std::uint32_t slot;
+    ~release_on_exit() {
+      s.slot_at(slot).reset();
+      s.release_slot(slot);
+    }
+  } guard{*this, e.slot};
+  slot_at(e.slot)();
   return true;
 }
 
 std::uint64_t scheduler::run_until(time_point deadline) {
+  const std::int64_t deadline_us = to_unix_us(deadline);
   std::uint64_t n = 0;
-  while (!queue_.empty() && queue_.top().when <= deadline) {
+  while (!heap_.empty() && heap_.front().when_us <= deadline_us) {
     step();
     ++n;
   }
-  if (deadline > now_) {
-    now_ = deadline;
+  if (deadline_us > now_us_) {
+    now_us_ = deadline_us;
   }
   return n;
 }
@@ -58,6 +129,13 @@ std::uint64_t scheduler::run_all(std::uint64_t max_events) {
     ++n;
   }
   return n;
+}
+
+std::optional<time_point> scheduler::next_time() const {
+  if (heap_.empty()) {
+    return std::nullopt;
+  }
+  return from_unix_us(heap_.front().when_us);
 }
 
 }  // namespace qm::sim

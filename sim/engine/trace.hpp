@@ -21,6 +21,7 @@ class trace {
   // Records "<t_us> <node> <kind> <detail>".
   void record(time_point t, std::string_view node, std::string_view kind, std::string_view detail);
 
+  bool keeps_lines() const { return keep_lines_; }
   std::uint64_t hash() const { return hash_; }
   std::string hash_hex() const;
   std::uint64_t lines_recorded() const { return recorded_; }

@@ -1,0 +1,71 @@
+#include "sim/engine/sim_http_client.hpp"
+
+#include "core/task/completion.hpp"
+#include "sim/engine/network.hpp"
+#include "sim/engine/node.hpp"
+#include "sim/engine/text.hpp"
+
+namespace qm::sim {
+
+task<rt::call_result> sim_http_client::request(std::string_view upstream, http::request req,
+                                               time_point deadline) {
+  // Resolved now, while upstream is surely alive: the task is lazy and may be awaited later.
+  node* target = net_.find(upstream);
+  if (target == nullptr || target->kind() != node_kind::service) {
+    return fail_unknown(std::string(upstream));
+  }
+  return call(*target, std::move(req), deadline);
+}
+
+task<rt::call_result> sim_http_client::fail_unknown(std::string upstream) {
+  ++net_.stats().calls;
+  ++net_.stats().unknown_upstream;
+  net_.events().record(net_.sched().now(), owner_.name(), "unknown_upstream", upstream);
+  co_return make_unexpected(rt::call_error{rt::call_errc::unknown_upstream, "no upstream named " + upstream});
+}
+
+namespace {
+std::string call_label(std::uint64_t id, const node& from, const node& to) {
+  std::string out = "req#";
+  append_int(out, id);
+  out += ' ';
+  out += from.name();
+  out += "->";
+  out += to.name();
+  return out;
+}
+
+rt::call_result timed_out(const node& to) {
+  return make_unexpected(rt::call_error{rt::call_errc::timeout, "deadline exceeded calling " + to.name()});
+}
+}  // namespace
+
+task<rt::call_result> sim_http_client::call(node& target, http::request req, time_point deadline) {
+  network& net = net_;
+  ++net.stats().calls;
+  const std::uint64_t id = net.next_call_id();
+  const time_point due = owner_.clock().to_scheduler_time(deadline);
+  if (due <= net.sched().now()) {
+    ++net.stats().timeouts;
+    net.events().record(net.sched().now(), owner_.name(), "timeout",
+                        call_label(id, owner_, target) + " deadline already past");
+    co_return timed_out(target);
+  }
+  completion<rt::call_result> done;
+  // The deadline timer: answers timeout unless the reply came first. When the caller's frame
+  // is gone (its node crashed) there is nobody to answer, and the call is left to the reply.
+  net.sched().at_time(due, [&net, done, id, caller = &owner_, to = &target] {
+    if (done.done() || !done.has_waiter()) {
+      return;
+    }
+    ++net.stats().timeouts;
+    net.events().record(net.sched().now(), caller->name(), "timeout", call_label(id, *caller, *to));
+    done.fulfil(timed_out(*to));
+  });
+  auto m = std::make_unique<request_message>(
+      request_message{std::move(req), call_reply{&owner_, id, done}, due});
+  net.send_request(owner_, target, std::move(m));
+  co_return co_await done;
+}
+
+}  // namespace qm::sim

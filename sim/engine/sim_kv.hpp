@@ -1,0 +1,76 @@
+#pragma once
+// The cluster's key-value store in the simulator (what Redis is in production): an ordered map
+// with expiry on virtual (scheduler) time, shared by every node that rate-limits. Faults: the
+// store can be unavailable (every call fails fast, like a refused connection) or slow (added
+// latency; a call slower than the client's operation timeout fails with timeout).
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "runtime/kv.hpp"
+#include "sim/engine/scheduler.hpp"
+#include "sim/engine/trace.hpp"
+
+namespace qm::sim {
+
+struct kv_faults {
+  bool unavailable = false;
+  duration latency{0};  // added to every call
+};
+
+struct kv_options {
+  std::string name = "redis";         // the node name its trace lines carry
+  std::size_t max_keys = 1'000'000;   // a write that would exceed it is refused
+  duration base_latency{0};           // every call's latency without faults
+  duration op_timeout = ms(500);      // the client's per-call timeout
+};
+
+struct kv_stats {
+  std::uint64_t ops = 0;
+  std::uint64_t unavailable = 0;
+  std::uint64_t timeouts = 0;
+  std::uint64_t refused_full = 0;
+  std::uint64_t expired = 0;
+};
+
+class sim_kv final : public rt::kv {
+ public:
+  sim_kv(scheduler& sched, trace& tr, kv_options o = {});
+
+  task<rt::kv_result<std::optional<std::string>>> get(std::string key) override;
+  task<rt::kv_result<void>> set(std::string key, std::string value, duration ttl) override;
+  task<rt::kv_result<std::int64_t>> incr(std::string key, std::int64_t delta, duration ttl) override;
+  task<rt::kv_result<void>> del(std::string key) override;
+
+  void set_faults(const kv_faults& f);
+  const kv_faults& faults() const { return faults_; }
+
+  // Live keys (expired ones are purged first).
+  std::size_t size();
+  const kv_stats& stats() const { return stats_; }
+
+ private:
+  struct entry {
+    std::string value;
+    time_point expires;
+    std::multimap<time_point, std::string>::iterator expiry_slot;
+  };
+
+  // Waits out the call's latency; the error, if the call fails by a fault.
+  task<std::optional<rt::kv_error>> enter(std::string_view op, const std::string& key);
+  void purge_expired();
+  void put(std::string key, std::string value, time_point expires);
+  std::optional<rt::kv_error> refuse_if_full(const std::string& key);
+
+  scheduler& sched_;
+  trace& trace_;
+  kv_options options_;
+  kv_faults faults_;
+  std::map<std::string, entry, std::less<>> entries_;
+  std::multimap<time_point, std::string> by_expiry_;
+  kv_stats stats_;
+};
+
+}  // namespace qm::sim

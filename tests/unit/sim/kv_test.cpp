@@ -1,0 +1,112 @@
+#include <gtest/gtest.h>
+
+#include <optional>
+
+#include "core/task/task_scope.hpp"
+#include "sim/engine/sim_kv.hpp"
+
+namespace qm::sim {
+namespace {
+
+// Drives one kv coroutine to its end and returns its value.
+template <typename T>
+struct runner {
+  std::optional<T> value;
+};
+
+template <typename T>
+task<void> drive(task<T> t, runner<T>* out) {
+  out->value.emplace(co_await std::move(t));
+}
+
+struct kv_fixture : ::testing::Test {
+  template <typename T>
+  T run(task<T> t) {
+    runner<T> r;
+    scope.spawn(drive(std::move(t), &r));
+    sched.run_all();
+    EXPECT_TRUE(r.value.has_value());
+    return std::move(*r.value);
+  }
+  // Runs t and returns the virtual time it took.
+  template <typename T>
+  duration timed(task<T> t) {
+    runner<T> r;
+    const time_point t0 = sched.now();
+    time_point finished{};
+    scope.spawn([](task<T> inner, runner<T>* out, scheduler* s, time_point* at) -> task<void> {
+      out->value.emplace(co_await std::move(inner));
+      *at = s->now();
+    }(std::move(t), &r, &sched, &finished));
+    sched.run_all();
+    return finished - t0;
+  }
+  scheduler sched;
+  trace events;
+  sim_kv kv{sched, events, kv_options{"redis", 3, duration(0), ms(500)}};
+  task_scope scope;
+};
+
+TEST_F(kv_fixture, set_then_get_and_del) {
+  EXPECT_TRUE(run(kv.set("a", "1", seconds(10))).ok());
+  auto got = run(kv.get("a"));
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got.value(), std::optional<std::string>("1"));
+  EXPECT_TRUE(run(kv.del("a")).ok());
+  EXPECT_EQ(run(kv.get("a")).value(), std::nullopt);
+}
+
+TEST_F(kv_fixture, keys_expire_on_virtual_time) {
+  EXPECT_TRUE(run(kv.set("a", "x", seconds(5))).ok());
+  sched.run_until(sched.now() + ms(4'999));
+  EXPECT_EQ(run(kv.get("a")).value(), std::optional<std::string>("x"));
+  sched.run_until(sched.now() + ms(1));
+  EXPECT_EQ(run(kv.get("a")).value(), std::nullopt);
+  EXPECT_EQ(kv.size(), 0u);
+  EXPECT_EQ(kv.stats().expired, 1u);
+}
+
+TEST_F(kv_fixture, incr_counts_and_keeps_the_first_expiry) {
+  EXPECT_EQ(run(kv.incr("c", 1, seconds(1))).value(), 1);
+  sched.run_until(sched.now() + ms(600));
+  EXPECT_EQ(run(kv.incr("c", 2, seconds(1))).value(), 3);
+  sched.run_until(sched.now() + ms(400));
+  // The window set by the first incr is over: a fresh count.
+  EXPECT_EQ(run(kv.incr("c", 5, seconds(1))).value(), 5);
+  EXPECT_TRUE(run(kv.set("s", "text", seconds(1))).ok());
+  EXPECT_FALSE(run(kv.incr("s", 1, seconds(1))).ok());
+}
+
+TEST_F(kv_fixture, the_number_of_keys_is_bounded) {
+  EXPECT_TRUE(run(kv.set("a", "1", seconds(10))).ok());
+  EXPECT_TRUE(run(kv.set("b", "1", seconds(10))).ok());
+  EXPECT_TRUE(run(kv.set("c", "1", seconds(1))).ok());
+  auto refused = run(kv.set("d", "1", seconds(10)));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, rt::kv_errc::unavailable);
+  EXPECT_FALSE(run(kv.incr("e", 1, seconds(10))).ok());
+  // Overwriting an existing key is fine, and an expired key frees its place.
+  EXPECT_TRUE(run(kv.set("a", "2", seconds(10))).ok());
+  sched.run_until(sched.now() + seconds(1));
+  EXPECT_TRUE(run(kv.set("d", "1", seconds(10))).ok());
+  EXPECT_EQ(kv.stats().refused_full, 2u);
+}
+
+TEST_F(kv_fixture, unavailable_fails_fast_and_latency_slows_calls) {
+  kv.set_faults(kv_faults{true, duration(0)});
+  auto r = run(kv.get("a"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, rt::kv_errc::unavailable);
+  kv.set_faults(kv_faults{false, ms(30)});
+  EXPECT_EQ(timed(kv.get("a")), ms(30));
+  kv.set_faults(kv_faults{false, seconds(2)});
+  EXPECT_EQ(timed(kv.get("a")), ms(500));
+  auto slow = run(kv.get("a"));
+  ASSERT_FALSE(slow.ok());
+  EXPECT_EQ(slow.error().code, rt::kv_errc::timeout);
+  kv.set_faults(kv_faults{});
+  EXPECT_EQ(timed(kv.get("a")), duration(0));
+}
+
+}  // namespace
+}  // namespace qm::sim

@@ -1,0 +1,137 @@
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/engine/scheduler.hpp"
+
+namespace qm::sim {
+namespace {
+
+TEST(scheduler, runs_events_in_time_order_whatever_the_scheduling_order) {
+  scheduler s;
+  std::vector<int> order;
+  s.at_delay(ms(30), [&] { order.push_back(30); });
+  s.at_delay(ms(10), [&] { order.push_back(10); });
+  s.at_delay(ms(20), [&] { order.push_back(20); });
+  EXPECT_EQ(s.run_all(), 3u);
+  EXPECT_EQ(order, (std::vector<int>{10, 20, 30}));
+  EXPECT_EQ(s.now(), scheduler::default_start() + ms(30));
+}
+
+TEST(scheduler, ties_run_in_scheduling_order) {
+  scheduler s;
+  std::vector<int> order;
+  for (int i = 0; i < 100; ++i) {
+    s.at_delay(ms(5), [&order, i] { order.push_back(i); });
+  }
+  s.run_all();
+  ASSERT_EQ(order.size(), 100u);
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_EQ(order[i], i);
+  }
+}
+
+TEST(scheduler, an_event_scheduled_for_now_runs_after_the_events_already_due_now) {
+  scheduler s;
+  std::vector<std::string> order;
+  s.at_delay(ms(1), [&] {
+    order.push_back("a");
+    s.at_delay(duration(0), [&] { order.push_back("c"); });
+  });
+  s.at_delay(ms(1), [&] { order.push_back("b"); });
+  s.run_all();
+  EXPECT_EQ(order, (std::vector<std::string>{"a", "b", "c"}));
+}
+
+TEST(scheduler, the_past_means_now) {
+  scheduler s;
+  s.run_until(s.now() + seconds(1));
+  const time_point t0 = s.now();
+  time_point seen_a{};
+  time_point seen_b{};
+  s.at_delay(ms(-5), [&] { seen_a = s.now(); });
+  s.at_time(t0 - seconds(10), [&] { seen_b = s.now(); });
+  s.run_all();
+  EXPECT_EQ(seen_a, t0);
+  EXPECT_EQ(seen_b, t0);
+}
+
+TEST(scheduler, run_until_stops_at_the_deadline_and_lets_time_pass) {
+  scheduler s;
+  int ran = 0;
+  s.at_delay(ms(10), [&] { ++ran; });
+  s.at_delay(ms(20), [&] { ++ran; });
+  const time_point start = s.now();
+  EXPECT_EQ(s.run_until(start + ms(15)), 1u);
+  EXPECT_EQ(ran, 1);
+  EXPECT_EQ(s.now(), start + ms(15));
+  EXPECT_EQ(s.pending(), 1u);
+  EXPECT_EQ(s.next_time(), start + ms(20));
+  // An event exactly at the deadline runs.
+  EXPECT_EQ(s.run_until(start + ms(20)), 1u);
+  EXPECT_EQ(ran, 2);
+  EXPECT_FALSE(s.next_time().has_value());
+  s.run_until(start + seconds(3));
+  EXPECT_EQ(s.now(), start + seconds(3));
+  EXPECT_FALSE(s.step());
+}
+
+TEST(scheduler, holds_move_only_and_large_actions_and_destroys_them) {
+  scheduler s;
+  auto token = std::make_shared<int>(7);
+  int seen = 0;
+  s.at_delay(ms(1), [&seen, p = std::make_unique<int>(41)] { seen += *p + 1; });
+  struct big {
+    char pad[200];
+  };
+  static_assert(!event_action::stored_inline<big>);
+  s.at_delay(ms(2), [&seen, token, b = big{}] { seen += static_cast<int>(sizeof(b.pad)) + *token; });
+  // An event never run is destroyed with the scheduler (its captures released).
+  {
+    scheduler other;
+    other.at_delay(ms(1), [token] {});
+    other.at_delay(ms(1), [token, b = big{}] { (void)b; });
+    EXPECT_EQ(token.use_count(), 4);
+  }
+  EXPECT_EQ(token.use_count(), 2);
+  s.run_all();
+  EXPECT_EQ(seen, 42 + 207);
+  EXPECT_EQ(token.use_count(), 1);
+}
+
+TEST(scheduler, reuses_slots_and_keeps_order_across_many_events) {
+  scheduler s;
+  std::uint64_t last_us = 0;
+  std::uint64_t ran = 0;
+  bool ordered = true;
+  // A self-rescheduling chain of events with varying delays, on top of a batch.
+  for (int i = 0; i < 5000; ++i) {
+    s.at_delay(duration((i * 7919) % 10007), [&] {
+      const auto now_us = static_cast<std::uint64_t>(to_unix_us(s.now()));
+      ordered = ordered && now_us >= last_us;
+      last_us = now_us;
+      ++ran;
+    });
+  }
+  s.run_all();
+  EXPECT_TRUE(ordered);
+  EXPECT_EQ(ran, 5000u);
+  EXPECT_EQ(s.events_run(), 5000u);
+}
+
+TEST(scheduler, an_action_that_throws_frees_its_slot) {
+  scheduler s;
+  auto token = std::make_shared<int>(0);
+  s.at_delay(ms(1), [token] { throw std::runtime_error("bug"); });
+  EXPECT_THROW(s.step(), std::runtime_error);
+  EXPECT_EQ(token.use_count(), 1);
+  int ran = 0;
+  s.at_delay(ms(1), [&] { ++ran; });
+  s.run_all();
+  EXPECT_EQ(ran, 1);
+}
+
+}  // namespace
+}  // namespace qm::sim
