@@ -3,7 +3,6 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <cctype>
 #include <limits>
 #include <utility>
 
@@ -71,24 +70,45 @@ bool real_affinity(const char* declared) {
   if (declared == nullptr) {
     return false;
   }
-  std::string upper(declared);
-  for (char& c : upper) {
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  const auto has = [&](std::string_view part) { return upper.find(part) != std::string::npos; };
+  const std::string_view type(declared);
+  const auto has = [&](std::string_view part) {
+    // Type names are ASCII; no locale needed.
+    auto it = std::search(type.begin(), type.end(), part.begin(), part.end(), [](char a, char b) {
+      return (a >= 'a' && a <= 'z' ? static_cast<char>(a - 'a' + 'A') : a) == b;
+    });
+    return it != type.end();
+  };
   if (has("INT") || has("CHAR") || has("CLOB") || has("TEXT") || has("BLOB")) {
     return false;
   }
   return has("REAL") || has("FLOA") || has("DOUB");
 }
 
-// real_column: the value comes from a column with REAL affinity. SQLite packs integral reals
-// as integers on disk and RETURNING hands them out that way; such a column never holds an
-// integer, so the value is turned back into the double that was stored.
-sql::value column_value(sqlite3_stmt* stmt, int i, bool real_column) {
+// Whether each result column has REAL affinity, looked up once per column and statement run,
+// and only for columns that hand out an integer.
+class real_columns {
+ public:
+  explicit real_columns(int columns) : known_(static_cast<std::size_t>(columns), unknown) {}
+  bool is_real(sqlite3_stmt* stmt, int i) {
+    auto& k = known_[static_cast<std::size_t>(i)];
+    if (k == unknown) {
+      k = real_affinity(sqlite3_column_decltype(stmt, i)) ? yes : no;
+    }
+    return k == yes;
+  }
+
+ private:
+  enum state : std::uint8_t { unknown, yes, no };
+  std::vector<state> known_;
+};
+
+// SQLite packs integral reals as integers on disk and RETURNING hands them out that way; a
+// column with REAL affinity never holds an integer, so such a value is turned back into the
+// double that was stored.
+sql::value column_value(sqlite3_stmt* stmt, int i, real_columns& reals) {
   switch (sqlite3_column_type(stmt, i)) {
     case SQLITE_INTEGER:
-      if (real_column) {
+      if (reals.is_real(stmt, i)) {
         return sqlite3_column_double(stmt, i);
       }
       return static_cast<std::int64_t>(sqlite3_column_int64(stmt, i));
@@ -329,12 +349,11 @@ sql::rows database::run(std::string_view statement, const sql::params& args,
   sql::rows out;
   const int columns = sqlite3_column_count(stmt);
   out.columns.reserve(static_cast<std::size_t>(columns));
-  std::vector<bool> real_columns(static_cast<std::size_t>(columns));
   for (int c = 0; c < columns; ++c) {
     const char* column_name = sqlite3_column_name(stmt, c);
     out.columns.emplace_back(column_name ? column_name : "");
-    real_columns[static_cast<std::size_t>(c)] = real_affinity(sqlite3_column_decltype(stmt, c));
   }
+  real_columns reals(columns);
 
   const std::int64_t changes_before = sqlite3_total_changes64(db_);
   while (true) {
@@ -352,7 +371,7 @@ sql::rows database::run(std::string_view statement, const sql::params& args,
     std::vector<sql::value> values;
     values.reserve(static_cast<std::size_t>(columns));
     for (int c = 0; c < columns; ++c) {
-      values.push_back(column_value(stmt, c, real_columns[static_cast<std::size_t>(c)]));
+      values.push_back(column_value(stmt, c, reals));
     }
     out.data.emplace_back(std::move(values));
   }

@@ -39,6 +39,18 @@ struct cluster_state {
   void record(std::string_view node, std::string_view kind, const std::string& detail) {
     tr.record(sched.now(), node, kind, detail);
   }
+  // Services run a small fixed set of statements: describe each once. Past the bound (ad-hoc
+  // statements) the description is computed every time instead of growing the memo.
+  const std::string& summary_of(std::string_view statement) {
+    if (auto it = summaries.find(statement); it != summaries.end()) {
+      return it->second;
+    }
+    if (summaries.size() >= max_summaries) {
+      scratch_summary = statement_summary(statement);
+      return scratch_summary;
+    }
+    return summaries.emplace(std::string(statement), statement_summary(statement)).first->second;
+  }
 
   scheduler& sched;
   trace& tr;
@@ -47,6 +59,9 @@ struct cluster_state {
   std::map<std::string, database_entry, std::less<>> databases;
   std::map<std::string, std::map<std::string, std::uint64_t>> statements;
   std::uint64_t access_denied = 0;
+  static constexpr std::size_t max_summaries = 4096;
+  std::map<std::string, std::string, std::less<>> summaries;
+  std::string scratch_summary;
 };
 
 }  // namespace storage_detail
@@ -83,7 +98,7 @@ class attributed_transaction final : public sql::transaction {
 
   sql::rows exec(std::string_view statement, const sql::params& args) override {
     ++statement_count_;
-    cluster_.record(conn_.node, "sql", conn_.database + ' ' + statement_summary(statement));
+    cluster_.record(conn_.node, "sql", conn_.database + ' ' + cluster_.summary_of(statement));
     return inner_.exec(statement, args);
   }
 
