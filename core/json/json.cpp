@@ -10,19 +10,27 @@ unexpected<input_error> fail(std::string_view field, std::string message) {
   return make_unexpected(input_error{std::string(field), std::move(message)});
 }
 
+// Well-formed UTF-8 as Unicode defines it (table 3-7): no overlong forms, no surrogates,
+// nothing above U+10FFFF. Overlong forms matter: "\xC0\xAF" is a disguised '/'.
 bool valid_utf8(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
     std::size_t extra = 0;
+    unsigned char lo = 0x80;  // allowed range of the second byte
+    unsigned char hi = 0xBF;
     if (c < 0x80) {
       extra = 0;
-    } else if ((c >> 5) == 0x6) {
+    } else if (c >= 0xC2 && c <= 0xDF) {
       extra = 1;
-    } else if ((c >> 4) == 0xE) {
+    } else if (c >= 0xE0 && c <= 0xEF) {
       extra = 2;
-    } else if ((c >> 3) == 0x1E) {
+      lo = c == 0xE0 ? 0xA0 : 0x80;
+      hi = c == 0xED ? 0x9F : 0xBF;
+    } else if (c >= 0xF0 && c <= 0xF4) {
       extra = 3;
+      lo = c == 0xF0 ? 0x90 : 0x80;
+      hi = c == 0xF4 ? 0x8F : 0xBF;
     } else {
       return false;
     }
@@ -30,7 +38,10 @@ bool valid_utf8(std::string_view s) {
       return false;
     }
     for (std::size_t k = 1; k <= extra; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      const unsigned char min = k == 1 ? lo : 0x80;
+      const unsigned char max = k == 1 ? hi : 0xBF;
+      if (b < min || b > max) {
         return false;
       }
     }

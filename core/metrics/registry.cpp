@@ -1,8 +1,8 @@
 #include "core/metrics/registry.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
-#include <cstdio>
 
 #include "core/base/assert.hpp"
 
@@ -158,9 +158,12 @@ std::string format_number(double v) {
   if (std::isnan(v)) {
     return "NaN";
   }
+  // Shortest text that reads back as the same double: le="0.1", not le="0.10000000000000001",
+  // so rules and dashboards can name a bucket the way people write it.
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  QM_ASSERT(ec == std::errc{});
+  return std::string(buf, end);
 }
 
 std::string label_text(const labels& l, std::string_view extra_key = {},

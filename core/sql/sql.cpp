@@ -1,8 +1,24 @@
 #include "core/sql/sql.hpp"
 
+#include <charconv>
+
 #include "core/base/assert.hpp"
 
 namespace qm::sql {
+
+namespace {
+// Parses all of s as a number; a malformed text value is the query's error, never a stray
+// std::invalid_argument and never a silently truncated "12abc".
+template <typename N>
+N parse_number(const std::string& s, std::size_t column, const char* what) {
+  N out{};
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  if (ec != std::errc{} || end != s.data() + s.size() || s.empty()) {
+    throw db_exception({errc::query_error, "column " + std::to_string(column) + " is not " + what});
+  }
+  return out;
+}
+}  // namespace
 
 bool row::is_null(std::size_t i) const { return std::holds_alternative<null_t>(at(i)); }
 
@@ -18,7 +34,7 @@ std::int64_t row::get_int(std::size_t i) const {
   }
   if (const auto* s = std::get_if<std::string>(&v)) {
     // PostgreSQL text results arrive as strings.
-    return std::stoll(*s);
+    return parse_number<std::int64_t>(*s, i, "an integer");
   }
   throw db_exception({errc::query_error, "column " + std::to_string(i) + " is not an integer"});
 }
@@ -32,7 +48,7 @@ double row::get_double(std::size_t i) const {
     return static_cast<double>(*n);
   }
   if (const auto* s = std::get_if<std::string>(&v)) {
-    return std::stod(*s);
+    return parse_number<double>(*s, i, "a number");
   }
   throw db_exception({errc::query_error, "column " + std::to_string(i) + " is not a number"});
 }
