@@ -109,8 +109,10 @@ task<response> handle_login(auth_context& c, request_context rc) {
   }
   const time_point now = c.rt.clock.now();
   const refresh_plan plan = plan_refresh(c.settings, std::nullopt, now, c.rt.random);
-  auto stored = co_await c.store.insert_refresh({plan.jti, plan.family, u->id, plan.expires_at},
-                                                to_unix_seconds(now));
+  // Named rather than braced inside the co_await: GCC 12 destroys a braced temporary
+  // argument of an awaited call twice.
+  refresh_record record{plan.jti, plan.family, u->id, plan.expires_at};
+  auto stored = co_await c.store.insert_refresh(std::move(record), to_unix_seconds(now));
   if (!stored) {
     count(c, "login", "unavailable");
     co_return db_failure(rc, c.rt.log, "login", stored.error());
@@ -132,8 +134,9 @@ task<response> handle_refresh(auth_context& c, request_context rc) {
   }
   const time_point now = c.rt.clock.now();
   const refresh_plan plan = plan_refresh(c.settings, old->fam, now, c.rt.random);
-  auto rotated = co_await c.store.rotate_refresh(
-      old->jti, old->fam, {plan.jti, plan.family, 0, plan.expires_at}, to_unix_seconds(now));
+  refresh_record next{plan.jti, plan.family, 0, plan.expires_at};
+  auto rotated =
+      co_await c.store.rotate_refresh(old->jti, old->fam, std::move(next), to_unix_seconds(now));
   if (!rotated) {
     count(c, "refresh", "unavailable");
     co_return db_failure(rc, c.rt.log, "refresh", rotated.error());

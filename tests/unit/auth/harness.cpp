@@ -1,0 +1,104 @@
+#include "tests/unit/auth/harness.hpp"
+
+#include "runtime/sqlite/embedded_storage.hpp"
+#include "services/registry.hpp"
+
+namespace qm::test {
+
+task<void> manual_clock::sleep(duration d) {
+  if (d > duration{0}) {
+    now_ += d;
+  }
+  co_return;
+}
+
+void recording_logger::write(rt::log_level level, std::string_view message,
+                             std::initializer_list<rt::log_field> fields) {
+  std::string line = std::string(rt::to_string(level)) + " " + std::string(message);
+  for (const auto& [k, v] : fields) {
+    line += " " + std::string(k) + "=" + v;
+  }
+  lines_.push_back(std::move(line));
+}
+
+bool recording_logger::saw(std::string_view text) const {
+  for (const auto& l : lines_) {
+    if (l.find(text) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string map_settings::get(std::string_view key) const {
+  auto it = values_.find(key);
+  return it == values_.end() ? std::string() : it->second;
+}
+
+task<rt::db_status> faulty_storage::transact(rt::transaction_body body, duration timeout) {
+  ++transactions;
+  last_timeout = timeout;
+  if (fail_with) {
+    co_return make_unexpected(sql::error{*fail_with, "injected by the test"});
+  }
+  co_return co_await inner_->transact(std::move(body), timeout);
+}
+
+std::unique_ptr<faulty_storage> memory_storage() {
+  auto db = rt::sqlite::embedded_storage::open(":memory:");
+  QM_ASSERT(db.ok());
+  return std::make_unique<faulty_storage>(std::move(*db));
+}
+
+http::response dispatch(const http::router& routes, http::request req, time_point deadline) {
+  bool method_mismatch = false;
+  auto m = routes.find(req.verb, req.path(), &method_mismatch);
+  if (!m) {
+    return method_mismatch ? http::error_response(405, "method_not_allowed", "method not allowed")
+                           : http::error_response(404, "not_found", "no such route");
+  }
+  http::request_context ctx{std::move(req), std::move(m->params), m->route, deadline};
+  return run_now((*m->target)(std::move(ctx)));
+}
+
+task<rt::call_result> in_process_http::request(std::string_view upstream, http::request req,
+                                               time_point deadline) {
+  sent.push_back(req);
+  deadlines.push_back(deadline);
+  if (auto f = failures.find(upstream); f != failures.end()) {
+    co_return make_unexpected(rt::call_error{f->second, "injected by the test"});
+  }
+  auto it = upstreams_.find(upstream);
+  if (it == upstreams_.end()) {
+    co_return make_unexpected(rt::call_error{rt::call_errc::unknown_upstream, std::string(upstream)});
+  }
+  co_return dispatch(*it->second, std::move(req), deadline);
+}
+
+service_host::service_host(std::string name, rt::clock& clock, rt::random& random,
+                           rt::http_client& http, rt::storage* storage)
+    : runtime_{std::move(name), clock, random, http, routes_, storage, nullptr, log_, metrics_,
+               config_} {}
+
+bool service_host::start() {
+  service_ = services::make_service(runtime_.service_name, runtime_);
+  QM_ASSERT_MSG(service_ != nullptr, "unknown service name");
+  return run_now(service_->start());
+}
+
+http::response service_host::handle(http::request req) {
+  return dispatch(routes_, std::move(req), runtime_.clock.now() + seconds(5));
+}
+
+http::request make_request(http::method verb, std::string target, std::string body) {
+  http::request r;
+  r.verb = verb;
+  r.target = std::move(target);
+  r.body = std::move(body);
+  if (!r.body.empty()) {
+    r.headers.set("Content-Type", "application/json");
+  }
+  return r;
+}
+
+}  // namespace qm::test
