@@ -36,7 +36,9 @@ expect 2 "--port needs a value" serve auth --port
 expect 2 "--port must be an integer in 1..65535" serve auth --port 0
 expect 2 "--port must be an integer in 1..65535" serve auth --port 8001x
 expect 2 "--port must be an integer in 1..65535" serve auth --port 70000
-expect 2 "is not a service name" serve "Auth Service"
+# A name that is no service (rejected by the registry when linked, else by its shape).
+expect 2 "'Auth Service'" serve "Auth Service"
+expect 2 "'no_such_service'" serve no_such_service
 # A well-formed serve request is refused plainly: this build has no production runtime.
 expect 2 "production runtime" serve auth --port 8001
 expect 2 "not in this build" serve gateway
