@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdint>
 
+#include "core/base/assert.hpp"
+
 namespace qm::crypto {
 
 namespace {
@@ -37,30 +39,29 @@ int hex_digit(char c) {
 }  // namespace
 
 std::string base64url_encode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() * 4 + 2) / 3);
+  // Written by index into a buffer of the exact size: this runs on every token.
+  std::string out((bytes.size() * 4 + 2) / 3, '\0');
+  const auto* in = reinterpret_cast<const unsigned char*>(bytes.data());
   std::size_t i = 0;
+  std::size_t o = 0;
   for (; i + 3 <= bytes.size(); i += 3) {
-    const std::uint32_t n = (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16) |
-                            (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8) |
-                            static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 2]));
-    out.push_back(b64url_alphabet[(n >> 18) & 63]);
-    out.push_back(b64url_alphabet[(n >> 12) & 63]);
-    out.push_back(b64url_alphabet[(n >> 6) & 63]);
-    out.push_back(b64url_alphabet[n & 63]);
+    const std::uint32_t n = (std::uint32_t{in[i]} << 16) | (std::uint32_t{in[i + 1]} << 8) | in[i + 2];
+    out[o++] = b64url_alphabet[(n >> 18) & 63];
+    out[o++] = b64url_alphabet[(n >> 12) & 63];
+    out[o++] = b64url_alphabet[(n >> 6) & 63];
+    out[o++] = b64url_alphabet[n & 63];
   }
   const std::size_t rest = bytes.size() - i;
-  if (rest == 1) {
-    const std::uint32_t n = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
-    out.push_back(b64url_alphabet[(n >> 18) & 63]);
-    out.push_back(b64url_alphabet[(n >> 12) & 63]);
-  } else if (rest == 2) {
-    const std::uint32_t n = (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16) |
-                            (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8);
-    out.push_back(b64url_alphabet[(n >> 18) & 63]);
-    out.push_back(b64url_alphabet[(n >> 12) & 63]);
-    out.push_back(b64url_alphabet[(n >> 6) & 63]);
+  if (rest > 0) {
+    const std::uint32_t n =
+        (std::uint32_t{in[i]} << 16) | (rest == 2 ? std::uint32_t{in[i + 1]} << 8 : 0);
+    out[o++] = b64url_alphabet[(n >> 18) & 63];
+    out[o++] = b64url_alphabet[(n >> 12) & 63];
+    if (rest == 2) {
+      out[o++] = b64url_alphabet[(n >> 6) & 63];
+    }
   }
+  QM_ASSERT(o == out.size());
   return out;
 }
 
@@ -69,8 +70,8 @@ std::optional<std::string> base64url_decode(std::string_view text) {
   if (text.size() % 4 == 1) {
     return std::nullopt;
   }
-  std::string out;
-  out.reserve(text.size() * 3 / 4);
+  std::string out(text.size() * 3 / 4, '\0');
+  std::size_t o = 0;
   std::uint32_t acc = 0;
   int bits = 0;
   for (const char c : text) {
@@ -82,10 +83,11 @@ std::optional<std::string> base64url_decode(std::string_view text) {
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
+      out[o++] = static_cast<char>((acc >> bits) & 0xFF);
       acc &= (1U << bits) - 1;
     }
   }
+  QM_ASSERT(o == out.size());
   // The leftover bits (2 or 4) are padding and must be zero for the encoding to be canonical.
   if (acc != 0) {
     return std::nullopt;

@@ -59,6 +59,23 @@ TEST(hmac_sha256, rfc4231_vectors) {
             "a3b6167473100ee06e0c796c2955552b");
 }
 
+TEST(hmac_sha256, interleaved_keys_and_the_empty_key) {
+  // The keyed state is cached per thread; switching keys back and forth must not mix them.
+  const std::string a = hex(hmac_sha256("Jefe", "what do ya want for nothing?"));
+  const std::string b = hex(hmac_sha256(std::string(20, '\x0b'), "Hi There"));
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_EQ(hex(hmac_sha256("Jefe", "what do ya want for nothing?")), a);
+    EXPECT_EQ(hex(hmac_sha256("Jefe", "what do ya want for nothing?")), a);
+    EXPECT_EQ(hex(hmac_sha256(std::string(20, '\x0b'), "Hi There")), b);
+  }
+  EXPECT_EQ(a, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_EQ(b, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  EXPECT_EQ(hex(hmac_sha256("", "")),
+            "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+  // A key that is a prefix of another is another key.
+  EXPECT_NE(hmac_sha256("Jef", "x"), hmac_sha256("Jefe", "x"));
+}
+
 TEST(scrypt, rfc7914_vectors) {
   auto empty = scrypt("", "", {16, 1, 1, 64});
   ASSERT_TRUE(empty.ok());
