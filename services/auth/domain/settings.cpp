@@ -43,7 +43,7 @@ result<auth_settings, std::string> read_settings(const rt::settings& config) {
   auto access = read_int(config, "access_ttl_s", 900, 1, day_s);
   auto refresh = read_int(config, "refresh_ttl_s", 30 * day_s, 1, 365 * day_s);
   auto timeout = read_int(config, "db_timeout_ms", 2000, 1, 60'000);
-  auto leeway = read_int(config, "token_leeway_s", 0, 0, 300);
+  auto leeway = read_int(config, "token_leeway_s", 30, 0, 300);
   for (const auto* r : {&n, &access, &refresh, &timeout, &leeway}) {
     if (!*r) {
       return make_unexpected(r->error());

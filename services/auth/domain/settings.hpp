@@ -18,7 +18,9 @@ struct auth_settings {
   duration access_ttl = seconds(900);    // access_ttl_s
   duration refresh_ttl = seconds(30LL * 24 * 3600);  // refresh_ttl_s
   duration db_timeout = ms(2000);        // db_timeout_ms
-  duration token_leeway = seconds(0);    // token_leeway_s: clock disagreement tolerated
+  // token_leeway_s: how far a token's iat and exp may be off this node's clock. A node whose
+  // clock is stepped back (NTP, a skew fault) must not refuse the tokens it just issued.
+  duration token_leeway = seconds(30);
 };
 
 result<auth_settings, std::string> read_settings(const rt::settings& config);

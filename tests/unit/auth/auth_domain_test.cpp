@@ -181,6 +181,7 @@ TEST(settings, defaults_and_overrides) {
   EXPECT_EQ(s->access_ttl, seconds(900));
   EXPECT_EQ(s->refresh_ttl, seconds(30 * 24 * 3600));
   EXPECT_EQ(s->db_timeout, ms(2000));
+  EXPECT_EQ(s->token_leeway, seconds(30));
   auto o = read_settings(map_settings({{"token_secret", good_secret},
                                        {"scrypt_n", "16"},
                                        {"access_ttl_s", "60"},

@@ -245,16 +245,27 @@ TEST_F(auth_routes, tokens_of_the_wrong_kind_or_age_are_refused) {
   EXPECT_EQ(call(http::method::get, "/auth/me", {}, token::encode(forged, "another-secret-0123456789abcdefghij")).status,
             401);
 
-  clock.advance(seconds(901));
+  // Past exp plus the default 30 s leeway.
+  clock.advance(seconds(931));
   auto expired = call(http::method::get, "/auth/me", {}, access);
   EXPECT_EQ(expired.status, 401);
   EXPECT_EQ(error_code(expired), "invalid_token");
   // The refresh token still works after the access token expired ...
   auto renewed = refresh(refresh_token);
   ASSERT_EQ(renewed.status, 200);
+  EXPECT_EQ(call(http::method::get, "/auth/me", {}, str(parse(renewed), "access_token")).status, 200);
   // ... but not after its own 30 days.
   clock.advance(seconds(31LL * 24 * 3600));
   EXPECT_EQ(refresh(str(parse(renewed), "refresh_token")).status, 401);
+}
+
+TEST_F(auth_routes, a_clock_stepped_back_keeps_fresh_tokens_valid_within_the_leeway) {
+  ASSERT_EQ(register_user("skew@example.com").status, 201);
+  const std::string access = str(parse(login("skew@example.com")), "access_token");
+  clock.advance(-seconds(20));
+  EXPECT_EQ(call(http::method::get, "/auth/me", {}, access).status, 200);
+  clock.advance(-seconds(20));  // 40 s behind the token's iat: beyond the leeway
+  EXPECT_EQ(call(http::method::get, "/auth/me", {}, access).status, 401);
 }
 
 TEST_F(auth_routes, database_outage_is_503_never_500_and_recovers) {
