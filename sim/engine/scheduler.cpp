@@ -16,6 +16,8 @@ time_point scheduler::default_start() {
 scheduler::scheduler(time_point start, std::size_t max_pending)
     : now_us_(to_unix_us(start)), max_pending_(max_pending) {
   QM_ASSERT(max_pending_ > 0);
+  // Every pending event holds one slot, and slots are numbered in slot_bits.
+  QM_ASSERT_MSG(max_pending_ <= slot_mask, "max_pending exceeds the slot numbering");
   heap_.reserve(1024);
 }
 
@@ -33,12 +35,6 @@ std::uint32_t scheduler::acquire_slot() {
 
 void scheduler::release_slot(std::uint32_t slot) { free_slots_.push_back(slot); }
 
-namespace {
-inline bool before(std::int64_t aw, std::uint64_t as, std::int64_t bw, std::uint64_t bs) {
-  return aw < bw || (aw == bw && as < bs);
-}
-}  // namespace
-
 void scheduler::push(entry e) {
   // Sift up by moving the hole, not by swapping.
   std::size_t i = heap_.size();
@@ -46,7 +42,7 @@ void scheduler::push(entry e) {
   entry* h = heap_.data();
   while (i > 0) {
     const std::size_t parent = (i - 1) / arity;
-    if (!before(e.when_us, e.seq, h[parent].when_us, h[parent].seq)) {
+    if (!(e.key < h[parent].key)) {
       break;
     }
     h[i] = h[parent];
@@ -64,7 +60,8 @@ scheduler::entry scheduler::pop() {
   if (n == 0) {
     return top;
   }
-  // Sift the last entry down from the root.
+  // Bottom-up: walk the hole down along the smallest children to a leaf without comparing
+  // with `last` (which usually belongs near the bottom), then sift `last` up from there.
   std::size_t i = 0;
   for (;;) {
     const std::size_t first = i * arity + 1;
@@ -72,17 +69,23 @@ scheduler::entry scheduler::pop() {
       break;
     }
     std::size_t best = first;
+    key_type best_key = h[first].key;
     const std::size_t end = first + arity < n ? first + arity : n;
     for (std::size_t c = first + 1; c < end; ++c) {
-      if (before(h[c].when_us, h[c].seq, h[best].when_us, h[best].seq)) {
-        best = c;
-      }
-    }
-    if (!before(h[best].when_us, h[best].seq, last.when_us, last.seq)) {
-      break;
+      const bool smaller = h[c].key < best_key;
+      best = smaller ? c : best;
+      best_key = smaller ? h[c].key : best_key;
     }
     h[i] = h[best];
     i = best;
+  }
+  while (i > 0) {
+    const std::size_t parent = (i - 1) / arity;
+    if (!(last.key < h[parent].key)) {
+      break;
+    }
+    h[i] = h[parent];
+    i = parent;
   }
   h[i] = last;
   return top;
@@ -93,8 +96,9 @@ bool scheduler::step() {
     return false;
   }
   const entry e = pop();
-  QM_ASSERT(e.when_us >= now_us_);
-  now_us_ = e.when_us;
+  const std::int64_t when_us = when_of(e.key);
+  QM_ASSERT(when_us >= now_us_);
+  now_us_ = when_us;
   ++events_run_;
   // The slot stays reserved while its action runs (chunks never move, so running in place is
   // safe even when the action schedules more events); it is freed even if the action throws.
@@ -105,15 +109,15 @@ bool scheduler::step() {
       s.slot_at(slot).reset();
       s.release_slot(slot);
     }
-  } guard{*this, e.slot};
-  slot_at(e.slot)();
+  } guard{*this, slot_of(e.key)};
+  slot_at(guard.slot)();
   return true;
 }
 
 std::uint64_t scheduler::run_until(time_point deadline) {
   const std::int64_t deadline_us = to_unix_us(deadline);
   std::uint64_t n = 0;
-  while (!heap_.empty() && heap_.front().when_us <= deadline_us) {
+  while (!heap_.empty() && when_of(heap_.front().key) <= deadline_us) {
     step();
     ++n;
   }
@@ -135,7 +139,7 @@ std::optional<time_point> scheduler::next_time() const {
   if (heap_.empty()) {
     return std::nullopt;
   }
-  return from_unix_us(heap_.front().when_us);
+  return from_unix_us(when_of(heap_.front().key));
 }
 
 }  // namespace qm::sim

@@ -121,6 +121,16 @@ TEST(scheduler, reuses_slots_and_keeps_order_across_many_events) {
   EXPECT_EQ(s.events_run(), 5000u);
 }
 
+TEST(scheduler, orders_times_before_the_epoch_too) {
+  scheduler s(from_unix_us(-5'000));
+  std::vector<std::int64_t> seen;
+  for (std::int64_t d : {4'000, 9'000, 1'000, 5'000}) {
+    s.at_delay(duration(d), [&] { seen.push_back(to_unix_us(s.now())); });
+  }
+  s.run_all();
+  EXPECT_EQ(seen, (std::vector<std::int64_t>{-4'000, -1'000, 0, 4'000}));
+}
+
 TEST(scheduler, an_action_that_throws_frees_its_slot) {
   scheduler s;
   auto token = std::make_shared<int>(0);
