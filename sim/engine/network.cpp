@@ -54,6 +54,7 @@ void network::attach(node& n) {
   const std::uint32_t id = id_of(n.name());
   QM_ASSERT_MSG(nodes_[id] == nullptr, "two nodes with one name");
   nodes_[id] = &n;
+  n.net_id_ = id;
 }
 
 node* network::find(std::string_view name) const {
@@ -173,7 +174,7 @@ std::optional<duration> network::admit(link_state& l, std::string_view from_name
 }
 
 void network::send_request(node& from, node& to, std::unique_ptr<request_message> m) {
-  link_state& l = link_between(id_of(from.name()), id_of(to.name()));
+  link_state& l = link_between(from.net_id(), to.net_id());
   scratch_.assign("req#");
   append_int(scratch_, m->reply.call_id);
   scratch_ += ' ';
@@ -211,7 +212,7 @@ void network::send_request(node& from, node& to, std::unique_ptr<request_message
 
 void network::send_reply(node& from, call_reply reply, rt::call_result r) {
   QM_ASSERT(reply.caller != nullptr);
-  link_state& l = link_between(id_of(from.name()), id_of(reply.caller->name()));
+  link_state& l = link_between(from.net_id(), reply.caller->net_id());
   scratch_.assign("rep#");
   append_int(scratch_, reply.call_id);
   scratch_ += ' ';

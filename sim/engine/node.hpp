@@ -74,6 +74,8 @@ class node {
   bool started() const { return started_; }
   bool listening() const { return up_ && cfg_.kind == node_kind::service; }
   std::uint64_t generation() const { return generation_; }
+  // The node's index in the network's directory (set when the network attaches it).
+  std::uint32_t net_id() const { return net_id_; }
 
   // The node's database handle (kept across crashes) and the shared kv, when it has them.
   void attach_storage(std::unique_ptr<rt::storage> s) { storage_ = std::move(s); }
@@ -127,6 +129,7 @@ class node {
   task<void> serve(const http::handler* target, http::request_context ctx, call_reply reply);
   void answer(request_message& m, http::response r);
   void trace_event(std::string_view kind, std::string_view detail);
+  friend class network;  // sets net_id_ on attach
 
   node_config cfg_;
   scheduler& sched_;
@@ -149,6 +152,7 @@ class node {
   bool up_ = false;
   bool started_ = false;
   std::uint64_t generation_ = 0;
+  std::uint32_t net_id_ = 0;
   std::uint32_t start_attempts_ = 0;  // in this incarnation
   in_flight_entry* in_flight_head_ = nullptr;
   in_flight_entry* in_flight_tail_ = nullptr;
