@@ -36,7 +36,8 @@ TEST(scenario_loader, accepts_a_minimal_scenario_with_defaults) {
 }
 
 TEST(scenario_loader, loads_every_shipped_scenario) {
-  for (const char* f : {"auth_smoke.yaml", "auth_db_outage.yaml"}) {
+  for (const char* f : {"auth_smoke.yaml", "auth_db_outage.yaml", "auth_crash_restart.yaml",
+                        "auth_partition.yaml", "auth_rough_network.yaml"}) {
     auto r = load_scenario_file(std::string(QM_SOURCE_DIR) + "/scenarios/" + f);
     EXPECT_TRUE(r.ok()) << f << ": " << (r.ok() ? "" : r.error().message);
   }
