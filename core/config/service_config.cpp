@@ -1,0 +1,317 @@
+#include "core/config/service_config.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+namespace qm::config {
+
+namespace {
+
+constexpr std::size_t min_secret_len = 32;
+
+struct service_shape {
+  std::string_view name;
+  std::uint16_t port;
+  bool has_database;
+  std::vector<std::string_view> upstreams;
+};
+
+const std::vector<service_shape>& shapes() {
+  static const std::vector<service_shape> all = {
+      {"gateway", 8000, false, {"auth"}},
+      {"auth", 8001, true, {}},
+  };
+  return all;
+}
+
+const service_shape* shape_of(std::string_view service) {
+  for (const auto& s : shapes()) {
+    if (s.name == service) {
+      return &s;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<option_spec> service_options(std::string_view service) {
+  if (service == "auth") {
+    return {
+        {"token-secret", "token_secret", "HMAC key for access and refresh tokens (at least 32 characters)", "", true, true, ""},
+        {"scrypt-n", "scrypt_n", "scrypt cost N for password hashes (a power of two)", "16384", false, false, ""},
+        {"access-ttl-s", "access_ttl_s", "access token lifetime in seconds", "900", false, false, ""},
+        {"refresh-ttl-s", "refresh_ttl_s", "refresh token lifetime in seconds", "2592000", false, false, ""},
+        {"token-leeway-s", "token_leeway_s", "clock leeway when checking token times, in seconds", "30", false, false, ""},
+        {"db-timeout-ms", "db_timeout_ms", "deadline of each database transaction", "2000", false, false, ""},
+    };
+  }
+  if (service == "gateway") {
+    return {
+        {"upstream-timeout-ms", "upstream_timeout_ms", "deadline of each call to a service", "2000", false, false, ""},
+    };
+  }
+  return {};
+}
+
+bool parse_u64(std::string_view text, std::uint64_t& out) {
+  if (text.empty()) {
+    return false;
+  }
+  const auto* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  return ec == std::errc() && ptr == end;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+}  // namespace
+
+std::string env_name(std::string_view option_name) {
+  std::string out = "QUICKMART_";
+  for (char c : option_name) {
+    out.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
+
+std::string env_name(const option_spec& o) { return o.env.empty() ? env_name(o.name) : o.env; }
+
+std::vector<option_spec> options_for(std::string_view service) {
+  const auto* shape = shape_of(service);
+  if (shape == nullptr) {
+    return {};
+  }
+  std::vector<option_spec> out;
+  out.push_back({"listen", "", "HOST:PORT to listen on", "0.0.0.0:" + std::to_string(shape->port), false, false, ""});
+  if (shape->has_database) {
+    out.push_back({"storage", "", "the service's own database: postgres:URL (or a postgresql:// URL) or sqlite:PATH",
+                   "", true, true, "QUICKMART_DATABASE_URL"});
+    out.push_back({"db-pool-size", "", "PostgreSQL connections in the pool", "4", false, false, ""});
+  }
+  for (auto upstream : shape->upstreams) {
+    out.push_back({std::string(upstream) + "-url", "", "base URL of the " + std::string(upstream) + " service (http://HOST:PORT)",
+                   "", true, false, ""});
+  }
+  for (auto& o : service_options(service)) {
+    out.push_back(std::move(o));
+  }
+  out.push_back({"max-body-bytes", "", "largest request body accepted (413 beyond)", "1048576", false, false, ""});
+  out.push_back({"max-connections", "", "concurrent client connections (more are refused)", "1024", false, false, ""});
+  out.push_back({"header-timeout-ms", "", "time a client has to send a request's headers", "10000", false, false, ""});
+  out.push_back({"request-timeout-ms", "", "deadline of a request's handling", "10000", false, false, ""});
+  out.push_back({"shutdown-timeout-ms", "", "time in-flight requests get to finish on SIGTERM", "10000", false, false, ""});
+  out.push_back({"log-level", "", "debug, info, warn or error", "info", false, false, ""});
+  return out;
+}
+
+std::string help_text(std::string_view service) {
+  std::string out = "usage: quickmart serve " + std::string(service) + " [--OPTION VALUE]...\n\n";
+  out += "Every option is also read from its environment variable; a flag wins over the environment.\n";
+  out += "Secrets belong in the environment (flags show up in process listings).\n\n";
+  for (const auto& o : options_for(service)) {
+    std::string line = "  --" + o.name;
+    line.resize(std::max<std::size_t>(line.size() + 1, 26), ' ');
+    line += env_name(o);
+    out += line + "\n      " + o.help;
+    if (o.required) {
+      out += " (required)";
+    } else if (!o.default_value.empty()) {
+      out += " (default: " + o.default_value + ")";
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+bool is_placeholder_secret(std::string_view value) {
+  if (value.size() < min_secret_len) {
+    return true;
+  }
+  const std::string v = lower(value);
+  for (std::string_view marker : {"change", "placeholder", "replace", "example", "<", ">", "xxxx", "todo", "your-", "your_"}) {
+    if (v.find(marker) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+result<storage_target, std::string> parse_storage(std::string_view text) {
+  if (text.starts_with("sqlite:")) {
+    auto path = text.substr(7);
+    if (path.empty()) {
+      return make_unexpected(std::string("sqlite: needs a file path (sqlite:/var/lib/quickmart/auth.db)"));
+    }
+    return storage_target{storage_kind::sqlite, std::string(path)};
+  }
+  if (text.starts_with("postgresql://") || text.starts_with("postgres://")) {
+    return storage_target{storage_kind::postgres, std::string(text)};
+  }
+  if (text.starts_with("postgres:")) {
+    auto url = text.substr(9);
+    if (url.empty()) {
+      return make_unexpected(std::string("postgres: needs a connection URL"));
+    }
+    return storage_target{storage_kind::postgres, std::string(url)};
+  }
+  return make_unexpected(std::string("must be postgres:URL, a postgresql:// URL or sqlite:PATH"));
+}
+
+result<listen_address, std::string> parse_listen(std::string_view text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) {
+    return make_unexpected(std::string("must be HOST:PORT"));
+  }
+  std::uint64_t port = 0;
+  if (!parse_u64(text.substr(colon + 1), port) || port > 65535) {
+    return make_unexpected(std::string("port must be a number from 0 to 65535"));
+  }
+  std::string host(text.substr(0, colon));
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);  // [::1]:8000
+  }
+  return listen_address{host, static_cast<std::uint16_t>(port)};
+}
+
+namespace {
+
+unexpected<config_error> fail(const option_spec& o, const std::string& why) {
+  return make_unexpected(config_error{"--" + o.name + " / " + env_name(o) + ": " + why});
+}
+
+result<std::uint32_t, config_error> bounded(const option_spec& o, const std::string& v, std::uint64_t lo,
+                                            std::uint64_t hi) {
+  std::uint64_t n = 0;
+  if (!parse_u64(v, n) || n < lo || n > hi) {
+    return fail(o, "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
+  }
+  return static_cast<std::uint32_t>(n);
+}
+
+bool valid_upstream_url(std::string_view url) {
+  if (!url.starts_with("http://")) {
+    return false;
+  }
+  auto rest = url.substr(7);
+  while (!rest.empty() && rest.back() == '/') {
+    rest.remove_suffix(1);
+  }
+  return rest.find('/') == std::string_view::npos && parse_listen(rest).ok();
+}
+
+}  // namespace
+
+result<service_config, config_error> resolve(std::string_view service,
+                                             const std::map<std::string, std::string>& environment,
+                                             const std::vector<std::string>& args) {
+  if (shape_of(service) == nullptr) {
+    return make_unexpected(config_error{"unknown service '" + std::string(service) + "'"});
+  }
+  const auto options = options_for(service);
+  std::map<std::string, std::string> values;  // option name -> value
+  for (const auto& o : options) {
+    if (auto it = environment.find(env_name(o)); it != environment.end()) {
+      values[o.name] = it->second;
+    }
+  }
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string_view a = args[i];
+    if (!a.starts_with("--")) {
+      return make_unexpected(config_error{"unexpected argument '" + std::string(a) + "'"});
+    }
+    std::string name(a.substr(2));
+    std::string value;
+    bool has_value = false;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name.resize(eq);
+      has_value = true;
+    }
+    const auto o = std::find_if(options.begin(), options.end(), [&](const option_spec& s) { return s.name == name; });
+    if (o == options.end()) {
+      return make_unexpected(config_error{"unknown option --" + name + " for " + std::string(service) +
+                                         " (see quickmart serve " + std::string(service) + " --help)"});
+    }
+    if (!has_value) {
+      if (i + 1 >= args.size()) {
+        return fail(*o, "needs a value");
+      }
+      value = args[++i];
+    }
+    values[name] = value;
+  }
+
+  service_config cfg;
+  cfg.service = std::string(service);
+  for (const auto& o : options) {
+    auto it = values.find(o.name);
+    if (it == values.end() || it->second.empty()) {
+      if (o.required) {
+        return fail(o, "is required");
+      }
+      if (o.default_value.empty()) {
+        continue;
+      }
+      it = values.emplace(o.name, o.default_value).first;
+    }
+    const std::string& v = it->second;
+    if (o.secret && o.name != "storage" && is_placeholder_secret(v)) {
+      return fail(o, v.size() < min_secret_len ? "is shorter than " + std::to_string(min_secret_len) + " characters"
+                                               : "is still a placeholder; set a real secret");
+    }
+    if (o.name == "listen") {
+      auto l = parse_listen(v);
+      if (!l) {
+        return fail(o, l.error());
+      }
+      cfg.listen = *l;
+    } else if (o.name == "storage") {
+      auto s = parse_storage(v);
+      if (!s) {
+        return fail(o, s.error());  // the message never repeats the value: it may hold a password
+      }
+      cfg.storage = *s;
+    } else if (o.name.ends_with("-url")) {
+      if (!valid_upstream_url(v)) {
+        return fail(o, "must be http://HOST:PORT (got '" + v + "')");
+      }
+      std::string url = v;
+      while (url.back() == '/') {
+        url.pop_back();
+      }
+      cfg.upstreams[o.name.substr(0, o.name.size() - 4)] = url;
+    } else if (o.name == "max-body-bytes") {
+      auto n = bounded(o, v, 1, 64ULL * 1024 * 1024);
+      if (!n) return make_unexpected(n.error());
+      cfg.max_body_bytes = *n;
+    } else if (o.name == "max-connections") {
+      auto n = bounded(o, v, 1, 100'000);
+      if (!n) return make_unexpected(n.error());
+      cfg.max_connections = *n;
+    } else if (o.name == "header-timeout-ms" || o.name == "request-timeout-ms" || o.name == "shutdown-timeout-ms") {
+      auto n = bounded(o, v, 1, 3'600'000);
+      if (!n) return make_unexpected(n.error());
+      (o.name == "header-timeout-ms" ? cfg.header_timeout_ms
+       : o.name == "request-timeout-ms" ? cfg.request_timeout_ms
+                                         : cfg.shutdown_timeout_ms) = *n;
+    } else if (o.name == "db-pool-size") {
+      auto n = bounded(o, v, 1, 256);
+      if (!n) return make_unexpected(n.error());
+      cfg.db_pool_size = *n;
+    } else if (o.name == "log-level") {
+      if (v != "debug" && v != "info" && v != "warn" && v != "error") {
+        return fail(o, "must be debug, info, warn or error");
+      }
+      cfg.log_level = v;
+    } else if (!o.setting.empty()) {
+      cfg.settings[o.setting] = v;  // the service validates its own settings at start
+    }
+  }
+  return cfg;
+}
+
+}  // namespace qm::config

@@ -1,0 +1,114 @@
+// Service configuration: environment and flags, flags winning, strict validation, secrets
+// refused while missing or placeholders, and never echoed in messages.
+#include <gtest/gtest.h>
+
+#include "core/config/service_config.hpp"
+
+namespace qm::config {
+namespace {
+
+const std::string good_secret = "s3cr3t-0123456789abcdef0123456789abcdef";
+
+std::map<std::string, std::string> auth_env() {
+  return {{"QUICKMART_TOKEN_SECRET", good_secret},
+          {"QUICKMART_DATABASE_URL", "postgresql://auth:pw@127.0.0.1:5433/auth_db"}};
+}
+
+TEST(service_config, resolves_auth_from_the_environment_with_defaults) {
+  auto r = resolve("auth", auth_env(), {});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->listen.host, "0.0.0.0");
+  EXPECT_EQ(r->listen.port, 8001);
+  EXPECT_EQ(r->storage.kind, storage_kind::postgres);
+  EXPECT_EQ(r->storage.location, "postgresql://auth:pw@127.0.0.1:5433/auth_db");
+  EXPECT_EQ(r->settings.at("token_secret"), good_secret);
+  EXPECT_EQ(r->settings.at("scrypt_n"), "16384");
+  EXPECT_EQ(r->max_body_bytes, 1024u * 1024u);
+}
+
+TEST(service_config, flags_win_over_the_environment) {
+  auto r = resolve("auth", auth_env(),
+                   {"--listen", "127.0.0.1:9001", "--storage=sqlite:/tmp/auth.db", "--scrypt-n", "1024"});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->listen.port, 9001);
+  EXPECT_EQ(r->storage.kind, storage_kind::sqlite);
+  EXPECT_EQ(r->storage.location, "/tmp/auth.db");
+  EXPECT_EQ(r->settings.at("scrypt_n"), "1024");
+}
+
+TEST(service_config, a_missing_or_placeholder_secret_refuses_and_names_the_variable) {
+  auto env = auth_env();
+  env.erase("QUICKMART_TOKEN_SECRET");
+  auto r = resolve("auth", env, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "--token-secret / QUICKMART_TOKEN_SECRET: is required");
+
+  env["QUICKMART_TOKEN_SECRET"] = "change-me-change-me-change-me-change-me";
+  r = resolve("auth", env, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("QUICKMART_TOKEN_SECRET: is still a placeholder"), std::string::npos);
+  EXPECT_EQ(r.error().message.find("change-me"), std::string::npos) << "a secret's value is never echoed";
+
+  env["QUICKMART_TOKEN_SECRET"] = "short";
+  r = resolve("auth", env, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("shorter than 32"), std::string::npos);
+}
+
+TEST(service_config, storage_is_required_and_checked_without_echoing_it) {
+  auto env = auth_env();
+  env["QUICKMART_DATABASE_URL"] = "mysql://root:hunter2@db/auth";
+  auto r = resolve("auth", env, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("QUICKMART_DATABASE_URL: must be postgres:URL"), std::string::npos);
+  EXPECT_EQ(r.error().message.find("hunter2"), std::string::npos);
+  env.erase("QUICKMART_DATABASE_URL");
+  r = resolve("auth", env, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "--storage / QUICKMART_DATABASE_URL: is required");
+}
+
+TEST(service_config, gateway_needs_its_upstreams) {
+  auto r = resolve("gateway", {}, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "--auth-url / QUICKMART_AUTH_URL: is required");
+  r = resolve("gateway", {{"QUICKMART_AUTH_URL", "http://127.0.0.1:8001/"}}, {});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->upstreams.at("auth"), "http://127.0.0.1:8001");
+  EXPECT_EQ(r->listen.port, 8000);
+  r = resolve("gateway", {{"QUICKMART_AUTH_URL", "https://auth"}}, {});
+  EXPECT_FALSE(r.ok());
+}
+
+TEST(service_config, bad_flags_and_values_are_clear_errors) {
+  EXPECT_NE(resolve("auth", auth_env(), {"--listn", "x"}).error().message.find("unknown option --listn"),
+            std::string::npos);
+  EXPECT_NE(resolve("auth", auth_env(), {"--listen"}).error().message.find("needs a value"), std::string::npos);
+  EXPECT_NE(resolve("auth", auth_env(), {"--listen", "nohost"}).error().message.find("must be HOST:PORT"),
+            std::string::npos);
+  EXPECT_NE(resolve("auth", auth_env(), {"--listen", "h:70000"}).error().message.find("port must be"),
+            std::string::npos);
+  EXPECT_NE(resolve("auth", auth_env(), {"--max-body-bytes", "0"}).error().message.find("whole number"),
+            std::string::npos);
+  EXPECT_NE(resolve("auth", auth_env(), {"stray"}).error().message.find("unexpected argument"), std::string::npos);
+  EXPECT_NE(resolve("billing", {}, {}).error().message.find("unknown service"), std::string::npos);
+}
+
+TEST(service_config, help_lists_every_option_with_its_variable) {
+  const auto help = help_text("auth");
+  for (const auto& o : options_for("auth")) {
+    EXPECT_NE(help.find("--" + o.name), std::string::npos) << o.name;
+    EXPECT_NE(help.find(env_name(o)), std::string::npos) << o.name;
+  }
+  EXPECT_NE(help.find("QUICKMART_DATABASE_URL"), std::string::npos);
+}
+
+TEST(service_config, placeholder_detection) {
+  EXPECT_TRUE(is_placeholder_secret(""));
+  EXPECT_TRUE(is_placeholder_secret("<your-token-secret-of-32-characters>"));
+  EXPECT_TRUE(is_placeholder_secret("REPLACE_ME_REPLACE_ME_REPLACE_ME_123"));
+  EXPECT_FALSE(is_placeholder_secret(good_secret));
+}
+
+}  // namespace
+}  // namespace qm::config
