@@ -33,7 +33,10 @@ class storage {
 template <typename T, typename Body>
 task<result<T, sql::error>> transact_value(storage& db, duration timeout, Body body) {
   T out{};
-  db_status status = co_await db.transact([&](sql::transaction& tx) { out = body(tx); }, timeout);
+  // A named body, not a lambda written inside the co_await: g++ 12 mishandles the lifetime
+  // of a capturing lambda temporary in a co_await expression.
+  transaction_body run = [&](sql::transaction& tx) { out = body(tx); };
+  db_status status = co_await db.transact(std::move(run), timeout);
   if (!status) {
     co_return make_unexpected(status.error());
   }

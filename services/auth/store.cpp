@@ -56,8 +56,8 @@ task<db_result<create_outcome>> auth_store::create_user(user u) {
   }
   // A concurrent registration took a unique value between our check and our insert (possible
   // on PostgreSQL): look again to name the field. If nothing is found the error stands.
-  auto recheck = co_await rt::transact_value<std::optional<create_outcome>>(
-      db_, timeout_, [&](sql::transaction& tx) { return find_conflict(tx, u); });
+  auto conflict = [&](sql::transaction& tx) { return find_conflict(tx, u); };
+  auto recheck = co_await rt::transact_value<std::optional<create_outcome>>(db_, timeout_, conflict);
   if (!recheck) {
     co_return make_unexpected(recheck.error());
   }
@@ -71,14 +71,14 @@ task<db_result<std::optional<user>>> auth_store::find_user(std::string_view wher
                                                            sql::value key) {
   const std::string statement =
       "SELECT " + std::string(user_columns) + " FROM users WHERE " + std::string(where_clause);
-  co_return co_await rt::transact_value<std::optional<user>>(
-      db_, timeout_, [&](sql::transaction& tx) -> std::optional<user> {
-        auto rows = tx.exec(statement, {key});
-        if (rows.empty()) {
-          return std::nullopt;
-        }
-        return user_from_row(rows.front());
-      });
+  auto body = [&](sql::transaction& tx) -> std::optional<user> {
+    auto rows = tx.exec(statement, {key});
+    if (rows.empty()) {
+      return std::nullopt;
+    }
+    return user_from_row(rows.front());
+  };
+  co_return co_await rt::transact_value<std::optional<user>>(db_, timeout_, body);
 }
 
 task<db_result<std::optional<user>>> auth_store::find_by_email(std::string email) {
@@ -178,9 +178,10 @@ task<db_result<rotation>> auth_store::rotate_refresh(std::string old_jti, std::s
 }
 
 task<db_result<std::int64_t>> auth_store::revoke_family(std::string family) {
-  co_return co_await rt::transact_value<std::int64_t>(db_, timeout_, [&](sql::transaction& tx) {
+  auto body = [&](sql::transaction& tx) {
     return tx.exec("UPDATE refresh_tokens SET revoked = 1 WHERE family_id = $1", {family}).affected;
-  });
+  };
+  co_return co_await rt::transact_value<std::int64_t>(db_, timeout_, body);
 }
 
 }  // namespace qm::auth
