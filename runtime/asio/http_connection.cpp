@@ -1,0 +1,447 @@
+#include "runtime/asio/http_connection.hpp"
+
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <chrono>
+#include <exception>
+#include <optional>
+#include <string>
+
+#include "core/base/assert.hpp"
+#include "core/task/task.hpp"
+#include "runtime/asio/asio_clock.hpp"
+
+namespace qm::rt::asio::detail {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+// After an error answer the client may still be sending (a body we refused); reading and
+// discarding it for a moment lets the answer arrive instead of being lost to a reset.
+constexpr auto linger_time = std::chrono::seconds(1);
+constexpr std::size_t linger_max_bytes = 16 * 1024 * 1024;
+constexpr std::size_t linger_chunk_bytes = 64 * 1024;
+// Read-ahead beyond the header limit: room for pipelined requests and body bytes in transit.
+constexpr std::size_t read_buffer_slack_bytes = 64 * 1024;
+
+http::method to_method(bhttp::verb v) {
+  switch (v) {
+    case bhttp::verb::get: return http::method::get;
+    case bhttp::verb::head: return http::method::head;
+    case bhttp::verb::post: return http::method::post;
+    case bhttp::verb::put: return http::method::put;
+    case bhttp::verb::patch: return http::method::patch;
+    case bhttp::verb::delete_: return http::method::del;
+    case bhttp::verb::options: return http::method::options;
+    default: return http::method::unknown;
+  }
+}
+
+bool is_parse_error(const beast::error_code& ec) {
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category();
+}
+
+// Header fields a handler may not set: the server owns framing and connection management.
+bool is_framing_field(std::string_view name) {
+  return http::iequals(name, "content-length") || http::iequals(name, "transfer-encoding") ||
+         http::iequals(name, "connection");
+}
+
+bool has_line_break(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
+
+std::string describe_current_exception() {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
+}  // namespace
+
+class connection final : public tracked_connection,
+                         public std::enable_shared_from_this<connection> {
+ public:
+  connection(std::shared_ptr<server_state> state, tcp::socket socket)
+      : state_(std::move(state)),
+        stream_(std::move(socket)),
+        buffer_(state_->options.max_header_bytes + read_buffer_slack_bytes) {}
+
+  ~connection() {
+    if (!state_->alive) {
+      return;
+    }
+    if (in_flight_) {
+      state_->counters.in_flight.add(-1);
+    }
+    if (registered_) {
+      state_->remove_connection(position_);
+    }
+  }
+
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+
+  // Registers with the server and waits for the first request.
+  void start() {
+    position_ = state_->add_connection(this);
+    registered_ = true;
+    do_read_header();
+  }
+
+  // Idle (or lingering) connections close now; busy ones after their response.
+  void begin_shutdown() override {
+    if (phase_ == phase::reading || phase_ == phase::lingering) {
+      close();
+    }
+  }
+
+  // Closes the socket; pending operations end with operation_aborted.
+  void force_close() override { close(); }
+
+  // Delivers a handler's answer to the request in progress.
+  void handler_done(http::response r) {
+    finish_in_flight();
+    if (phase_ != phase::handling) {
+      return;  // closed meanwhile (forced shutdown)
+    }
+    send(std::move(r));
+  }
+
+  // Answers 500 in the error shape for a handler that threw.
+  void handler_failed(const std::string& what) {
+    finish_in_flight();
+    state_->counters.handler_exceptions.inc();
+    const std::string id = request_id();
+    state_->log.error("handler threw", {{"route", route_}, {"what", what}, {"request_id", id}});
+    if (phase_ != phase::handling) {
+      return;
+    }
+    send(http::error_response(500, "internal", "internal error", id));
+  }
+
+ private:
+  enum class phase : std::uint8_t { reading, handling, writing, lingering, closed };
+
+  // Starts reading the next request's header with a fresh parser and the header timeout.
+  void do_read_header() {
+    if (state_->shutting_down) {
+      close();
+      return;
+    }
+    phase_ = phase::reading;
+    close_after_write_ = false;
+    linger_after_write_ = false;
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(state_->options.max_header_bytes));
+    parser_->body_limit(static_cast<std::uint64_t>(state_->options.max_body_bytes));
+    stream_.expires_after(state_->options.header_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             beast::bind_front_handler(&connection::on_read_header, shared_from_this()));
+  }
+
+  // Maps header-read failures to answers; continues with the body or the request.
+  void on_read_header(beast::error_code ec, std::size_t) {
+    if (!state_->alive || phase_ == phase::closed) {
+      return;
+    }
+    if (ec) {
+      fail_read(ec, limit_kind::header_timeout);
+      return;
+    }
+    if (parser_->is_done()) {
+      on_request();
+      return;
+    }
+    if (http::iequals(parser_->get()[bhttp::field::expect], "100-continue")) {
+      do_write_continue();
+      return;
+    }
+    do_read_body();
+  }
+
+  // Tells a client that waits for permission (Expect: 100-continue) to send its body.
+  void do_write_continue() {
+    continue_.version(11);
+    continue_.result(bhttp::status::continue_);
+    stream_.expires_after(state_->options.write_timeout);
+    bhttp::async_write(stream_, continue_,
+                       beast::bind_front_handler(&connection::on_write_continue, shared_from_this()));
+  }
+
+  // After 100 Continue: read the body.
+  void on_write_continue(beast::error_code ec, std::size_t) {
+    if (!state_->alive || phase_ == phase::closed) {
+      return;
+    }
+    if (ec) {
+      close();
+      return;
+    }
+    do_read_body();
+  }
+
+  // Reads the body under the body limit (enforced by the parser) and the body timeout.
+  void do_read_body() {
+    stream_.expires_after(state_->options.body_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      beast::bind_front_handler(&connection::on_read_body, shared_from_this()));
+  }
+
+  // Maps body-read failures to answers; a complete request goes to the router.
+  void on_read_body(beast::error_code ec, std::size_t) {
+    if (!state_->alive || phase_ == phase::closed) {
+      return;
+    }
+    if (ec) {
+      fail_read(ec, limit_kind::body_timeout);
+      return;
+    }
+    on_request();
+  }
+
+  // A read failed: answer what deserves an answer, close the rest quietly.
+  void fail_read(const beast::error_code& ec, limit_kind timeout_kind) {
+    if (ec == beast::error::timeout) {
+      state_->counters.limit_hit(timeout_kind);
+      close();
+    } else if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
+      reject(431, limit_kind::header_size, "header_too_large",
+             "request line and headers exceed the limit");
+    } else if (ec == bhttp::error::body_limit) {
+      reject(413, limit_kind::body_size, "body_too_large", "request body exceeds the limit");
+    } else if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
+               !is_parse_error(ec)) {
+      close();  // the client went away (or the socket failed): nobody to answer
+    } else {
+      reject(400, limit_kind::malformed, "bad_request", "malformed HTTP request");
+    }
+  }
+
+  // Routes a complete request and starts its handler.
+  void on_request() {
+    stream_.expires_never();
+    auto& msg = parser_->get();
+    keep_alive_ = msg.keep_alive();
+    version_ = msg.version();
+    head_ = msg.method() == bhttp::verb::head;
+    const http::method verb = to_method(msg.method());
+    if (verb == http::method::unknown) {
+      reject(501, limit_kind::not_implemented, "not_implemented", "method not implemented");
+      return;
+    }
+    const auto target = msg.target();
+    if (target.empty() || target.front() != '/') {
+      reject(400, limit_kind::malformed, "bad_request", "the request target must be a path");
+      return;
+    }
+    http::request req;
+    req.verb = verb;
+    req.target.assign(target.data(), target.size());
+    for (const auto& field : msg) {
+      req.headers.add(std::string(field.name_string()), std::string(field.value()));
+    }
+    req.body = std::move(msg.body());
+
+    bool method_mismatch = false;
+    auto match = state_->routes.find(verb, req.path(), &method_mismatch);
+    if (!match) {
+      if (method_mismatch) {
+        send(http::error_response(405, "method_not_allowed", "method not allowed", request_id()));
+      } else {
+        send(http::error_response(404, "not_found", "no such route", request_id()));
+      }
+      return;
+    }
+    const http::handler* target_handler = match->target;
+    route_ = match->route;
+    http::request_context ctx{std::move(req), std::move(match->params), std::move(match->route),
+                              asio_clock::wall_now() + state_->options.request_timeout};
+    phase_ = phase::handling;
+    in_flight_ = true;
+    state_->counters.in_flight.add(1);
+    const bool spawned = state_->handlers.spawn(run_handler(shared_from_this(), target_handler, std::move(ctx)));
+    QM_ASSERT_MSG(spawned, "handler scope full although there is one handler per connection");
+  }
+
+  // Runs one handler to its answer; exceptions become a logged 500.
+  static task<void> run_handler(std::shared_ptr<connection> self, const http::handler* target,
+                                http::request_context ctx) {
+    http::response response;
+    bool threw = false;
+    std::string what;
+    try {
+      response = co_await (*target)(std::move(ctx));
+    } catch (...) {
+      threw = true;
+      what = describe_current_exception();
+    }
+    if (threw) {
+      self->handler_failed(what);
+    } else {
+      self->handler_done(std::move(response));
+    }
+  }
+
+  // Answers without a handler and closes afterwards (the stream may be out of sync).
+  void reject(int status, limit_kind kind, std::string_view code, std::string_view message) {
+    state_->counters.limit_hit(kind);
+    close_after_write_ = true;
+    linger_after_write_ = true;
+    // Before a complete header the client's version is unknown: answer as HTTP/1.1.
+    version_ = parser_->is_header_done() ? parser_->get().version() : 11;
+    send(http::error_response(status, code, message, request_id()));
+  }
+
+  // Serializes r into the connection's response and writes it.
+  void send(http::response r) {
+    if (r.status < 100 || r.status > 599) {
+      state_->log.error("handler returned an invalid status",
+                        {{"route", route_}, {"status", std::to_string(r.status)}});
+      r = http::error_response(500, "internal", "internal error", request_id());
+    }
+    phase_ = phase::writing;
+    status_ = r.status;
+    response_ = {};
+    response_.version(version_ == 0 ? 11 : version_);
+    response_.result(static_cast<unsigned>(r.status));
+    for (const auto& [name, value] : r.headers.fields()) {
+      if (is_framing_field(name) || has_line_break(name) || has_line_break(value)) {
+        continue;
+      }
+      response_.insert(name, value);
+    }
+    const bool bodiless = r.status < 200 || r.status == 204 || r.status == 304;
+    if (!bodiless) {
+      response_.body() = std::move(r.body);
+    }
+    response_.keep_alive(keep_alive_ && !close_after_write_ && !state_->shutting_down);
+    response_.prepare_payload();
+    if (head_) {
+      response_.body().clear();  // Content-Length stays that of the full answer
+    }
+    stream_.expires_after(state_->options.write_timeout);
+    bhttp::async_write(stream_, response_,
+                       beast::bind_front_handler(&connection::on_write, shared_from_this()));
+  }
+
+  // After a response: next request on keep-alive, else close (lingering after errors).
+  void on_write(beast::error_code ec, std::size_t) {
+    if (!state_->alive || phase_ == phase::closed) {
+      return;
+    }
+    if (ec) {
+      close();
+      return;
+    }
+    state_->counters.response_sent(status_);
+    if (response_.keep_alive()) {
+      do_read_header();
+    } else if (linger_after_write_ && !state_->shutting_down) {
+      do_linger();
+    } else {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      close();
+    }
+  }
+
+  // Half-closes and starts discarding what the client still sends, for a bounded time.
+  void do_linger() {
+    phase_ = phase::lingering;
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(linger_time);
+    lingered_bytes_ = 0;
+    do_linger_read();
+  }
+
+  // Reads (and drops) one chunk while lingering.
+  void do_linger_read() {
+    buffer_.clear();
+    stream_.async_read_some(buffer_.prepare(linger_chunk_bytes),
+                            beast::bind_front_handler(&connection::on_linger_read, shared_from_this()));
+  }
+
+  // Ends the linger on EOF, error, timeout or the byte bound.
+  void on_linger_read(beast::error_code ec, std::size_t n) {
+    if (!state_->alive || phase_ == phase::closed) {
+      return;
+    }
+    lingered_bytes_ += n;
+    if (ec || lingered_bytes_ > linger_max_bytes) {
+      close();
+      return;
+    }
+    do_linger_read();
+  }
+
+  // Closes the socket once; every later callback sees phase closed and stops.
+  void close() {
+    if (phase_ == phase::closed) {
+      return;
+    }
+    phase_ = phase::closed;
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+  }
+
+  // The id for the server's own answers about the current request.
+  std::string request_id() {
+    std::string_view client_value;
+    if (parser_) {
+      client_value = parser_->get()["X-Request-ID"];
+    }
+    return state_->request_id_for(client_value);
+  }
+
+  // The handler of the current request has ended (either way).
+  void finish_in_flight() {
+    if (in_flight_ && state_->alive) {
+      state_->counters.in_flight.add(-1);
+    }
+    in_flight_ = false;
+  }
+
+  std::shared_ptr<server_state> state_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  bhttp::response<bhttp::string_body> response_;
+  bhttp::response<bhttp::empty_body> continue_;
+  std::list<tracked_connection*>::iterator position_;
+  std::string route_;
+  std::size_t lingered_bytes_ = 0;
+  int status_ = 0;
+  unsigned version_ = 11;
+  phase phase_ = phase::reading;
+  bool registered_ = false;
+  bool in_flight_ = false;
+  bool keep_alive_ = true;
+  bool head_ = false;
+  bool close_after_write_ = false;
+  bool linger_after_write_ = false;
+};
+
+void start_connection(const std::shared_ptr<server_state>& state, tcp::socket socket) {
+  beast::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
+  std::make_shared<connection>(state, std::move(socket))->start();
+}
+
+}  // namespace qm::rt::asio::detail
