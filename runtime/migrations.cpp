@@ -14,6 +14,12 @@ constexpr std::string_view find_sql = "SELECT name FROM schema_migrations WHERE 
 constexpr std::string_view record_sql =
     "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)";
 
+// PostgreSQL runs concurrent DDL side by side, and the loser of a CREATE race fails with
+// errors that are not retryable in general (duplicate type, duplicate table). A lock held
+// until the migration's transaction ends makes concurrent starts take turns; SQLite's
+// BEGIN IMMEDIATE already does. The key is arbitrary, fixed for every service.
+constexpr std::string_view postgres_turn_sql = "SELECT pg_advisory_xact_lock(7345012)";
+
 // Two starts racing on a fresh database collide on schema_migrations; after a few attempts
 // something else is wrong.
 constexpr int max_attempts = 3;
@@ -91,6 +97,7 @@ task<db_status> apply_migrations(storage& db, std::span<const migration> migrati
     QM_ASSERT_MSG(k == 0 || migrations[k - 1].version < migrations[k].version,
                   "migration versions strictly increase");
   }
+  const bool take_turns = db.engine() == "postgres";
   for (const migration& m : migrations) {
     const std::vector<std::string> statements = split_sql_statements(m.sql);
     const std::string label =
@@ -100,6 +107,9 @@ task<db_status> apply_migrations(storage& db, std::span<const migration> migrati
       std::string renamed;
       status = co_await db.transact(
           [&](sql::transaction& tx) {
+            if (take_turns) {
+              tx.exec(postgres_turn_sql);
+            }
             tx.exec(create_table_sql);
             const sql::rows found = tx.exec(find_sql, {static_cast<std::int64_t>(m.version)});
             if (!found.empty()) {

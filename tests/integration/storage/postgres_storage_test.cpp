@@ -2,14 +2,18 @@
 // deadline, serialization conflicts, lost connections and reconnection, the bounded queue,
 // and results that arrive after their caller gave up.
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
+#include <span>
 #include <thread>
 
 #include <pqxx/pqxx>
 
 #include <gtest/gtest.h>
 
+#include "runtime/migrations.hpp"
 #include "runtime/postgres/connection_url.hpp"
 #include "runtime/postgres/errors.hpp"
 #include "runtime/postgres/postgres_storage.hpp"
@@ -331,6 +335,39 @@ TEST_F(postgres_storage_test, shutdown_finishes_queued_work_then_refuses) {
   pqxx::connection check(database_->url());
   pqxx::nontransaction tx(check);
   EXPECT_EQ(tx.exec("SELECT COUNT(*) FROM s")[0][0].as<int>(), 2);
+}
+
+task<void> record_migration(rt::storage& db, std::span<const rt::migration> list,
+                            std::optional<rt::db_status>& out) {
+  auto status = co_await rt::apply_migrations(db, list);
+  out.emplace(std::move(status));
+}
+
+TEST_F(postgres_storage_test, concurrent_starts_migrate_once) {
+  auto& db = open({.pool_size = 4});
+  const std::array<rt::migration, 2> list = {
+      rt::migration{1, "first", "CREATE TABLE a (k BIGINT PRIMARY KEY); INSERT INTO a VALUES (1)"},
+      rt::migration{2, "second", "CREATE TABLE b (k TEXT NOT NULL)"},
+  };
+  // Four service instances starting at once on a fresh database.
+  std::array<std::optional<rt::db_status>, 4> outcomes;
+  task_scope scope;
+  for (auto& out : outcomes) {
+    ASSERT_TRUE(scope.spawn(record_migration(db, list, out)));
+  }
+  turn_until([&] {
+    return std::all_of(outcomes.begin(), outcomes.end(), [](const auto& o) { return o.has_value(); });
+  });
+  for (const auto& out : outcomes) {
+    ASSERT_TRUE(out.has_value());
+    EXPECT_TRUE(out->ok()) << out->error().message;
+  }
+  auto recorded = query("SELECT COUNT(*) FROM schema_migrations");
+  ASSERT_TRUE(recorded.ok());
+  EXPECT_EQ(recorded->front().get_int(0), 2);
+  auto rows = query("SELECT COUNT(*) FROM a");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(rows->front().get_int(0), 1);
 }
 
 TEST(postgres_url, adds_a_connect_timeout_and_redacts_the_password) {
