@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -173,12 +174,14 @@ struct postgres_storage::shared : std::enable_shared_from_this<postgres_storage:
   std::atomic<std::uint64_t> late_results_dropped{0};
   std::atomic<std::uint64_t> connections_opened{0};
   std::atomic<std::uint64_t> connections_dropped{0};
+  std::atomic<std::uint64_t> connect_failures{0};
+  std::atomic<steady::rep> last_connect_failure_ns{0};  // 0: the last attempt worked
 
   void worker_loop();
   std::unique_ptr<pqxx::connection> take_connection();
   void return_connection(std::unique_ptr<pqxx::connection> conn);
   job_outcome run(job& j, std::unique_ptr<pqxx::connection>& conn);
-  sql::error connect(std::unique_ptr<pqxx::connection>& conn);
+  std::optional<sql::error> connect(std::unique_ptr<pqxx::connection>& conn);
 };
 
 std::unique_ptr<pqxx::connection> postgres_storage::shared::take_connection() {
@@ -198,7 +201,15 @@ void postgres_storage::shared::return_connection(std::unique_ptr<pqxx::connectio
   connection_ready.notify_one();
 }
 
-sql::error postgres_storage::shared::connect(std::unique_ptr<pqxx::connection>& conn) {
+std::optional<sql::error> postgres_storage::shared::connect(std::unique_ptr<pqxx::connection>& conn) {
+  // Right after a failed attempt the server is most likely still down: answer at once
+  // instead of making every queued job wait out its own connect attempt.
+  const auto now_ns = steady::now().time_since_epoch().count();
+  const auto backoff_ns = std::chrono::duration_cast<steady::duration>(opts.reconnect_backoff).count();
+  const auto failed_ns = last_connect_failure_ns.load();
+  if (failed_ns != 0 && now_ns - failed_ns < backoff_ns) {
+    return sql::error{sql::errc::unavailable, "cannot connect to the database (retrying shortly)"};
+  }
   try {
     conn = std::make_unique<pqxx::connection>(connection_string);
     connections_opened.fetch_add(1);
@@ -206,29 +217,32 @@ sql::error postgres_storage::shared::connect(std::unique_ptr<pqxx::connection>& 
     // this libpqxx prints each one on stderr.
     pqxx::nontransaction setup(*conn);
     setup.exec("SET client_min_messages TO warning");
-    return {};
+    last_connect_failure_ns.store(0);
+    return std::nullopt;
   } catch (...) {
     conn.reset();
+    connect_failures.fetch_add(1);
+    last_connect_failure_ns.store(steady::now().time_since_epoch().count());
     const sql::error e = map_exception(std::current_exception());
-    return {sql::errc::unavailable, redact("cannot connect to the database: " + e.message, password)};
+    return sql::error{sql::errc::unavailable,
+                      redact("cannot connect to the database: " + e.message, password)};
   }
 }
 
 job_outcome postgres_storage::shared::run(job& j, std::unique_ptr<pqxx::connection>& conn) {
-  const auto remaining_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(j.deadline - steady::now()).count();
-  if (remaining_ms <= 0) {
-    return {make_unexpected(abandoned_error()), nullptr};
-  }
   if (conn && !conn->is_open()) {
     conn.reset();
     connections_dropped.fetch_add(1);
   }
   if (!conn) {
-    sql::error e = connect(conn);
-    if (!conn) {
-      return {make_unexpected(std::move(e)), nullptr};
+    if (auto failed = connect(conn)) {
+      return {make_unexpected(std::move(*failed)), nullptr};
     }
+  }
+  const auto remaining_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(j.deadline - steady::now()).count();
+  if (remaining_ms <= 0) {
+    return {make_unexpected(abandoned_error()), nullptr};
   }
   transactions_started.fetch_add(1);
   try {
@@ -332,7 +346,8 @@ void postgres_storage::shutdown() {
 storage_stats postgres_storage::stats() const {
   return {shared_->transactions_started.load(), shared_->rejected_overloaded.load(),
           shared_->timed_out.load(),            shared_->late_results_dropped.load(),
-          shared_->connections_opened.load(),   shared_->connections_dropped.load()};
+          shared_->connections_opened.load(),   shared_->connections_dropped.load(),
+          shared_->connect_failures.load()};
 }
 
 std::size_t postgres_storage::queued_jobs() const {

@@ -36,6 +36,9 @@ struct options {
   std::size_t max_queued_jobs = 256;  // jobs waiting for a worker; beyond: unavailable
   std::size_t max_result_rows = 100'000;  // a bigger result fails with query_error
   duration connect_timeout = seconds(5);
+  // After a failed connect, transactions needing a new connection fail at once for this long
+  // (an outage answers 503 quickly instead of queueing connect attempts).
+  duration reconnect_backoff = ms(200);
 };
 
 // Counters for health reports and tests; read on any thread.
@@ -46,6 +49,7 @@ struct storage_stats {
   std::uint64_t late_results_dropped = 0;  // worker outcomes that found the caller gone
   std::uint64_t connections_opened = 0;
   std::uint64_t connections_dropped = 0;   // discarded as broken
+  std::uint64_t connect_failures = 0;      // connect attempts that failed
 };
 
 class postgres_storage final : public rt::storage {

@@ -235,6 +235,24 @@ TEST_F(postgres_storage_test, an_unreachable_server_is_unavailable_without_leaki
   EXPECT_EQ(r.error().code, sql::errc::unavailable);
   EXPECT_EQ(r.error().message.find("s3cret-pw"), std::string::npos) << r.error().message;
   EXPECT_EQ(storage_->stats().transactions_started, 0u);
+  EXPECT_EQ(storage_->stats().connect_failures, 1u);
+}
+
+TEST_F(postgres_storage_test, connects_again_after_a_failure_once_the_backoff_passed) {
+  // A long backoff: the second call must not try to connect.
+  const std::string url = "postgresql://quickmart@127.0.0.1:1/nothing";
+  storage_ = std::make_unique<postgres_storage>(
+      url, loop_, rt::postgres::options{.pool_size = 1, .reconnect_backoff = seconds(60)});
+  ASSERT_FALSE(exec("SELECT 1").ok());
+  auto quick = exec("SELECT 1");
+  ASSERT_FALSE(quick.ok());
+  EXPECT_EQ(quick.error().code, sql::errc::unavailable);
+  EXPECT_EQ(storage_->stats().connect_failures, 1u);
+  // With no backoff, every call tries again (and the real server answers).
+  storage_ = std::make_unique<postgres_storage>(
+      database_->url(), loop_, rt::postgres::options{.pool_size = 1, .reconnect_backoff = ms(0)});
+  auto ok = exec("SELECT 1");
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
 }
 
 TEST_F(postgres_storage_test, a_full_queue_refuses_at_once) {
