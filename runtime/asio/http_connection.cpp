@@ -290,11 +290,26 @@ class connection final : public tracked_connection,
       threw = true;
       what = describe_current_exception();
     }
-    if (threw) {
-      self->handler_failed(what);
-    } else {
-      self->handler_done(std::move(response));
+    // Turning the answer into bytes can fail only on a bug; that must cost this connection,
+    // not the process (the scope's failure handler would stop it).
+    try {
+      if (threw) {
+        self->handler_failed(what);
+      } else {
+        self->handler_done(std::move(response));
+      }
+    } catch (...) {
+      self->internal_failure(describe_current_exception());
     }
+  }
+
+  // Logs a failure of the server's own code for this request and drops the connection.
+  void internal_failure(const std::string& what) {
+    finish_in_flight();
+    if (state_->alive) {
+      state_->log.error("failed to answer a request", {{"route", route_}, {"what", what}});
+    }
+    close();
   }
 
   // Answers without a handler and closes afterwards (the stream may be out of sync).
@@ -320,7 +335,7 @@ class connection final : public tracked_connection,
     response_.version(version_ == 0 ? 11 : version_);
     response_.result(static_cast<unsigned>(r.status));
     for (const auto& [name, value] : r.headers.fields()) {
-      if (is_framing_field(name) || has_line_break(name) || has_line_break(value)) {
+      if (name.empty() || is_framing_field(name) || has_line_break(name) || has_line_break(value)) {
         continue;
       }
       response_.insert(name, value);

@@ -136,6 +136,23 @@ TEST(http_server, handler_exception_is_a_logged_500_in_the_error_shape) {
   EXPECT_TRUE(logged);
 }
 
+TEST(http_server, handler_headers_cannot_break_framing_or_inject_fields) {
+  server_fixture f(test_options());
+  auto c = test_client::connect(f.port());
+  ASSERT_TRUE(c);
+  ASSERT_TRUE(c->send(get_request("/odd") + get_request("/hello")));
+  auto r = c->read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "odd");
+  EXPECT_EQ(r->header("content-length").value_or(""), "3");
+  EXPECT_EQ(r->header("x-fine").value_or(""), "ok");
+  EXPECT_FALSE(r->header("injected").has_value());
+  auto next = c->read_response();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->body, "hello");
+}
+
 TEST(http_server, graceful_shutdown_finishes_in_flight_refuses_new_and_returns) {
   server_fixture f(test_options());
   auto idle = test_client::connect(f.port());

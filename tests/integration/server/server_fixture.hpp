@@ -5,6 +5,7 @@
 //   POST /echo         -> 200, the request body
 //   GET  /items/{id}   -> 200, the id
 //   GET  /slow?ms=N    -> sleeps N ms on the runtime clock, then 200 "slow"
+//   GET  /odd          -> 200 "odd" with a framing header and a header value with CRLF
 //   GET  /throw        -> the handler throws (the server answers 500)
 
 #include <gtest/gtest.h>
@@ -130,6 +131,14 @@ class server_fixture {
       co_await clock_.sleep(ms(std::stoll(wait)));
       http::response r;
       r.body = "slow";
+      co_return r;
+    });
+    routes_.add(http::method::get, "/odd", [](http::request_context) -> task<http::response> {
+      http::response r;
+      r.headers.add("Content-Length", "999");
+      r.headers.add("X-Evil", "a\r\nInjected: yes");
+      r.headers.add("X-Fine", "ok");
+      r.body = "odd";
       co_return r;
     });
     routes_.add(http::method::get, "/throw", [](http::request_context) -> task<http::response> {
