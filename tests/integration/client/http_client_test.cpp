@@ -342,6 +342,21 @@ TEST_F(http_client_test, idle_connection_closed_by_the_server_is_replaced) {
   EXPECT_EQ(server.accepted.load(), 2);
 }
 
+TEST_F(http_client_test, idle_connections_are_closed_after_the_idle_timeout) {
+  asio_http_client_options options;
+  options.idle_timeout_ms = std::chrono::milliseconds(50);
+  make_client(options);
+  outcome out;
+  spawn("backend", get("/ok"), deadline_in(2000ms), out);
+  ASSERT_TRUE(run_until([&] { return out.result.has_value(); }));
+  ASSERT_TRUE(out.result->ok()) << out.result->error().message;
+  EXPECT_EQ(client->stats().idle_connections, 1u);
+  // The pool's sweep timer closes it; the server sees the connection end.
+  ASSERT_TRUE(run_until([&] { return client->stats().open_connections == 0; }));
+  EXPECT_EQ(client->stats().idle_connections, 0u);
+  ASSERT_TRUE(run_until([&] { return server.sessions_ended.load() == 1; }));
+}
+
 TEST_F(http_client_test, idempotent_request_on_a_stale_connection_is_retried_once) {
   make_client();
   outcome first;
