@@ -141,6 +141,25 @@ TEST(http_server_limits, slowloris_is_closed_after_the_header_timeout) {
   expect_still_serving(f.port());
 }
 
+TEST(http_server_limits, slow_body_is_closed_after_the_body_timeout) {
+  auto options = test_options();
+  options.body_timeout = ms(300);
+  server_fixture f(options);
+  auto c = test_client::connect(f.port());
+  ASSERT_TRUE(c);
+  ASSERT_TRUE(c->send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 1000\r\n\r\n"));
+  bool closed = false;
+  for (int i = 0; i < 60 && !closed; ++i) {
+    if (!c->send("x")) {
+      closed = true;
+      break;
+    }
+    closed = c->wait_closed(50ms);
+  }
+  EXPECT_TRUE(closed) << "the slow body was still being read after 3 s";
+  EXPECT_EQ(f.counter("http_server_limit_hits_total", {{"limit", "body_timeout"}}), 1);
+}
+
 TEST(http_server_limits, a_thousand_connections_are_bounded_and_others_still_served) {
   auto options = test_options();
   options.max_connections = 200;

@@ -61,6 +61,21 @@ TEST(http_server, chunked_body_within_the_limit_is_accepted) {
   EXPECT_EQ(r->body, "hello world");
 }
 
+TEST(http_server, expect_100_continue_is_honoured) {
+  server_fixture f(test_options());
+  auto c = test_client::connect(f.port());
+  ASSERT_TRUE(c);
+  ASSERT_TRUE(c->send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n"));
+  auto interim = c->read_response();
+  ASSERT_TRUE(interim) << "no 100 Continue: a client that waits for it would stall";
+  EXPECT_EQ(interim->status, 100);
+  ASSERT_TRUE(c->send("ping"));
+  auto r = c->read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "ping");
+}
+
 TEST(http_server, pipelined_requests_are_answered_in_order) {
   server_fixture f(test_options());
   auto c = test_client::connect(f.port());
