@@ -90,6 +90,7 @@ asio_http_client::asio_http_client(boost::asio::io_context& io,
     boost::system::error_code ec;
     const auto address = boost::asio::ip::make_address(url.host, ec);
     if (!ec) {
+      up->numeric_host = true;
       up->endpoints = std::make_shared<const client_detail::endpoint_list>(
           client_detail::endpoint_list{boost::asio::ip::tcp::endpoint(address, url.port)});
     }

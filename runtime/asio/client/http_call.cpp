@@ -216,7 +216,11 @@ void http_call::do_connect() {
                           return;
                         }
                         if (ec) {
-                          self->fail(call_errc::connect_failed, describe("connect failed", *self->impl_->up, ec));
+                          upstream& up = *self->impl_->up;
+                          if (!up.numeric_host) {
+                            up.endpoints.reset();
+                          }
+                          self->fail(call_errc::connect_failed, describe("connect failed", up, ec));
                           return;
                         }
                         error_code ignored;

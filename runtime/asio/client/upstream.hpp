@@ -34,6 +34,9 @@ struct upstream {
   // Set once (numeric host at construction, or the first successful resolution), then only
   // read: connect operations in flight keep their own reference.
   std::shared_ptr<const endpoint_list> endpoints;
+  // A name (not a numeric address) is resolved again after a failed connect: the service
+  // behind it may have moved.
+  bool numeric_host = false;
   call_counters counters;
 };
 

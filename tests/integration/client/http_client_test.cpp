@@ -73,6 +73,7 @@ class http_client_test : public ::testing::Test {
     urls.emplace("backend", "http://127.0.0.1:" + std::to_string(server.port()));
     urls.emplace("nobody", "http://127.0.0.1:" + std::to_string(closed_port()));
     urls.emplace("by-name", "http://localhost:" + std::to_string(server.port()));
+    urls.emplace("nobody-by-name", "http://localhost:" + std::to_string(closed_port()));
     auto made = asio_http_client::create(io, urls, options);
     ASSERT_TRUE(made.ok()) << made.error();
     client = std::move(made).value();
@@ -287,6 +288,19 @@ TEST_F(http_client_test, closed_port_answers_connect_failed) {
   ASSERT_TRUE(run_until([&] { return out.result.has_value(); }));
   ASSERT_FALSE(out.result->ok());
   EXPECT_EQ(out.result->error().code, call_errc::connect_failed) << out.result->error().message;
+  EXPECT_EQ(client->stats().open_connections, 0u);
+}
+
+TEST_F(http_client_test, closed_port_by_name_answers_connect_failed_each_time) {
+  make_client();
+  // The second call resolves the name again (a failed connect forgets the cached addresses).
+  for (int i = 0; i < 2; ++i) {
+    outcome out;
+    spawn("nobody-by-name", get("/ok"), deadline_in(2000ms), out);
+    ASSERT_TRUE(run_until([&] { return out.result.has_value(); }));
+    ASSERT_FALSE(out.result->ok());
+    EXPECT_EQ(out.result->error().code, call_errc::connect_failed) << out.result->error().message;
+  }
   EXPECT_EQ(client->stats().open_connections, 0u);
 }
 
