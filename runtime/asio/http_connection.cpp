@@ -113,6 +113,18 @@ class connection final : public tracked_connection,
   // Closes the socket; pending operations end with operation_aborted.
   void force_close() override { close(); }
 
+  // A handler past its deadline and the grace: answer 503 now and close afterwards, because
+  // the handler still runs (its late answer is dropped) and a connection has one at a time.
+  void check_deadline(time_point now) override {
+    if (phase_ != phase::handling || now <= deadline_ + handler_overrun_grace) {
+      return;
+    }
+    state_->counters.limit_hit(limit_kind::deadline);
+    close_after_write_ = true;
+    state_->log.warn("handler overran its deadline", {{"route", route_}});
+    send(http::error_response(503, "deadline_exceeded", "the request took too long", request_id()));
+  }
+
   // Delivers a handler's answer to the request in progress.
   void handler_done(http::response r) {
     finish_in_flight();
@@ -269,8 +281,9 @@ class connection final : public tracked_connection,
     }
     const http::handler* target_handler = match->target;
     route_ = match->route;
+    deadline_ = asio_clock::wall_now() + state_->options.request_timeout;
     http::request_context ctx{std::move(req), std::move(match->params), std::move(match->route),
-                              asio_clock::wall_now() + state_->options.request_timeout};
+                              deadline_};
     phase_ = phase::handling;
     in_flight_ = true;
     state_->counters.in_flight.add(1);
@@ -441,6 +454,7 @@ class connection final : public tracked_connection,
   bhttp::response<bhttp::empty_body> continue_;
   std::list<tracked_connection*>::iterator position_;
   std::string route_;
+  time_point deadline_{};
   std::size_t lingered_bytes_ = 0;
   int status_ = 0;
   unsigned version_ = 11;

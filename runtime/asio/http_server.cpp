@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/base/assert.hpp"
+#include "runtime/asio/asio_clock.hpp"
 #include "runtime/asio/http_connection.hpp"
 #include "runtime/asio/server_state.hpp"
 
@@ -47,12 +48,14 @@ struct http_server::impl {
       : state(std::make_shared<detail::server_state>(loop, routes, std::move(options), metrics, log)),
         acceptor(loop.context()),
         retry_timer(loop.context()),
-        grace_timer(loop.context()) {}
+        grace_timer(loop.context()),
+        sweep_timer(loop.context()) {}
 
   std::shared_ptr<detail::server_state> state;
   tcp::acceptor acceptor;
   net::steady_timer retry_timer;
   net::steady_timer grace_timer;
+  net::steady_timer sweep_timer;
   std::function<void()> on_done;
   bool started = false;
   std::chrono::steady_clock::time_point last_accept_log{};
@@ -118,6 +121,23 @@ struct http_server::impl {
     state->log.warn("accept failed", {{"error", ec.message()}});
   }
 
+  // Every interval, answers for handlers past their deadline (one timer for the server, not
+  // one per request: the hot path arms nothing).
+  void do_sweep() {
+    sweep_timer.expires_after(detail::deadline_sweep_interval);
+    sweep_timer.async_wait([this, s = state](boost::system::error_code ec) {
+      if (ec || !s->alive) {
+        return;
+      }
+      const auto now = asio_clock::wall_now();
+      auto connections = s->connections;
+      for (auto* c : connections) {
+        c->check_deadline(now);
+      }
+      do_sweep();
+    });
+  }
+
   // Grace is over: close everything, drop handlers still running, report done.
   void force_all() {
     auto connections = state->connections;
@@ -131,6 +151,7 @@ struct http_server::impl {
   // Shutdown complete: runs on_done once.
   void finish() {
     grace_timer.cancel();
+    sweep_timer.cancel();
     state->on_drained = {};
     if (auto done = std::exchange(on_done, {})) {
       done();
@@ -153,6 +174,7 @@ http_server::~http_server() {
   impl_->acceptor.close(ignored);
   impl_->retry_timer.cancel();
   impl_->grace_timer.cancel();
+  impl_->sweep_timer.cancel();
   auto connections = s.connections;
   for (auto* c : connections) {
     c->force_close();
@@ -192,8 +214,9 @@ result<bound_endpoint, std::string> http_server::start() {
     return make_unexpected("cannot read the bound address of " + where + ": " + ec.message());
   }
   impl_->do_accept();
+  impl_->do_sweep();
   bound_endpoint bound{local.address().to_string(), local.port()};
-  impl_->state->log.info("http server listening",
+  impl_->state->log.debug("http server listening",
                          {{"address", bound.address}, {"port", std::to_string(bound.port)}});
   return bound;
 }

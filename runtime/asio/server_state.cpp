@@ -6,7 +6,8 @@ namespace qm::rt::asio::detail {
 
 namespace {
 constexpr std::array<std::string_view, limit_kind_count> limit_names{
-    "header_size", "body_size", "header_timeout", "body_timeout", "malformed", "not_implemented"};
+    "header_size", "body_size", "header_timeout", "body_timeout", "malformed", "not_implemented",
+    "deadline"};
 constexpr std::array<std::string_view, 5> class_names{"1xx", "2xx", "3xx", "4xx", "5xx"};
 }  // namespace
 

@@ -27,6 +27,8 @@ class tracked_connection {
   virtual void begin_shutdown() = 0;
   // Closes now, whatever it is doing.
   virtual void force_close() = 0;
+  // Answers 503 for a request whose handler has run past its deadline plus the grace.
+  virtual void check_deadline(time_point now) = 0;
 
  protected:
   ~tracked_connection() = default;
@@ -39,9 +41,15 @@ enum class limit_kind : std::uint8_t {
   header_timeout,  // closed
   body_timeout,    // closed
   malformed,       // 400
-  not_implemented  // 501: a method the server does not know
+  not_implemented,  // 501: a method the server does not know
+  deadline         // 503: the handler did not answer by its deadline (plus the grace)
 };
-inline constexpr std::size_t limit_kind_count = 6;
+inline constexpr std::size_t limit_kind_count = 7;
+
+// How long past its deadline a handler may still answer before the server answers for it.
+inline constexpr duration handler_overrun_grace = ms(500);
+// How often the server looks for handlers past their deadline.
+inline constexpr duration deadline_sweep_interval = ms(250);
 
 struct server_counters {
   explicit server_counters(metrics::registry& registry);

@@ -168,6 +168,39 @@ TEST(http_server, handler_headers_cannot_break_framing_or_inject_fields) {
   EXPECT_EQ(next->body, "hello");
 }
 
+TEST(http_server, handlers_get_a_deadline_of_now_plus_the_request_timeout) {
+  auto options = test_options();
+  options.request_timeout = seconds(7);
+  server_fixture f(options);
+  auto c = test_client::connect(f.port());
+  ASSERT_TRUE(c);
+  const auto before = to_unix_us(rt::asio::asio_clock::wall_now());
+  ASSERT_TRUE(c->send(get_request("/deadline")));
+  auto r = c->read_response();
+  ASSERT_TRUE(r);
+  const auto after = to_unix_us(rt::asio::asio_clock::wall_now());
+  const auto deadline = std::stoll(r->body);
+  EXPECT_GE(deadline, before + 7'000'000);
+  EXPECT_LE(deadline, after + 7'000'000);
+}
+
+TEST(http_server, a_handler_past_its_deadline_gets_a_503_from_the_server) {
+  auto options = test_options();
+  options.request_timeout = ms(200);
+  server_fixture f(options);
+  auto c = test_client::connect(f.port());
+  ASSERT_TRUE(c);
+  ASSERT_TRUE(c->send(get_request("/slow?ms=60000", "X-Request-ID: late-1\r\n")));
+  auto r = c->read_response(5s);
+  ASSERT_TRUE(r) << "no answer for a handler that never finishes";
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(error_code_of(*r), "deadline_exceeded");
+  EXPECT_EQ(request_id_of(*r), "late-1");
+  EXPECT_TRUE(r->connection_close);
+  EXPECT_TRUE(c->wait_closed(2s));
+  EXPECT_EQ(f.counter("http_server_limit_hits_total", {{"limit", "deadline"}}), 1);
+}
+
 TEST(http_server, graceful_shutdown_finishes_in_flight_refuses_new_and_returns) {
   server_fixture f(test_options());
   auto idle = test_client::connect(f.port());

@@ -5,6 +5,7 @@
 //   POST /echo         -> 200, the request body
 //   GET  /items/{id}   -> 200, the id
 //   GET  /slow?ms=N    -> sleeps N ms on the runtime clock, then 200 "slow"
+//   GET  /deadline     -> 200, the handler's deadline in unix microseconds
 //   GET  /odd          -> 200 "odd" with a framing header and a header value with CRLF
 //   GET  /throw        -> the handler throws (the server answers 500)
 
@@ -131,6 +132,11 @@ class server_fixture {
       co_await clock_.sleep(ms(std::stoll(wait)));
       http::response r;
       r.body = "slow";
+      co_return r;
+    });
+    routes_.add(http::method::get, "/deadline", [](http::request_context ctx) -> task<http::response> {
+      http::response r;
+      r.body = std::to_string(to_unix_us(ctx.deadline));
       co_return r;
     });
     routes_.add(http::method::get, "/odd", [](http::request_context) -> task<http::response> {
