@@ -103,9 +103,11 @@ class connection final : public tracked_connection,
     do_read_header();
   }
 
-  // Idle (or lingering) connections close now; busy ones after their response.
+  // Idle (or lingering) connections close now; one with part of a request received, or a
+  // request in progress, finishes that request (within its timeouts and the grace) first.
   void begin_shutdown() override {
-    if (phase_ == phase::reading || phase_ == phase::lingering) {
+    const bool idle = phase_ == phase::reading && buffer_.size() == 0 && !parser_->got_some();
+    if (idle || phase_ == phase::lingering) {
       close();
     }
   }

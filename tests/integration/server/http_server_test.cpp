@@ -232,6 +232,29 @@ TEST(http_server, graceful_shutdown_finishes_in_flight_refuses_new_and_returns) 
   f.stop();
 }
 
+TEST(http_server, a_request_half_received_at_shutdown_is_still_answered) {
+  server_fixture f(test_options());
+  auto c = test_client::connect(f.port());
+  ASSERT_TRUE(c);
+  ASSERT_TRUE(c->send("GET /hello HTTP/1.1\r\nHost: t\r\n"));
+  // Let the server read the first half before shutting down.
+  for (int i = 0; i < 200 && f.gauge("http_server_connections_open") < 1; ++i) {
+    std::this_thread::sleep_for(5ms);
+  }
+  std::this_thread::sleep_for(50ms);
+  f.begin_shutdown(seconds(5));
+  for (int i = 0; i < 500 && !f.shutting_down(); ++i) {
+    std::this_thread::sleep_for(5ms);
+  }
+  ASSERT_TRUE(c->send("\r\n"));
+  auto r = c->read_response(5s);
+  ASSERT_TRUE(r) << "the half-received request was dropped by the shutdown";
+  EXPECT_EQ(r->status, 200);
+  EXPECT_TRUE(r->connection_close);
+  EXPECT_TRUE(f.wait_loop_returned(5s));
+  f.stop();
+}
+
 TEST(http_server, shutdown_grace_bounds_a_stuck_handler) {
   server_fixture f(test_options());
   auto busy = test_client::connect(f.port());
