@@ -2,36 +2,34 @@
 //
 //   quickmart --help
 //   quickmart version
-//   quickmart serve <service> [--port N] [--config FILE]
+//   quickmart serve <service> [--OPTION VALUE]...   (quickmart serve <service> --help)
 //
 // Arguments are parsed strictly: an unknown command or option, a missing or malformed value,
-// or a stray argument is a usage error (exit 2), never silently ignored. The production
-// runtime is not in this build yet, so `serve` validates its arguments and then says so
-// plainly (exit 2) rather than pretending to serve.
+// or a stray argument is a usage error (exit 2), never silently ignored.
 
-#include <charconv>
 #include <cstdio>
-#include <optional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#if defined(QUICKMART_HAVE_SERVICES)
+#include "app/serve.hpp"
 #include "services/registry.hpp"
-#endif
+
+extern char** environ;
 
 namespace {
 
 constexpr int exit_ok = 0;
 constexpr int exit_usage = 2;
-constexpr int exit_not_built = 2;
 
 constexpr std::string_view usage_text =
     "usage: quickmart <command> [arguments]\n"
     "\n"
     "commands:\n"
-    "  serve <service> [--port N] [--config FILE]\n"
-    "                 run one service as a production process (not in this build yet)\n"
+    "  serve <service> [--OPTION VALUE]...\n"
+    "                 run one service as a production process; options and their\n"
+    "                 QUICKMART_* variables: quickmart serve <service> --help\n"
     "  version        print the version\n"
     "  help, --help   print this help\n"
     "\n"
@@ -48,112 +46,47 @@ int usage_error(std::string_view message) {
   return exit_usage;
 }
 
-struct serve_options {
-  std::string service;
-  std::optional<int> port;
-  std::optional<std::string> config_path;
-};
-
-std::optional<int> parse_port(std::string_view s) {
-  int port = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), port);
-  if (ec != std::errc{} || end != s.data() + s.size() || port < 1 || port > 65535) {
-    return std::nullopt;
-  }
-  return port;
-}
-
-// The services this build knows; empty when the registry is not linked in.
-std::vector<std::string> known_services() {
-  std::vector<std::string> names;
-#if defined(QUICKMART_HAVE_SERVICES)
-  for (const auto& name : qm::services::service_names()) {
-    names.emplace_back(name);
-  }
-#endif
-  return names;
-}
-
-bool plausible_service_name(std::string_view s) {
-  if (s.empty() || s.size() > 32) {
-    return false;
-  }
-  for (char c : s) {
-    if (!((c >= 'a' && c <= 'z') || c == '_')) {
-      return false;
+// The QUICKMART_* part of the environment: all that configuration reads.
+std::map<std::string, std::string> quickmart_environment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    std::string_view entry(*e);
+    const auto eq = entry.find('=');
+    if (eq != std::string_view::npos && entry.starts_with("QUICKMART_")) {
+      env.emplace(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
     }
   }
-  return true;
+  return env;
 }
 
-std::string join(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) {
-    out += (out.empty() ? "" : ", ") + n;
-  }
-  return out;
-}
-
-int run_serve(const std::vector<std::string_view>& args) {
-  serve_options opts;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string_view a = args[i];
-    if (a == "--port" || a == "--config") {
-      if (i + 1 >= args.size()) {
-        return usage_error(std::string(a) + " needs a value");
-      }
-      const std::string_view v = args[++i];
-      if (a == "--port") {
-        opts.port = parse_port(v);
-        if (!opts.port) {
-          return usage_error("--port must be an integer in 1..65535, got '" + std::string(v) + "'");
-        }
-      } else {
-        if (v.empty()) {
-          return usage_error("--config needs a file name");
-        }
-        opts.config_path = std::string(v);
-      }
-    } else if (a.starts_with("-")) {
-      return usage_error("serve: unknown option '" + std::string(a) + "'");
-    } else if (opts.service.empty()) {
-      opts.service = std::string(a);
-    } else {
-      return usage_error("serve: unexpected argument '" + std::string(a) + "'");
-    }
-  }
-  if (opts.service.empty()) {
+int run_serve(const std::vector<std::string>& args) {
+  if (args.empty() || args.front().starts_with("-")) {
     return usage_error("serve: which service? (quickmart serve <service>)");
   }
-  const auto known = known_services();
-  if (!known.empty()) {
-    bool found = false;
-    for (const auto& n : known) {
-      found = found || n == opts.service;
-    }
-    if (!found) {
-      return usage_error("serve: unknown service '" + opts.service + "' (known: " + join(known) + ")");
-    }
-  } else if (!plausible_service_name(opts.service)) {
-    return usage_error("serve: '" + opts.service + "' is not a service name");
+  const std::string& service = args.front();
+  std::string known;
+  bool found = false;
+  for (auto name : qm::services::service_names()) {
+    known += (known.empty() ? "" : ", ") + std::string(name);
+    found = found || name == service;
   }
-  print_err("quickmart: cannot serve '" + opts.service +
-            "': the production runtime (Boost.Asio/Beast, libpqxx, Redis) is not in this build "
-            "yet.\nThe services run today in the simulator: build/quickmart-sim run "
-            "scenarios/auth_smoke.yaml\n");
-  return exit_not_built;
+  if (!found) {
+    return usage_error("serve: unknown service '" + service + "' (known: " + known + ")");
+  }
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  return qm::app::serve(service, rest, quickmart_environment());
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::string_view> args(argv + 1, argv + argc);
+  std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
     print_err(usage_text);
     return exit_usage;
   }
-  const std::string_view command = args.front();
-  const std::vector<std::string_view> rest(args.begin() + 1, args.end());
+  const std::string command = args.front();
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (command == "--help" || command == "-h" || command == "help") {
     if (!rest.empty()) {
       return usage_error("help takes no arguments");
@@ -171,5 +104,5 @@ int main(int argc, char** argv) {
   if (command == "serve") {
     return run_serve(rest);
   }
-  return usage_error("unknown command '" + std::string(command) + "'");
+  return usage_error("unknown command '" + command + "'");
 }

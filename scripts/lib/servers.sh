@@ -13,6 +13,8 @@ QM_PG_BIN=${QM_PG_BIN:-/usr/lib/postgresql/15/bin}
 QM_SERVERS_DIR=""
 QM_PG_DATA=""
 QM_PG_USER=""
+QM_PG_PORT=""
+QM_PG_LOG=""
 QM_REDIS_PID=""
 QM_START_WAIT_S=${QM_START_WAIT_S:-30}
 
@@ -52,6 +54,25 @@ qm_as_pg_user() {
   fi
 }
 
+# Starts the cluster in $QM_PG_DATA on $QM_PG_PORT. Durability is not what the tests
+# measure: no fsync, and sockets only in the scratch dir.
+qm_pg_ctl_start() {
+  QM_PG_LOG="$(dirname "$QM_PG_DATA")/server.log"
+  qm_as_pg_user "$QM_PG_BIN/pg_ctl" -D "$QM_PG_DATA" -l "$QM_PG_LOG" -w \
+      -t "$QM_START_WAIT_S" -o "-p $QM_PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$(dirname "$QM_PG_DATA") -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      start >/dev/null
+}
+
+# For fault drills: stops the running cluster at once (as a crash would) ...
+qm_kill_postgres() {
+  qm_as_pg_user "$QM_PG_BIN/pg_ctl" -D "$QM_PG_DATA" -m immediate -w stop >/dev/null 2>&1
+}
+
+# ... and starts it again on the same port with the same data.
+qm_restart_postgres() {
+  qm_pg_ctl_start
+}
+
 qm_start_postgres() {
   if [ ! -x "$QM_PG_BIN/initdb" ] || [ ! -x "$QM_PG_BIN/pg_ctl" ]; then
     echo "servers: PostgreSQL 15 not found in $QM_PG_BIN (run scripts/setup)" >&2
@@ -75,12 +96,10 @@ qm_start_postgres() {
     QM_PG_DATA=""
     return 1
   fi
-  # Durability is not what the tests measure: no fsync, and sockets only in the scratch dir.
-  if ! qm_as_pg_user "$QM_PG_BIN/pg_ctl" -D "$QM_PG_DATA" -l "$dir/server.log" -w \
-      -t "$QM_START_WAIT_S" -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-      start >/dev/null; then
+  QM_PG_PORT=$port
+  if ! qm_pg_ctl_start; then
     echo "servers: PostgreSQL did not start:" >&2
-    cat "$dir/server.log" >&2
+    cat "$QM_PG_LOG" >&2
     return 1
   fi
   local waited=0

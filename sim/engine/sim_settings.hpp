@@ -1,29 +1,11 @@
 #pragma once
-// A node's settings in the simulator: a plain ordered map a scenario fills in.
+// A node's settings in the simulator: the same ordered map production uses, filled in by the
+// scenario.
 
-#include <map>
-#include <string>
-#include <string_view>
-
-#include "runtime/runtime.hpp"
+#include "runtime/map_settings.hpp"
 
 namespace qm::sim {
 
-class sim_settings final : public rt::settings {
- public:
-  sim_settings() = default;
-  explicit sim_settings(const std::map<std::string, std::string>& values)
-      : values_(values.begin(), values.end()) {}
-
-  std::string get(std::string_view key) const override {
-    auto it = values_.find(key);
-    return it == values_.end() ? std::string() : it->second;
-  }
-  void set(std::string key, std::string value) { values_.insert_or_assign(std::move(key), std::move(value)); }
-  const std::map<std::string, std::string, std::less<>>& values() const { return values_; }
-
- private:
-  std::map<std::string, std::string, std::less<>> values_;
-};
+using sim_settings = rt::map_settings;
 
 }  // namespace qm::sim

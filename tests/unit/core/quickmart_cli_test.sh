@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The quickmart command line: strict parsing (usage errors exit 2) and an honest `serve`.
+# The quickmart command line: strict parsing, usage errors exit 2 naming what is wrong.
 # Usage: quickmart_cli_test.sh PATH_TO_QUICKMART
 set -uo pipefail
 
@@ -30,18 +30,21 @@ expect 2 "unknown command 'frobnicate'" frobnicate
 expect 2 "help takes no arguments" --help extra
 expect 2 "version takes no arguments" version --verbose
 expect 2 "which service?" serve
-expect 2 "unknown option '--bogus'" serve auth --bogus
-expect 2 "unexpected argument 'extra'" serve auth extra
-expect 2 "--port needs a value" serve auth --port
-expect 2 "--port must be an integer in 1..65535" serve auth --port 0
-expect 2 "--port must be an integer in 1..65535" serve auth --port 8001x
-expect 2 "--port must be an integer in 1..65535" serve auth --port 70000
-# A name that is no service (rejected by the registry when linked, else by its shape).
+expect 2 "which service?" serve --listen 1:2
+# A name that is no service is rejected by the registry.
 expect 2 "'Auth Service'" serve "Auth Service"
 expect 2 "'no_such_service'" serve no_such_service
-# A well-formed serve request is refused plainly: this build has no production runtime.
-expect 2 "production runtime" serve auth --port 8001
-expect 2 "not in this build" serve gateway
+# serve's own options: --help lists each with its variable; bad ones are usage errors that
+# name the flag and the variable.
+expect 0 "QUICKMART_TOKEN_SECRET" serve auth --help
+expect 0 "QUICKMART_DATABASE_URL" serve auth --help
+expect 0 "QUICKMART_AUTH_URL" serve gateway --help
+expect 2 "unknown option --bogus" serve auth --bogus 1
+expect 2 "unexpected argument 'extra'" serve auth extra
+expect 2 "--token-secret / QUICKMART_TOKEN_SECRET: is required" serve auth --storage sqlite:/nonexistent/x.db
+QUICKMART_TOKEN_SECRET=change-me-change-me-change-me-change-me expect 2 "is still a placeholder" serve auth --storage sqlite:/nonexistent/x.db
+expect 2 "--auth-url / QUICKMART_AUTH_URL: is required" serve gateway
+expect 2 "port must be a number" serve gateway --auth-url http://127.0.0.1:1 --listen 127.0.0.1:70000
 
 if [ "$failures" -ne 0 ]; then
   echo "quickmart_cli_test: $failures failure(s)"
