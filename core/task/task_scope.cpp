@@ -1,5 +1,7 @@
 #include "core/task/task_scope.hpp"
 
+#include "core/base/exception_text.hpp"
+
 #include <exception>
 #include <stdexcept>
 #include <utility>
@@ -71,14 +73,7 @@ void task_scope::cancel_all() {
 void task_scope::finished(std::uint64_t id, std::exception_ptr failure) {
   roots_.erase(id);
   if (failure) {
-    std::string what = "unknown exception";
-    try {
-      std::rethrow_exception(failure);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    on_failure_(what);
+    on_failure_(describe_exception(failure));
   }
 }
 

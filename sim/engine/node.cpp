@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "core/base/assert.hpp"
+#include "core/base/exception_text.hpp"
 #include "sim/engine/text.hpp"
 
 namespace qm::sim {
@@ -11,16 +12,6 @@ namespace qm::sim {
 namespace {
 // Handlers plus a little room for the start task.
 constexpr std::size_t scope_slack = 64;
-
-std::string describe_current_exception() {
-  try {
-    throw;
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "unknown exception";
-  }
-}
 }  // namespace
 
 node::in_flight_entry::in_flight_entry(node& o, call_reply r) : owner(o), reply(std::move(r)) {
