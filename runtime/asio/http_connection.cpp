@@ -4,12 +4,12 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/empty_body.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
+#include <boost/beast/http/status.hpp>
 #include <chrono>
 #include <exception>
 #include <optional>
@@ -60,6 +60,19 @@ bool is_framing_field(std::string_view name) {
 }
 
 bool has_line_break(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
+
+// Appends n in decimal without a temporary string.
+void append_decimal(std::string& out, std::size_t n) {
+  char digits[20];
+  std::size_t len = 0;
+  do {
+    digits[len++] = static_cast<char>('0' + n % 10);
+    n /= 10;
+  } while (n != 0);
+  while (len != 0) {
+    out += digits[--len];
+  }
+}
 
 std::string describe_current_exception() {
   try {
@@ -190,11 +203,10 @@ class connection final : public tracked_connection,
 
   // Tells a client that waits for permission (Expect: 100-continue) to send its body.
   void do_write_continue() {
-    continue_.version(11);
-    continue_.result(bhttp::status::continue_);
+    static constexpr std::string_view interim = "HTTP/1.1 100 Continue\r\n\r\n";
     stream_.expires_after(state_->options.write_timeout);
-    bhttp::async_write(stream_, continue_,
-                       beast::bind_front_handler(&connection::on_write_continue, shared_from_this()));
+    net::async_write(stream_, net::buffer(interim.data(), interim.size()),
+                     beast::bind_front_handler(&connection::on_write_continue, shared_from_this()));
   }
 
   // After 100 Continue: read the body.
@@ -337,7 +349,9 @@ class connection final : public tracked_connection,
     send(http::error_response(status, code, message, request_id()));
   }
 
-  // Serializes r into the connection's response and writes it.
+  // Serializes r into the connection's output buffer and writes it with one write. The
+  // buffer keeps its capacity across requests, so a keep-alive connection allocates nothing
+  // here after its first answer.
   void send(http::response r) {
     if (r.status < 100 || r.status > 599) {
       state_->log.error("handler returned an invalid status",
@@ -346,27 +360,43 @@ class connection final : public tracked_connection,
     }
     phase_ = phase::writing;
     status_ = r.status;
-    response_ = {};
-    response_.version(version_ == 0 ? 11 : version_);
-    response_.result(static_cast<unsigned>(r.status));
+    response_keep_alive_ = keep_alive_ && !close_after_write_ && !state_->shutting_down;
+    const bool http10 = version_ == 10;
+    out_.clear();
+    out_ += http10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    append_decimal(out_, static_cast<std::size_t>(r.status));
+    out_ += ' ';
+    const auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(r.status));
+    out_.append(reason.data(), reason.size());
+    out_ += "\r\n";
     for (const auto& [name, value] : r.headers.fields()) {
       if (name.empty() || is_framing_field(name) || has_line_break(name) || has_line_break(value)) {
         continue;
       }
-      response_.insert(name, value);
+      out_ += name;
+      out_ += ": ";
+      out_ += value;
+      out_ += "\r\n";
     }
     const bool bodiless = r.status < 200 || r.status == 204 || r.status == 304;
     if (!bodiless) {
-      response_.body() = std::move(r.body);
+      // For HEAD the length is that of the full answer; the body itself is not sent.
+      out_ += "Content-Length: ";
+      append_decimal(out_, r.body.size());
+      out_ += "\r\n";
     }
-    response_.keep_alive(keep_alive_ && !close_after_write_ && !state_->shutting_down);
-    response_.prepare_payload();
-    if (head_) {
-      response_.body().clear();  // Content-Length stays that of the full answer
+    if (http10 && response_keep_alive_) {
+      out_ += "Connection: keep-alive\r\n";
+    } else if (!http10 && !response_keep_alive_) {
+      out_ += "Connection: close\r\n";
+    }
+    out_ += "\r\n";
+    if (!bodiless && !head_) {
+      out_ += r.body;
     }
     stream_.expires_after(state_->options.write_timeout);
-    bhttp::async_write(stream_, response_,
-                       beast::bind_front_handler(&connection::on_write, shared_from_this()));
+    net::async_write(stream_, net::buffer(out_),
+                     beast::bind_front_handler(&connection::on_write, shared_from_this()));
   }
 
   // After a response: next request on keep-alive, else close (lingering after errors).
@@ -379,7 +409,7 @@ class connection final : public tracked_connection,
       return;
     }
     state_->counters.response_sent(status_);
-    if (response_.keep_alive()) {
+    if (response_keep_alive_) {
       do_read_header();
     } else if (linger_after_write_ && !state_->shutting_down) {
       do_linger();
@@ -452,8 +482,7 @@ class connection final : public tracked_connection,
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  bhttp::response<bhttp::string_body> response_;
-  bhttp::response<bhttp::empty_body> continue_;
+  std::string out_;
   std::list<tracked_connection*>::iterator position_;
   std::string route_;
   time_point deadline_{};
@@ -465,6 +494,7 @@ class connection final : public tracked_connection,
   bool in_flight_ = false;
   bool keep_alive_ = true;
   bool head_ = false;
+  bool response_keep_alive_ = false;
   bool close_after_write_ = false;
   bool linger_after_write_ = false;
 };
