@@ -3,7 +3,6 @@
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -89,9 +88,9 @@ std::string describe_current_exception() {
 class connection final : public tracked_connection,
                          public std::enable_shared_from_this<connection> {
  public:
-  connection(std::shared_ptr<server_state> state, tcp::socket socket)
+  connection(std::shared_ptr<server_state> state, server_socket socket)
       : state_(std::move(state)),
-        stream_(std::move(socket)),
+        socket_(std::move(socket)),
         buffer_(state_->options.max_header_bytes + read_buffer_slack_bytes) {}
 
   ~connection() {
@@ -140,6 +139,20 @@ class connection final : public tracked_connection,
     send(http::error_response(503, "deadline_exceeded", "the request took too long", request_id()));
   }
 
+  // The read or write in progress has run past its timeout: a read timeout counts as a limit
+  // hit; every kind closes the connection (pending operations end with operation_aborted).
+  void check_io_timeout(std::chrono::steady_clock::time_point now) override {
+    if (io_wait_ == io_wait::none || now < io_deadline_) {
+      return;
+    }
+    if (io_wait_ == io_wait::header) {
+      state_->counters.limit_hit(limit_kind::header_timeout);
+    } else if (io_wait_ == io_wait::body) {
+      state_->counters.limit_hit(limit_kind::body_timeout);
+    }
+    close();
+  }
+
   // Delivers a handler's answer to the request in progress.
   void handler_done(http::response r) {
     finish_in_flight();
@@ -163,6 +176,15 @@ class connection final : public tracked_connection,
 
  private:
   enum class phase : std::uint8_t { reading, handling, writing, lingering, closed };
+  // Which timeout covers the I/O in progress (checked by the server's sweep).
+  enum class io_wait : std::uint8_t { none, header, body, write, linger };
+
+  // Starts the timeout for the I/O about to begin.
+  void arm(io_wait kind, duration timeout) {
+    io_wait_ = kind;
+    io_deadline_ = std::chrono::steady_clock::now() + timeout;
+  }
+  void disarm() { io_wait_ = io_wait::none; }
 
   // Starts reading the next request's header with a fresh parser and the header timeout.
   void do_read_header() {
@@ -176,8 +198,8 @@ class connection final : public tracked_connection,
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(state_->options.max_header_bytes));
     parser_->body_limit(static_cast<std::uint64_t>(state_->options.max_body_bytes));
-    stream_.expires_after(state_->options.header_timeout);
-    bhttp::async_read_header(stream_, buffer_, *parser_,
+    arm(io_wait::header, state_->options.header_timeout);
+    bhttp::async_read_header(socket_, buffer_, *parser_,
                              beast::bind_front_handler(&connection::on_read_header, shared_from_this()));
   }
 
@@ -187,7 +209,7 @@ class connection final : public tracked_connection,
       return;
     }
     if (ec) {
-      fail_read(ec, limit_kind::header_timeout);
+      fail_read(ec);
       return;
     }
     if (parser_->is_done()) {
@@ -204,8 +226,8 @@ class connection final : public tracked_connection,
   // Tells a client that waits for permission (Expect: 100-continue) to send its body.
   void do_write_continue() {
     static constexpr std::string_view interim = "HTTP/1.1 100 Continue\r\n\r\n";
-    stream_.expires_after(state_->options.write_timeout);
-    net::async_write(stream_, net::buffer(interim.data(), interim.size()),
+    arm(io_wait::write, state_->options.write_timeout);
+    net::async_write(socket_, net::buffer(interim.data(), interim.size()),
                      beast::bind_front_handler(&connection::on_write_continue, shared_from_this()));
   }
 
@@ -223,8 +245,8 @@ class connection final : public tracked_connection,
 
   // Reads the body under the body limit (enforced by the parser) and the body timeout.
   void do_read_body() {
-    stream_.expires_after(state_->options.body_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
+    arm(io_wait::body, state_->options.body_timeout);
+    bhttp::async_read(socket_, buffer_, *parser_,
                       beast::bind_front_handler(&connection::on_read_body, shared_from_this()));
   }
 
@@ -234,18 +256,16 @@ class connection final : public tracked_connection,
       return;
     }
     if (ec) {
-      fail_read(ec, limit_kind::body_timeout);
+      fail_read(ec);
       return;
     }
     on_request();
   }
 
-  // A read failed: answer what deserves an answer, close the rest quietly.
-  void fail_read(const beast::error_code& ec, limit_kind timeout_kind) {
-    if (ec == beast::error::timeout) {
-      state_->counters.limit_hit(timeout_kind);
-      close();
-    } else if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
+  // A read failed: answer what deserves an answer, close the rest quietly. (Timeouts do not
+  // come here: the sweep closes the connection, see check_io_timeout.)
+  void fail_read(const beast::error_code& ec) {
+    if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
       reject(431, limit_kind::header_size, "header_too_large",
              "request line and headers exceed the limit");
     } else if (ec == bhttp::error::body_limit) {
@@ -260,7 +280,7 @@ class connection final : public tracked_connection,
 
   // Routes a complete request and starts its handler.
   void on_request() {
-    stream_.expires_never();
+    disarm();
     auto& msg = parser_->get();
     keep_alive_ = msg.keep_alive();
     version_ = msg.version();
@@ -394,8 +414,8 @@ class connection final : public tracked_connection,
     if (!bodiless && !head_) {
       out_ += r.body;
     }
-    stream_.expires_after(state_->options.write_timeout);
-    net::async_write(stream_, net::buffer(out_),
+    arm(io_wait::write, state_->options.write_timeout);
+    net::async_write(socket_, net::buffer(out_),
                      beast::bind_front_handler(&connection::on_write, shared_from_this()));
   }
 
@@ -415,7 +435,7 @@ class connection final : public tracked_connection,
       do_linger();
     } else {
       beast::error_code ignored;
-      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      socket_.shutdown(tcp::socket::shutdown_send, ignored);
       close();
     }
   }
@@ -424,8 +444,8 @@ class connection final : public tracked_connection,
   void do_linger() {
     phase_ = phase::lingering;
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(linger_time);
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    arm(io_wait::linger, linger_time);
     lingered_bytes_ = 0;
     do_linger_read();
   }
@@ -433,7 +453,7 @@ class connection final : public tracked_connection,
   // Reads (and drops) one chunk while lingering.
   void do_linger_read() {
     buffer_.clear();
-    stream_.async_read_some(buffer_.prepare(linger_chunk_bytes),
+    socket_.async_read_some(buffer_.prepare(linger_chunk_bytes),
                             beast::bind_front_handler(&connection::on_linger_read, shared_from_this()));
   }
 
@@ -456,9 +476,10 @@ class connection final : public tracked_connection,
       return;
     }
     phase_ = phase::closed;
+    disarm();
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
   }
 
   // The id for the server's own answers about the current request.
@@ -479,17 +500,19 @@ class connection final : public tracked_connection,
   }
 
   std::shared_ptr<server_state> state_;
-  beast::tcp_stream stream_;
+  server_socket socket_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string out_;
   std::list<tracked_connection*>::iterator position_;
   std::string route_;
   time_point deadline_{};
+  std::chrono::steady_clock::time_point io_deadline_{};
   std::size_t lingered_bytes_ = 0;
   int status_ = 0;
   unsigned version_ = 11;
   phase phase_ = phase::reading;
+  io_wait io_wait_ = io_wait::none;
   bool registered_ = false;
   bool in_flight_ = false;
   bool keep_alive_ = true;
@@ -499,7 +522,7 @@ class connection final : public tracked_connection,
   bool linger_after_write_ = false;
 };
 
-void start_connection(const std::shared_ptr<server_state>& state, tcp::socket socket) {
+void start_connection(const std::shared_ptr<server_state>& state, server_socket socket) {
   beast::error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);
   std::make_shared<connection>(state, std::move(socket))->start();

@@ -52,7 +52,7 @@ struct http_server::impl {
         sweep_timer(loop.context()) {}
 
   std::shared_ptr<detail::server_state> state;
-  tcp::acceptor acceptor;
+  detail::server_acceptor acceptor;
   net::steady_timer retry_timer;
   net::steady_timer grace_timer;
   net::steady_timer sweep_timer;
@@ -63,7 +63,7 @@ struct http_server::impl {
   // Waits for the next connection. Handlers hold the state so they can tell whether the
   // server (and this impl) still exists when they run.
   void do_accept() {
-    acceptor.async_accept([this, s = state](boost::system::error_code ec, tcp::socket socket) {
+    acceptor.async_accept([this, s = state](boost::system::error_code ec, detail::server_socket socket) {
       if (!s->alive) {
         return;
       }
@@ -72,7 +72,7 @@ struct http_server::impl {
   }
 
   // Serves, refuses or (after an error) retries.
-  void on_accept(boost::system::error_code ec, tcp::socket socket) {
+  void on_accept(boost::system::error_code ec, detail::server_socket socket) {
     if (ec == net::error::operation_aborted || state->shutting_down) {
       return;
     }
@@ -101,7 +101,7 @@ struct http_server::impl {
   }
 
   // Answers 503 with whatever fits in the socket buffer now, and closes.
-  void refuse(tcp::socket socket) {
+  void refuse(detail::server_socket socket) {
     state->counters.refused.inc();
     const std::string answer = refusal_bytes(state->ids.next());
     boost::system::error_code ignored;
@@ -130,9 +130,11 @@ struct http_server::impl {
         return;
       }
       const auto now = asio_clock::wall_now();
+      const auto steady_now = std::chrono::steady_clock::now();
       auto connections = s->connections;
       for (auto* c : connections) {
         c->check_deadline(now);
+        c->check_io_timeout(steady_now);
       }
       do_sweep();
     });
@@ -200,13 +202,13 @@ result<bound_endpoint, std::string> http_server::start() {
   if (acceptor.open(endpoint.protocol(), ec); ec) {
     return make_unexpected("cannot open a socket for " + where + ": " + ec.message());
   }
-  if (acceptor.set_option(tcp::acceptor::reuse_address(true), ec); ec) {
+  if (acceptor.set_option(detail::server_acceptor::reuse_address(true), ec); ec) {
     return make_unexpected("cannot set SO_REUSEADDR for " + where + ": " + ec.message());
   }
   if (acceptor.bind(endpoint, ec); ec) {
     return make_unexpected("cannot bind " + where + ": " + ec.message());
   }
-  if (acceptor.listen(tcp::acceptor::max_listen_connections, ec); ec) {
+  if (acceptor.listen(detail::server_acceptor::max_listen_connections, ec); ec) {
     return make_unexpected("cannot listen on " + where + ": " + ec.message());
   }
   const auto local = acceptor.local_endpoint(ec);

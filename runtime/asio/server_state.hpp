@@ -4,6 +4,7 @@
 // once `alive` is false, a connection touches nothing but its own socket and this state.
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <list>
@@ -29,6 +30,9 @@ class tracked_connection {
   virtual void force_close() = 0;
   // Answers 503 for a request whose handler has run past its deadline plus the grace.
   virtual void check_deadline(time_point now) = 0;
+  // Closes a connection whose read or write has run past its timeout (header, body, write,
+  // linger). Checked by the sweep instead of a timer armed per operation.
+  virtual void check_io_timeout(std::chrono::steady_clock::time_point now) = 0;
 
  protected:
   ~tracked_connection() = default;
@@ -48,7 +52,8 @@ inline constexpr std::size_t limit_kind_count = 7;
 
 // How long past its deadline a handler may still answer before the server answers for it.
 inline constexpr duration handler_overrun_grace = ms(500);
-// How often the server looks for handlers past their deadline.
+// How often the server looks for handlers past their deadline and I/O past its timeout, so a
+// timeout fires up to this much late.
 inline constexpr duration deadline_sweep_interval = ms(250);
 
 struct server_counters {
