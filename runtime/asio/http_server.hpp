@@ -11,6 +11,7 @@
 //   malformed request -> 400, then close; a method the server does not know -> 501, then close
 //   no route -> 404; known path, other method -> 405; handler exception -> 500 (logged)
 //   no complete header within header_timeout (slowloris, idle keep-alive) -> closed
+//   (I/O timeouts are checked by a sweep every 250 ms, so they fire up to that much late)
 //   a handler still running 500 ms past its deadline -> 503 deadline_exceeded, then close (the
 //     handler runs on, its late answer dropped; the connection counts until it ends)
 //   beyond max_connections -> a 503 written without reading, and closed (counted as refused)
