@@ -15,6 +15,7 @@
 #include <string>
 
 #include "core/base/assert.hpp"
+#include "core/base/exception_text.hpp"
 #include "core/task/task.hpp"
 #include "runtime/asio/asio_clock.hpp"
 
@@ -78,16 +79,6 @@ void append_decimal(std::string& out, std::size_t n) {
   } while (n != 0);
   while (len != 0) {
     out += digits[--len];
-  }
-}
-
-std::string describe_current_exception() {
-  try {
-    throw;
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "unknown exception";
   }
 }
 
