@@ -68,6 +68,12 @@ r=$(http POST /auth/register "{\"email\":\"e2e@example.com\",\"password\":\"$pas
 [ "${r%% *}" = 409 ] || fail "duplicate register: $r"
 r=$(http POST /auth/register '{"email": 5}')
 [ "${r%% *}" = 400 ] || fail "bad register: $r"
+r=$(http POST /auth/login '{"email": "e2e@example.com", "password": ')
+[ "${r%% *}" = 400 ] || fail "truncated JSON: $r"
+head -c 1100000 /dev/zero | tr '\0' 'a' > "$work/big"
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H 'Content-Type: application/json' \
+  --data-binary @"$work/big" "http://127.0.0.1:$gateway_port/auth/login") || true
+[ "$code" = 413 ] || fail "a body over 1 MiB got $code, want 413"
 r=$(http POST /auth/login "$creds")
 [ "${r%% *}" = 200 ] || die "login: $r"
 access=$(field "${r#* }" access_token)
