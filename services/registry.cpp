@@ -4,6 +4,7 @@
 
 #include "services/auth/service.hpp"
 #include "services/gateway/service.hpp"
+#include "services/product/service.hpp"
 
 namespace qm::services {
 
@@ -17,12 +18,15 @@ struct entry {
   factory make;
 };
 
-constexpr std::array<entry, 2> entries = {{
+constexpr std::array<entry, 3> entries = {{
     {"gateway", "", [](rt::runtime& rt) -> std::unique_ptr<rt::service> {
        return std::make_unique<gateway::gateway_service>(rt);
      }},
     {"auth", auth::database_name, [](rt::runtime& rt) -> std::unique_ptr<rt::service> {
        return std::make_unique<auth::auth_service>(rt);
+     }},
+    {"product", product::database_name, [](rt::runtime& rt) -> std::unique_ptr<rt::service> {
+       return std::make_unique<product::product_service>(rt);
      }},
 }};
 

@@ -21,6 +21,7 @@ const std::vector<service_shape>& shapes() {
   static const std::vector<service_shape> all = {
       {"gateway", 8000, false, {"auth"}},
       {"auth", 8001, true, {}},
+      {"product", 8002, true, {}},
   };
   return all;
 }

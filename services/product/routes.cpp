@@ -1,0 +1,84 @@
+#include "services/product/routes.hpp"
+
+#include "services/product/domain/listing.hpp"
+#include "services/product/responses.hpp"
+
+namespace qm::product {
+
+namespace {
+
+using http::request_context;
+using http::response;
+
+task<response> handle_categories(product_context& c, request_context rc) {
+  auto found = co_await c.store.list_categories();
+  if (!found) {
+    co_return db_failure(rc, c.rt.log, "list_categories", found.error());
+  }
+  json::array items;
+  for (const auto& cat : *found) {
+    items.push_back(category_json(cat));
+  }
+  json::object o;
+  o["items"] = std::move(items);
+  co_return http::json_response(200, json::serialize(o));
+}
+
+task<response> handle_list(product_context& c, request_context rc) {
+  auto q = parse_listing_query(rc.request.query());
+  if (!q) {
+    co_return bad_parameter(rc, q.error());
+  }
+  const std::int64_t limit = q->limit;
+  const std::int64_t offset = q->offset;
+  auto found = co_await c.store.list_products(std::move(*q));
+  if (!found) {
+    co_return db_failure(rc, c.rt.log, "list_products", found.error());
+  }
+  json::array items;
+  for (const auto& p : *found) {
+    items.push_back(product_json(p));
+  }
+  json::object o;
+  o["items"] = std::move(items);
+  o["limit"] = limit;
+  o["offset"] = offset;
+  co_return http::json_response(200, json::serialize(o));
+}
+
+task<response> handle_detail(product_context& c, request_context rc) {
+  const auto id = parse_id(rc.param("id"));
+  if (!id) {
+    co_return bad_parameter(rc, {"id", "must be a positive integer"});
+  }
+  auto found = co_await c.store.find_active(*id);
+  if (!found) {
+    co_return db_failure(rc, c.rt.log, "get_product", found.error());
+  }
+  if (!found->has_value()) {
+    co_return not_found(rc, "no such product");
+  }
+  co_return http::json_response(200, json::serialize(detail_json(**found)));
+}
+
+task<response> handle_health(product_context&, request_context) {
+  co_return http::json_response(200, R"({"status":"ok"})");
+}
+
+using handler_fn = task<response> (*)(product_context&, request_context);
+
+http::handler bind(product_context& c, handler_fn fn) {
+  product_context* ctx = &c;
+  return [ctx, fn](request_context rc) { return fn(*ctx, std::move(rc)); };
+}
+
+}  // namespace
+
+void register_routes(http::router& routes, product_context& ctx) {
+  routes.add(http::method::get, "/categories", bind(ctx, handle_categories));
+  routes.add(http::method::get, "/products", bind(ctx, handle_list));
+  routes.add(http::method::get, "/products/{id}", bind(ctx, handle_detail));
+  routes.add(http::method::get, "/health", bind(ctx, handle_health));
+}
+
+}  // namespace qm::product
