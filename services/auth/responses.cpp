@@ -7,17 +7,6 @@
 
 namespace qm::auth {
 
-std::string_view request_id(const http::request_context& rc) {
-  const auto id = rc.request.headers.get("X-Request-ID");
-  if (!id || id->empty() || id->size() > 64) {
-    return {};
-  }
-  const bool ok = std::all_of(id->begin(), id->end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
-  });
-  return ok ? *id : std::string_view{};
-}
-
 std::optional<std::string_view> bearer_token(const http::request& req) {
   const auto value = req.headers.get("Authorization");
   constexpr std::string_view scheme = "Bearer ";
@@ -59,25 +48,6 @@ http::response unauthorized(const http::request_context& rc, std::string_view co
 
 http::response conflict(const http::request_context& rc, std::string_view message) {
   return http::error_response(409, "conflict", message, request_id(rc));
-}
-
-http::response db_failure(const http::request_context& rc, rt::logger& log, std::string_view op,
-                          const sql::error& e) {
-  if (sql::is_transient(e.code)) {
-    log.warn("database unavailable", {{"op", std::string(op)},
-                                      {"code", std::string(sql::to_string(e.code))},
-                                      {"request_id", std::string(request_id(rc))}});
-    auto r = http::error_response(503, "unavailable",
-                                  "the service is temporarily unavailable; retry shortly",
-                                  request_id(rc));
-    r.headers.set("Retry-After", "1");
-    return r;
-  }
-  log.error("database error", {{"op", std::string(op)},
-                               {"code", std::string(sql::to_string(e.code))},
-                               {"message", e.message},
-                               {"request_id", std::string(request_id(rc))}});
-  return http::error_response(500, "internal", "internal error", request_id(rc));
 }
 
 }  // namespace qm::auth

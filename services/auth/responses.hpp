@@ -15,12 +15,13 @@
 #include "core/json/json.hpp"
 #include "core/sql/sql.hpp"
 #include "runtime/logger.hpp"
+#include "services/common/replies.hpp"
 #include "services/auth/store.hpp"
 
 namespace qm::auth {
 
-// The caller's X-Request-ID when it is well-formed (<= 64 of [A-Za-z0-9_-]), else "".
-std::string_view request_id(const http::request_context& rc);
+using services::request_id;
+using services::db_failure;
 
 // The token of an "Authorization: Bearer <token>" header.
 std::optional<std::string_view> bearer_token(const http::request& req);
@@ -31,7 +32,5 @@ http::response bad_input(const http::request_context& rc, const json::input_erro
 http::response unauthorized(const http::request_context& rc, std::string_view code,
                             std::string_view message);
 http::response conflict(const http::request_context& rc, std::string_view message);
-http::response db_failure(const http::request_context& rc, rt::logger& log, std::string_view op,
-                          const sql::error& e);
 
 }  // namespace qm::auth

@@ -14,12 +14,13 @@
 #include "core/json/json.hpp"
 #include "core/sql/sql.hpp"
 #include "runtime/logger.hpp"
+#include "services/common/replies.hpp"
 #include "services/product/store.hpp"
 
 namespace qm::product {
 
-// The caller's X-Request-ID when it is well-formed (<= 64 of [A-Za-z0-9_-]), else "".
-std::string_view request_id(const http::request_context& rc);
+using services::request_id;
+using services::db_failure;
 
 json::object category_json(const category& c);
 json::object product_json(const product& p);
@@ -27,7 +28,5 @@ json::object detail_json(const product_detail& d);
 
 http::response bad_parameter(const http::request_context& rc, const json::input_error& e);
 http::response not_found(const http::request_context& rc, std::string_view message);
-http::response db_failure(const http::request_context& rc, rt::logger& log, std::string_view op,
-                          const sql::error& e);
 
 }  // namespace qm::product

@@ -1,0 +1,20 @@
+#pragma once
+// Replies every service gives the same way: the caller's request id, and the one mapping of a
+// database failure onto HTTP (503 "unavailable" with Retry-After: 1 for transient errors,
+// never 500 for those; 500 "internal" for the rest, logged with the error).
+
+#include <string_view>
+
+#include "core/http/router.hpp"
+#include "core/sql/sql.hpp"
+#include "runtime/logger.hpp"
+
+namespace qm::services {
+
+// The caller's X-Request-ID when it is well-formed (<= 64 of [A-Za-z0-9_-]), else "".
+std::string_view request_id(const http::request_context& rc);
+
+http::response db_failure(const http::request_context& rc, rt::logger& log, std::string_view op,
+                          const sql::error& e);
+
+}  // namespace qm::services
