@@ -125,21 +125,7 @@ void http_call::start() {
       self->on_deadline();
     }
   });
-  auto got = up.pool->acquire(shared_from_this());
-  switch (got.kind) {
-    case connection_pool::outcome::reused:
-      on_grant(std::move(got.conn));
-      return;
-    case connection_pool::outcome::new_slot:
-      on_grant(nullptr);
-      return;
-    case connection_pool::outcome::queued:
-      impl_->ticket = got.ticket;
-      return;
-    case connection_pool::outcome::overloaded:
-      fail(call_errc::overloaded, "connection pool and queue full for upstream " + up.name);
-      return;
-  }
+  acquire_slot();
 }
 
 void http_call::abandon() {
@@ -305,6 +291,13 @@ void http_call::fail(call_errc code, std::string message) {
   s.retired = std::move(s.conn);
   s.holds_slot = false;
   s.up->pool->discard();
+  acquire_slot();
+}
+
+// Asks the upstream's pool for a connection: reused, a new slot, a place in its queue, or
+// overloaded when the queue is full too.
+void http_call::acquire_slot() {
+  impl& s = *impl_;
   auto got = s.up->pool->acquire(shared_from_this());
   switch (got.kind) {
     case connection_pool::outcome::reused:

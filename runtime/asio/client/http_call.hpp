@@ -42,6 +42,7 @@ class http_call final : public pool_waiter, public std::enable_shared_from_this<
   void do_read();
   void on_response();
   void fail(call_errc code, std::string message);
+  void acquire_slot();
   // Releases the timer, the queue place and the connection (kept only when keep_connection).
   void settle(bool keep_connection);
   void finish(call_result r, bool keep_connection);
