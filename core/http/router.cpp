@@ -1,6 +1,7 @@
 #include "core/http/router.hpp"
 
 #include "core/base/assert.hpp"
+#include "core/base/exception_text.hpp"
 
 namespace qm::http {
 
@@ -11,6 +12,19 @@ std::string_view request_context::param(std::string_view name) const {
     }
   }
   return {};
+}
+
+task<handler_outcome> run_handler(const handler& target, request_context ctx) {
+  handler_outcome out;
+  try {
+    out.answer = co_await target(std::move(ctx));
+  } catch (...) {
+    out.failure = describe_current_exception();
+    if (out.failure.empty()) {
+      out.failure = "exception without a message";
+    }
+  }
+  co_return out;
 }
 
 std::vector<std::string_view> split_path(std::string_view path) {

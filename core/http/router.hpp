@@ -29,6 +29,18 @@ struct request_context {
 
 using handler = std::function<task<response>(request_context)>;
 
+// What running a handler gave: its response, or (a bug in the handler) the description of the
+// exception it ended with. Both runtimes run handlers through run_handler, so a throwing
+// handler is caught, reported and answered the same way in both worlds.
+struct handler_outcome {
+  response answer;
+  std::string failure;  // empty when the handler returned normally
+
+  bool threw() const { return !failure.empty(); }
+};
+
+task<handler_outcome> run_handler(const handler& target, request_context ctx);
+
 class router {
  public:
   // Adds a route. Templates are literal segments and {name} segments; duplicates are a bug.

@@ -327,22 +327,14 @@ class connection final : public tracked_connection,
   // Runs one handler to its answer; exceptions become a logged 500.
   static task<void> run_handler(std::shared_ptr<connection> self, const http::handler* target,
                                 http::request_context ctx) {
-    http::response response;
-    bool threw = false;
-    std::string what;
-    try {
-      response = co_await (*target)(std::move(ctx));
-    } catch (...) {
-      threw = true;
-      what = describe_current_exception();
-    }
+    http::handler_outcome outcome = co_await http::run_handler(*target, std::move(ctx));
     // Turning the answer into bytes can fail only on a bug; that must cost this connection,
     // not the process (the scope's failure handler would stop it).
     try {
-      if (threw) {
-        self->handler_failed(what);
+      if (outcome.threw()) {
+        self->handler_failed(outcome.failure);
       } else {
-        self->handler_done(std::move(response));
+        self->handler_done(std::move(outcome.answer));
       }
     } catch (...) {
       self->internal_failure(describe_current_exception());

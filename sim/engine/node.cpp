@@ -249,16 +249,10 @@ void node::receive(std::unique_ptr<request_message> m) {
 task<void> node::serve(const http::handler* target, http::request_context ctx, call_reply reply) {
   in_flight_entry entry(*this, std::move(reply));
   const std::uint64_t call_id = entry.reply.call_id;
-  http::response response;
-  bool threw = false;
-  std::string what;
-  try {
-    response = co_await (*target)(std::move(ctx));
-  } catch (...) {
-    threw = true;
-    what = describe_current_exception();
-  }
-  if (threw) {
+  http::handler_outcome outcome = co_await http::run_handler(*target, std::move(ctx));
+  http::response& response = outcome.answer;
+  if (outcome.threw()) {
+    const std::string& what = outcome.failure;
     // A bug in the handler: the caller gets a 500 in the project's error shape; the run goes on.
     ++stats_.handler_exceptions;
     scratch_.assign("req#");
