@@ -1,5 +1,5 @@
 // Route-level tests: the real auth service and gateway, client -> gateway -> auth -> SQLite,
-// hosted in-process on a manual clock (tests/unit/auth/harness.hpp).
+// hosted in-process on a manual clock (tests/support/service_harness.hpp).
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include "core/json/json.hpp"
 #include "core/token/jwt.hpp"
 #include "runtime/storage.hpp"
-#include "tests/unit/auth/harness.hpp"
+#include "tests/support/service_harness.hpp"
 
 namespace qm::test {
 namespace {

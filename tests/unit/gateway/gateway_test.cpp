@@ -7,7 +7,7 @@
 
 #include "services/gateway/forward.hpp"
 #include "services/gateway/request_id.hpp"
-#include "tests/unit/auth/harness.hpp"
+#include "tests/support/service_harness.hpp"
 
 namespace qm::test {
 namespace {

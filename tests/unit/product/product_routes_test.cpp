@@ -1,5 +1,5 @@
 // Route-level tests: the real product service on SQLite, hosted in-process on a manual clock
-// (tests/unit/auth/harness.hpp). Data is seeded with direct SQL: admin routes come later.
+// (tests/support/service_harness.hpp). Data is seeded with direct SQL: admin routes come later.
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 
 #include "core/json/json.hpp"
 #include "runtime/storage.hpp"
-#include "tests/unit/auth/harness.hpp"
+#include "tests/support/service_harness.hpp"
 
 namespace qm::test {
 namespace {

@@ -5,6 +5,7 @@
 // a request runs to its answer in one call.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -116,6 +117,10 @@ class service_host {
 
   // Builds the service through the registry and runs start(); true when it started.
   bool start();
+  // Builds the service with make instead (a service the registry does not know yet).
+  using service_factory = std::function<std::unique_ptr<rt::service>(rt::runtime&)>;
+  bool start_with(const service_factory& make);
+  rt::runtime& runtime() { return runtime_; }
   http::response handle(http::request req);
 
  private:

@@ -1,4 +1,4 @@
-#include "tests/unit/auth/harness.hpp"
+#include "tests/support/service_harness.hpp"
 
 #include "runtime/sqlite/embedded_storage.hpp"
 #include "services/registry.hpp"
@@ -83,6 +83,12 @@ service_host::service_host(std::string name, rt::clock& clock, rt::random& rando
 bool service_host::start() {
   service_ = services::make_service(runtime_.service_name, runtime_);
   QM_ASSERT_MSG(service_ != nullptr, "unknown service name");
+  return run_now(service_->start());
+}
+
+bool service_host::start_with(const service_factory& make) {
+  service_ = make(runtime_);
+  QM_ASSERT_MSG(service_ != nullptr, "the factory made no service");
   return run_now(service_->start());
 }
 

@@ -1,0 +1,129 @@
+#include "core/identity/user_context.hpp"
+
+#include "core/base/assert.hpp"
+#include "core/crypto/compare.hpp"
+#include "core/crypto/encoding.hpp"
+#include "core/crypto/hash.hpp"
+#include "core/token/flat_json.hpp"
+
+namespace qm::identity {
+
+namespace {
+
+constexpr std::string_view version_prefix = "v1.";
+// A header far longer than any real context is refused before any decoding work.
+constexpr std::size_t max_header_bytes = 512;
+constexpr std::size_t max_request_id_len = 64;
+constexpr std::int64_t max_user_id = std::int64_t{1} << 53;
+
+bool known_role(std::string_view r) {
+  return r == role_customer || r == role_partner || r == role_admin;
+}
+
+bool valid_request_id(std::string_view id) {
+  if (id.size() > max_request_id_len) {
+    return false;
+  }
+  for (const char ch : id) {
+    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                    (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+    if (!ok) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  // Roles and request ids are restricted to characters that need no escaping.
+  out += '"';
+  out += s;
+  out += '"';
+}
+
+std::string payload_json(const user_context& c) {
+  std::string out = "{\"uid\":" + std::to_string(c.user_id) + ",\"role\":";
+  append_json_string(out, c.role);
+  out += ",\"exp\":" + std::to_string(c.expires_at_s) + ",\"rid\":";
+  append_json_string(out, c.request_id);
+  out += '}';
+  return out;
+}
+
+}  // namespace
+
+std::string_view to_string(context_errc e) {
+  switch (e) {
+    case context_errc::missing:
+      return "missing";
+    case context_errc::malformed:
+      return "malformed";
+    case context_errc::bad_signature:
+      return "bad_signature";
+    case context_errc::expired:
+      return "expired";
+  }
+  return "unknown";
+}
+
+bool well_formed(const user_context& c) {
+  return c.user_id > 0 && c.user_id < max_user_id && known_role(c.role) &&
+         c.expires_at_s >= 0 && valid_request_id(c.request_id);
+}
+
+std::string sign(const user_context& c, std::string_view secret) {
+  QM_ASSERT(well_formed(c));
+  QM_ASSERT(!secret.empty());
+  std::string signed_part(version_prefix);
+  signed_part += crypto::base64url_encode(payload_json(c));
+  const std::string mac = crypto::hmac_sha256(secret, signed_part);
+  return signed_part + "." + crypto::base64url_encode(mac);
+}
+
+result<user_context, context_errc> verify(std::string_view value, std::string_view secret,
+                                          std::int64_t now_s) {
+  if (value.empty()) {
+    return make_unexpected(context_errc::missing);
+  }
+  if (value.size() > max_header_bytes || !value.starts_with(version_prefix) || secret.empty()) {
+    return make_unexpected(context_errc::malformed);
+  }
+  const std::size_t dot = value.rfind('.');
+  if (dot < version_prefix.size()) {
+    return make_unexpected(context_errc::malformed);
+  }
+  const std::string_view signed_part = value.substr(0, dot);
+  const auto mac = crypto::base64url_decode(value.substr(dot + 1));
+  if (!mac) {
+    return make_unexpected(context_errc::malformed);
+  }
+  // The MAC is checked before the payload is parsed: nothing unsigned is interpreted.
+  if (!crypto::constant_time_equal(*mac, crypto::hmac_sha256(secret, signed_part))) {
+    return make_unexpected(context_errc::bad_signature);
+  }
+  const auto payload = crypto::base64url_decode(signed_part.substr(version_prefix.size()));
+  if (!payload) {
+    return make_unexpected(context_errc::malformed);
+  }
+  const auto fields = token::parse_flat_object(*payload);
+  if (!fields || fields->size() != 4) {
+    return make_unexpected(context_errc::malformed);
+  }
+  const auto* uid = fields->count("uid") ? std::get_if<std::int64_t>(&fields->at("uid")) : nullptr;
+  const auto* role = fields->count("role") ? std::get_if<std::string>(&fields->at("role")) : nullptr;
+  const auto* exp = fields->count("exp") ? std::get_if<std::int64_t>(&fields->at("exp")) : nullptr;
+  const auto* rid = fields->count("rid") ? std::get_if<std::string>(&fields->at("rid")) : nullptr;
+  if (uid == nullptr || role == nullptr || exp == nullptr || rid == nullptr) {
+    return make_unexpected(context_errc::malformed);
+  }
+  user_context c{*uid, *role, *exp, *rid};
+  if (!well_formed(c)) {
+    return make_unexpected(context_errc::malformed);
+  }
+  if (now_s > c.expires_at_s) {
+    return make_unexpected(context_errc::expired);
+  }
+  return c;
+}
+
+}  // namespace qm::identity

@@ -1,0 +1,46 @@
+#include "services/common/caller.hpp"
+
+#include <string>
+
+#include "services/common/replies.hpp"
+
+namespace qm::services {
+
+caller_result authenticate(const http::request_context& rc, std::string_view context_secret,
+                           time_point now) {
+  const auto header = rc.request.headers.get(identity::context_header);
+  auto verified = identity::verify(header.value_or(std::string_view{}), context_secret,
+                                   to_unix_seconds(now));
+  if (!verified) {
+    // The reason stays out of the reply: a prober learns nothing about why it failed.
+    auto r = http::error_response(401, "unauthenticated", "authentication required",
+                                  request_id(rc));
+    r.headers.set("WWW-Authenticate", "Bearer");
+    return make_unexpected(std::move(r));
+  }
+  return std::move(*verified);
+}
+
+caller_result authenticate_role(const http::request_context& rc, std::string_view context_secret,
+                                time_point now, std::string_view role) {
+  auto caller = authenticate(rc, context_secret, now);
+  if (!caller) {
+    return caller;
+  }
+  if (caller->role != role && caller->role != identity::role_admin) {
+    return make_unexpected(http::error_response(
+        403, "forbidden", "this needs the " + std::string(role) + " role", request_id(rc)));
+  }
+  return caller;
+}
+
+void pass_caller(const http::request_context& rc, http::request& onward) {
+  if (const auto ctx = rc.request.headers.get(identity::context_header)) {
+    onward.headers.set(std::string(identity::context_header), std::string(*ctx));
+  }
+  if (const auto id = request_id(rc); !id.empty()) {
+    onward.headers.set("X-Request-ID", std::string(id));
+  }
+}
+
+}  // namespace qm::services
