@@ -47,6 +47,7 @@ NGINX
 "$nginx_bin" -c "$work/nginx.conf" -p "$work" -e "$work/nginx-error.log"
 
 QUICKMART_TOKEN_SECRET="bench-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+QUICKMART_CONTEXT_SECRET="bench-ctx-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
   "$quickmart" serve auth --storage "sqlite:$work/auth.db" --listen "127.0.0.1:$qm_port" \
   --log-level warn > "$work/quickmart.log" 2>&1 &
 qm_pid=$!

@@ -37,8 +37,10 @@ struct auth_cluster {
       spec.factory = [name](rt::runtime& r) { return services::make_service(name, r); };
       spec.database = std::string(services::database_of(name));
       spec.credential = spec.database.empty() ? "" : "bench-credential";
+      spec.settings = {{"context_secret", "bench-context-0123456789abcdef0123456789"}};
       if (name == "auth") {
-        spec.settings = {{"token_secret", "bench-secret-0123456789abcdef0123456789"}, {"scrypt_n", "16"}};
+        spec.settings["token_secret"] = "bench-secret-0123456789abcdef0123456789";
+        spec.settings["scrypt_n"] = "16";
       }
       c.add_service(std::move(spec));
     }

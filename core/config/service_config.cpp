@@ -19,9 +19,13 @@ struct service_shape {
 
 const std::vector<service_shape>& shapes() {
   static const std::vector<service_shape> all = {
-      {"gateway", 8000, false, {"auth"}},
+      {"gateway", 8000, false, {"auth", "product", "cart", "order", "delivery", "notification"}},
       {"auth", 8001, true, {}},
       {"product", 8002, true, {}},
+      {"cart", 8003, true, {"product"}},
+      {"order", 8004, true, {"product", "cart", "delivery", "notification"}},
+      {"delivery", 8005, true, {"order", "notification"}},
+      {"notification", 8006, false, {}},
   };
   return all;
 }
@@ -35,20 +39,74 @@ const service_shape* shape_of(std::string_view service) {
   return nullptr;
 }
 
+option_spec context_secret_option() {
+  return {"context-secret", "context_secret",
+          "HMAC key the gateway signs the caller's identity with and services verify it with "
+          "(at least 32 characters, the same for every service)",
+          "", true, true, ""};
+}
+
+option_spec db_timeout_option() {
+  return {"db-timeout-ms", "db_timeout_ms", "deadline of each database transaction", "2000", false, false, ""};
+}
+
+option_spec upstream_timeout_option() {
+  return {"upstream-timeout-ms", "upstream_timeout_ms", "deadline of each call to another service", "2000", false, false, ""};
+}
+
 std::vector<option_spec> service_options(std::string_view service) {
   if (service == "auth") {
     return {
         {"token-secret", "token_secret", "HMAC key for access and refresh tokens (at least 32 characters)", "", true, true, ""},
+        context_secret_option(),
+        {"admin-email", "admin_email", "email of the bootstrap administrator, created at start if missing", "", false, false, ""},
+        {"admin-password", "admin_password", "password of the bootstrap administrator (at least 32 characters; set only when it is created)", "", false, true, ""},
         {"scrypt-n", "scrypt_n", "scrypt cost N for password hashes (a power of two)", "16384", false, false, ""},
         {"access-ttl-s", "access_ttl_s", "access token lifetime in seconds", "900", false, false, ""},
         {"refresh-ttl-s", "refresh_ttl_s", "refresh token lifetime in seconds", "2592000", false, false, ""},
         {"token-leeway-s", "token_leeway_s", "clock leeway when checking token times, in seconds", "30", false, false, ""},
-        {"db-timeout-ms", "db_timeout_ms", "deadline of each database transaction", "2000", false, false, ""},
+        db_timeout_option(),
     };
   }
   if (service == "gateway") {
+    return {context_secret_option(), upstream_timeout_option()};
+  }
+  if (service == "product") {
     return {
-        {"upstream-timeout-ms", "upstream_timeout_ms", "deadline of each call to a service", "2000", false, false, ""},
+        context_secret_option(),
+        db_timeout_option(),
+        {"reservation-ttl-s", "reservation_ttl_s", "how long unconfirmed stock reservations are held", "600", false, false, ""},
+        {"reservation-sweep-ms", "reservation_sweep_ms", "interval of the sweep that releases expired reservations", "1000", false, false, ""},
+    };
+  }
+  if (service == "cart") {
+    return {context_secret_option(), db_timeout_option(), upstream_timeout_option()};
+  }
+  if (service == "order") {
+    return {
+        context_secret_option(),
+        db_timeout_option(),
+        upstream_timeout_option(),
+        {"payment-failure-permille", "payment_failure_permille", "simulated payment: declines per thousand payments", "0", false, false, ""},
+        {"payment-latency-ms", "payment_latency_ms", "simulated payment: time a payment takes", "0", false, false, ""},
+        {"checkout-lease-s", "checkout_lease_s", "age after which an unfinished checkout is compensated", "30", false, false, ""},
+    };
+  }
+  if (service == "delivery") {
+    return {
+        context_secret_option(),
+        db_timeout_option(),
+        upstream_timeout_option(),
+        {"store-lat", "store_lat", "latitude of the store orders are picked up from", "12.9716", false, false, ""},
+        {"store-lon", "store_lon", "longitude of the store orders are picked up from", "77.5946", false, false, ""},
+        {"partner-speed-mps", "partner_speed_mps", "partner travel speed for ETAs, metres per second", "5", false, false, ""},
+    };
+  }
+  if (service == "notification") {
+    return {
+        context_secret_option(),
+        {"outbox-capacity", "outbox_capacity", "notifications waiting to be sent (more are refused)", "10000", false, false, ""},
+        {"drain-interval-ms", "drain_interval_ms", "interval between outbox sends", "100", false, false, ""},
     };
   }
   return {};

@@ -1,6 +1,10 @@
 #include "services/auth/routes.hpp"
 
+#include <charconv>
+
+#include "core/identity/user_context.hpp"
 #include "core/token/jwt.hpp"
+#include "services/common/caller.hpp"
 #include "services/auth/domain/passwords.hpp"
 #include "services/auth/domain/tokens.hpp"
 #include "services/auth/domain/validation.hpp"
@@ -248,6 +252,52 @@ task<response> handle_verify_token(auth_context& c, request_context rc) {
   co_return http::json_response(200, json::serialize(o));
 }
 
+// PUT /admin/users/{id}/role {"role"}: how partners and further admins come to be. An admin
+// may not demote itself, so the last admin cannot lock everyone out by accident.
+task<response> handle_set_role(auth_context& c, request_context rc) {
+  auto caller = services::authenticate_role(rc, c.settings.context_secret, c.rt.clock.now(),
+                                            identity::role_admin);
+  if (!caller) {
+    co_return std::move(caller.error());
+  }
+  std::int64_t id = 0;
+  const std::string_view id_text = rc.param("id");
+  const auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+  if (ec != std::errc{} || end != id_text.data() + id_text.size() || id <= 0) {
+    co_return bad_input(rc, {"id", "must be a positive integer"});
+  }
+  auto doc = json::parse_object(rc.request.body, max_body_bytes);
+  if (!doc) {
+    co_return bad_input(rc, doc.error());
+  }
+  if (auto known = json::only_fields(*doc, {"role"}); !known) {
+    co_return bad_input(rc, known.error());
+  }
+  auto role = json::required_string(*doc, "role", 1, 32);
+  if (!role) {
+    co_return bad_input(rc, role.error());
+  }
+  if (*role != identity::role_customer && *role != identity::role_partner &&
+      *role != identity::role_admin) {
+    co_return bad_input(rc, {"role", "must be customer, partner or admin"});
+  }
+  if (id == caller->user_id && *role != identity::role_admin) {
+    co_return conflict(rc, "role: an admin cannot demote itself");
+  }
+  auto updated = co_await c.store.set_role(id, *role);
+  if (!updated) {
+    co_return db_failure(rc, c.rt.log, "set_role", updated.error());
+  }
+  if (!updated->has_value()) {
+    co_return http::error_response(404, "not_found", "no such user", services::request_id(rc));
+  }
+  c.rt.log.info("role changed", {{"user_id", std::to_string(id)},
+                                 {"role", *role},
+                                 {"by", std::to_string(caller->user_id)}});
+  count(c, "set_role", "changed");
+  co_return http::json_response(200, json::serialize(user_json(**updated)));
+}
+
 task<response> handle_health(auth_context&, request_context) {
   co_return http::json_response(200, R"({"status":"ok"})");
 }
@@ -268,6 +318,7 @@ void register_routes(http::router& routes, auth_context& ctx) {
   routes.add(http::method::post, "/auth/logout", bind(ctx, handle_logout));
   routes.add(http::method::get, "/auth/me", bind(ctx, handle_get_me));
   routes.add(http::method::put, "/auth/me", bind(ctx, handle_put_me));
+  routes.add(http::method::put, "/admin/users/{id}/role", bind(ctx, handle_set_role));
   routes.add(http::method::post, "/internal/verify-token", bind(ctx, handle_verify_token));
   routes.add(http::method::get, "/health", bind(ctx, handle_health));
 }

@@ -7,6 +7,7 @@
 //   POST /auth/logout           {refresh_token}                      204 | 400 | 401
 //   GET  /auth/me               Authorization: Bearer <access>       200 user | 401
 //   PUT  /auth/me               {name?, phone?} + Bearer             200 user | 400 | 401 | 409
+//   PUT  /admin/users/{id}/role {role} (admin, signed context)       200 user | 400 | 404 | 409
 //   POST /internal/verify-token {token}                              200 {active, ...}
 //   GET  /health                                                     200
 // Every handler that reaches the database answers 503 (Retry-After: 1) when it is

@@ -4,6 +4,7 @@
 
 #include "auth_schema_sql.hpp"
 #include "runtime/migrations.hpp"
+#include "services/auth/bootstrap_admin.hpp"
 #include "services/auth/domain/passwords.hpp"
 
 namespace qm::auth {
@@ -34,6 +35,13 @@ task<bool> auth_service::start() {
   const auto params = password_params(settings->scrypt_n);
   ctx_.emplace(auth_context{rt_, *settings, auth_store(*rt_.storage, settings->db_timeout),
                             dummy_hash(params)});
+  auto admin = co_await ensure_bootstrap_admin(*ctx_);
+  if (!admin) {
+    rt_.log.warn("auth start: the bootstrap admin could not be ensured",
+                 {{"code", std::string(sql::to_string(admin.error().code))}});
+    ctx_.reset();
+    co_return false;
+  }
   register_routes(rt_.routes, *ctx_);
   rt_.log.info("auth started", {{"engine", std::string(rt_.storage->engine())},
                                 {"scrypt_n", std::to_string(settings->scrypt_n)}});

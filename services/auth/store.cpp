@@ -117,6 +117,18 @@ task<db_result<std::pair<update_outcome, std::optional<user>>>> auth_store::upda
   co_return r;
 }
 
+task<db_result<std::optional<user>>> auth_store::set_role(std::int64_t id, std::string role) {
+  auto body = [&](sql::transaction& tx) -> std::optional<user> {
+    auto changed = tx.exec("UPDATE users SET role = $2 WHERE id = $1", {id, role});
+    if (changed.affected == 0) {
+      return std::nullopt;
+    }
+    auto rows = tx.exec("SELECT " + std::string(user_columns) + " FROM users WHERE id = $1", {id});
+    return user_from_row(rows.front());
+  };
+  co_return co_await rt::transact_value<std::optional<user>>(db_, timeout_, body);
+}
+
 task<rt::db_status> auth_store::insert_refresh(refresh_record r, std::int64_t now_s) {
   co_return co_await db_.transact(
       [&](sql::transaction& tx) {

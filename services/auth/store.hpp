@@ -65,6 +65,8 @@ class auth_store {
       std::int64_t id, std::optional<std::string> name, std::optional<std::string> phone);
 
   // Records a new refresh token (a login) and prunes the user's expired ones.
+  // Sets the user's role; false when there is no such user.
+  task<db_result<std::optional<user>>> set_role(std::int64_t id, std::string role);
   task<rt::db_status> insert_refresh(refresh_record r, std::int64_t now_s);
   // Replaces old_jti (of family) by next, atomically; detects reuse and revokes on it.
   task<db_result<rotation>> rotate_refresh(std::string old_jti, std::string family,

@@ -4,7 +4,10 @@
 #include <array>
 
 #include "core/http/router.hpp"
+#include "core/identity/user_context.hpp"
+#include "services/gateway/authenticate.hpp"
 #include "services/gateway/request_id.hpp"
+#include "services/gateway/route_table.hpp"
 
 namespace qm::gateway {
 
@@ -30,6 +33,24 @@ http::headers end_to_end(const http::headers& in, const std::string& request_id)
     }
   }
   out.set(std::string(request_id_header), request_id);
+  return out;
+}
+
+// The request headers an upstream sees: end to end, never a client-made identity, and the
+// client's token only where it is needed (auth reads it on /auth/me and /auth/logout).
+http::headers upstream_headers(const http::headers& in, const std::string& request_id,
+                               std::string_view upstream) {
+  const http::headers passed = end_to_end(in, request_id);
+  http::headers out;
+  for (const auto& [name, value] : passed.fields()) {
+    if (http::iequals(name, identity::context_header)) {
+      continue;
+    }
+    if (upstream != "auth" && http::iequals(name, "Authorization")) {
+      continue;
+    }
+    out.add(name, value);
+  }
   return out;
 }
 
@@ -88,7 +109,15 @@ bool unsafe_path(std::string_view path) {
   return false;
 }
 
-task<http::response> forward(gateway_context& c, std::string_view upstream,
+time_point call_deadline(const gateway_context& c, const http::request_context& rc) {
+  time_point deadline = c.rt.clock.now() + c.settings.upstream_timeout;
+  if (rc.deadline != time_point{} && rc.deadline < deadline) {
+    deadline = rc.deadline;
+  }
+  return deadline;
+}
+
+task<http::response> forward(gateway_context& c, const gateway_route& route,
                              http::request_context rc) {
   const std::string request_id =
       choose_request_id(rc.request.headers.get(request_id_header), c.rt.random);
@@ -97,16 +126,27 @@ task<http::response> forward(gateway_context& c, std::string_view upstream,
     r.headers.set(std::string(request_id_header), request_id);
     co_return r;
   }
+  const time_point deadline = call_deadline(c, rc);
+  std::optional<std::string> signed_caller;
+  if (route.need != access::open) {
+    auto caller = co_await authenticate_client(c, rc.request, route.need, request_id, deadline);
+    if (!caller) {
+      http::response r = std::move(caller.error());
+      r.headers.set(std::string(request_id_header), request_id);
+      co_return r;
+    }
+    signed_caller = identity::sign(*caller, c.settings.context_secret);
+  }
+  const std::string_view upstream = route.upstream;
   http::request out;
   out.verb = rc.request.verb;
   out.target = std::move(rc.request.target);
-  out.headers = end_to_end(rc.request.headers, request_id);
+  out.headers = upstream_headers(rc.request.headers, request_id, upstream);
+  if (signed_caller) {
+    out.headers.set(std::string(identity::context_header), std::move(*signed_caller));
+  }
   out.body = std::move(rc.request.body);
 
-  time_point deadline = c.rt.clock.now() + c.settings.upstream_timeout;
-  if (rc.deadline != time_point{} && rc.deadline < deadline) {
-    deadline = rc.deadline;
-  }
   auto reply = co_await c.rt.http.request(upstream, std::move(out), deadline);
   if (!reply) {
     co_return call_failed(c, upstream, reply.error(), request_id);

@@ -1,8 +1,9 @@
 #pragma once
 // Forwarding a client request to an upstream service and its reply back: hop-by-hop headers
-// dropped, an X-Request-ID on both legs, a deadline on the call, and transport failures
-// turned into gateway errors (504 on timeout, 503 with Retry-After when the upstream cannot
-// be reached, 502 when the connection broke).
+// dropped, an X-Request-ID on both legs, a deadline on the call, the caller authenticated
+// and handed on in a signed context header for routes that need a user, and transport
+// failures turned into gateway errors (504 on timeout, 503 with Retry-After when the upstream
+// cannot be reached, 502 when the connection broke).
 
 #include <string>
 #include <string_view>
@@ -15,6 +16,7 @@ namespace qm::gateway {
 
 struct gateway_settings {
   duration upstream_timeout = ms(2000);  // upstream_timeout_ms
+  std::string context_secret;            // context_secret: signs the caller for services
 };
 
 struct gateway_context {
@@ -26,7 +28,15 @@ struct gateway_context {
 // backslash: forms an upstream server might normalise into a path the gateway never allowed.
 bool unsafe_path(std::string_view path);
 
-task<http::response> forward(gateway_context& c, std::string_view upstream,
+struct gateway_route;
+
+// Forwards rc to route.upstream after authenticating the caller when route.need asks for it.
+// A client's own context header is always dropped; Authorization travels to auth only.
+task<http::response> forward(gateway_context& c, const gateway_route& route,
                              http::request_context rc);
+
+// The deadline for a call made while serving rc: the upstream timeout, or sooner when the
+// client's own deadline comes first.
+time_point call_deadline(const gateway_context& c, const http::request_context& rc);
 
 }  // namespace qm::gateway

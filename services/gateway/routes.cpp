@@ -1,17 +1,13 @@
 #include "services/gateway/routes.hpp"
 
-#include <array>
 #include <string>
 
+#include "services/gateway/admin_stats.hpp"
 #include "services/gateway/route_table.hpp"
 
 namespace qm::gateway {
 
 namespace {
-
-constexpr std::array<http::method, 5> forwarded_methods = {
-    http::method::get, http::method::post, http::method::put, http::method::patch,
-    http::method::del};
 
 task<http::response> health(http::request_context) {
   co_return http::json_response(200, R"({"status":"ok"})");
@@ -20,21 +16,14 @@ task<http::response> health(http::request_context) {
 }  // namespace
 
 void register_routes(http::router& routes, gateway_context& ctx) {
-  routes.add(http::method::get, "/health", health);
-  // The router matches whole templates, so a prefix becomes one template per depth:
-  // "/auth/{p1}", "/auth/{p1}/{p2}", ... up to the route's max_depth.
   gateway_context* c = &ctx;
-  for (const auto& route : upstream_routes) {
-    std::string path(route.prefix);
-    for (std::size_t depth = 1; depth <= route.max_depth; ++depth) {
-      path += "/{p" + std::to_string(depth) + "}";
-      for (const http::method m : forwarded_methods) {
-        const std::string_view upstream = route.upstream;
-        routes.add(m, path, [c, upstream](http::request_context rc) {
-          return forward(*c, upstream, std::move(rc));
-        });
-      }
-    }
+  routes.add(http::method::get, "/health", health);
+  routes.add(http::method::get, "/admin/stats",
+             [c](http::request_context rc) { return admin_stats(*c, std::move(rc)); });
+  for (const gateway_route& route : gateway_routes) {
+    const gateway_route* r = &route;
+    routes.add(route.verb, std::string(route.path),
+               [c, r](http::request_context rc) { return forward(*c, *r, std::move(rc)); });
   }
 }
 

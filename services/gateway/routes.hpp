@@ -1,6 +1,6 @@
 #pragma once
-// The gateway's routes: GET /health, and for each entry of the upstream route table every
-// path below its prefix, for every method, forwarded to that upstream.
+// The gateway's routes: GET /health and GET /admin/stats served here, and every entry of the
+// route table (route_table.hpp) forwarded to its upstream.
 
 #include "core/http/router.hpp"
 #include "services/gateway/forward.hpp"

@@ -1,22 +1,22 @@
 #include "services/gateway/service.hpp"
 
-#include <charconv>
-
+#include "services/common/settings.hpp"
 #include "services/gateway/routes.hpp"
 
 namespace qm::gateway {
 
 result<gateway_settings, std::string> read_settings(const rt::settings& config) {
   gateway_settings s;
-  const std::string text = config.get("upstream_timeout_ms");
-  if (!text.empty()) {
-    std::int64_t v = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc{} || end != text.data() + text.size() || v < 1 || v > 60'000) {
-      return make_unexpected("upstream_timeout_ms must be an integer in [1, 60000], got '" + text + "'");
-    }
-    s.upstream_timeout = ms(v);
+  auto timeout_ms = services::int_setting(config, "upstream_timeout_ms", 2000, 1, 60'000);
+  if (!timeout_ms) {
+    return make_unexpected(timeout_ms.error());
   }
+  s.upstream_timeout = ms(*timeout_ms);
+  auto secret = services::context_secret_setting(config);
+  if (!secret) {
+    return make_unexpected(secret.error());
+  }
+  s.context_secret = std::move(*secret);
   return s;
 }
 

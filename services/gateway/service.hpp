@@ -1,7 +1,7 @@
 #pragma once
-// The gateway: the one service clients talk to. For now it forwards the routes of its
-// upstream table with request ids and deadlines; authentication, rate limits and fallbacks
-// join it later. It owns no database.
+// The gateway: the one service clients talk to. It forwards the routes of its table with
+// request ids and deadlines, authenticating callers once for the services behind it; rate
+// limits and fallbacks join it later. It owns no database.
 
 #include <optional>
 

@@ -31,6 +31,9 @@ std::map<std::string, std::string> default_settings(std::string_view service, st
   std::map<std::string, std::string> s;
   const std::string secret = hex64(prng::derive(seed, "secret/token").next_u64()) +
                              hex64(prng::derive(seed, "secret/token2").next_u64());
+  // Every service verifies the caller the gateway signs with the context secret.
+  s["context_secret"] = hex64(prng::derive(seed, "secret/context").next_u64()) +
+                        hex64(prng::derive(seed, "secret/context2").next_u64());
   if (service == "auth") {
     s["token_secret"] = secret;
     s["scrypt_n"] = "16";  // a real cost would only slow the simulation down

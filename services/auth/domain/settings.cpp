@@ -5,7 +5,10 @@
 
 #include "core/crypto/scrypt.hpp"
 #include "core/token/jwt.hpp"
+#include "core/config/service_config.hpp"
 #include "services/auth/domain/passwords.hpp"
+#include "services/auth/domain/validation.hpp"
+#include "services/common/settings.hpp"
 
 namespace qm::auth {
 
@@ -58,6 +61,30 @@ result<auth_settings, std::string> read_settings(const rt::settings& config) {
   s.refresh_ttl = seconds(*refresh);
   s.db_timeout = ms(*timeout);
   s.token_leeway = seconds(*leeway);
+  auto context_secret = services::context_secret_setting(config);
+  if (!context_secret) {
+    return make_unexpected(context_secret.error());
+  }
+  s.context_secret = std::move(*context_secret);
+  s.admin_email = config.get("admin_email");
+  s.admin_password = config.get("admin_password");
+  if (s.admin_email.empty() != s.admin_password.empty()) {
+    return make_unexpected(std::string("admin_email and admin_password go together: set both or neither"));
+  }
+  if (!s.admin_email.empty()) {
+    auto email = normalize_email(s.admin_email);
+    if (!email) {
+      return make_unexpected("admin_email is not an email address: '" + s.admin_email + "'");
+    }
+    s.admin_email = std::move(*email);
+    // The bootstrap admin guards the catalogue and every order: a generated secret (at least
+    // 32 characters, like every secret here), never a sample value.
+    if (config::is_placeholder_secret(s.admin_password) ||
+        s.admin_password.size() > max_password_len) {
+      return make_unexpected("admin_password must be 32.." + std::to_string(max_password_len) +
+                             " characters and not a placeholder");
+    }
+  }
   return s;
 }
 

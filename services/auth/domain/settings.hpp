@@ -21,6 +21,12 @@ struct auth_settings {
   // token_leeway_s: how far a token's iat and exp may be off this node's clock. A node whose
   // clock is stepped back (NTP, a skew fault) must not refuse the tokens it just issued.
   duration token_leeway = seconds(30);
+  std::string context_secret;  // context_secret: verifies the gateway's signed caller (admin routes)
+  // admin_email / admin_password: the bootstrap administrator, created (or promoted) at start
+  // when both are set. Every other admin or partner is made by an admin through
+  // PUT /admin/users/{id}/role; registration only ever creates customers.
+  std::string admin_email;
+  std::string admin_password;
 };
 
 result<auth_settings, std::string> read_settings(const rt::settings& config);

@@ -31,12 +31,18 @@ pg_url=$QUICKMART_TEST_PG_URL
 auth_port=$(qm_free_port)
 gateway_port=$(qm_free_port)
 secret="e2e-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+context_secret="ctx-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export QUICKMART_CONTEXT_SECRET=$context_secret
 password="e2e-password-$RANDOM-$RANDOM"
 
 QUICKMART_TOKEN_SECRET=$secret QUICKMART_DATABASE_URL=$pg_url QUICKMART_SCRYPT_N=1024 \
   "$quickmart" serve auth --listen "127.0.0.1:$auth_port" --db-timeout-ms 1000 >"$work/auth.log" 2>&1 &
 auth_pid=$!
-QUICKMART_AUTH_URL="http://127.0.0.1:$auth_port" \
+# Only auth runs here: the gateway's other upstreams point at a closed port (their routes
+# answer 503), which this test also checks.
+closed="http://127.0.0.1:$(qm_free_port)"
+QUICKMART_AUTH_URL="http://127.0.0.1:$auth_port" QUICKMART_PRODUCT_URL=$closed QUICKMART_CART_URL=$closed \
+QUICKMART_ORDER_URL=$closed QUICKMART_DELIVERY_URL=$closed QUICKMART_NOTIFICATION_URL=$closed \
   "$quickmart" serve gateway --listen "127.0.0.1:$gateway_port" --upstream-timeout-ms 3000 >"$work/gateway.log" 2>&1 &
 gateway_pid=$!
 
@@ -89,6 +95,10 @@ r=$(http POST /auth/refresh "{\"refresh_token\":\"$refresh2\"}")
 [ "${r%% *}" = 401 ] || fail "refresh after logout: $r"
 r=$(http GET /internal/verify-token)
 [ "${r%% *}" = 404 ] || fail "/internal reachable through the gateway: $r"
+r=$(http GET /products)
+[ "${r%% *}" = 503 ] || fail "a route to a stopped service should answer 503: $r"
+r=$(http GET /cart)
+[ "${r%% *}" = 401 ] || fail "a protected route without a token should answer 401: $r"
 
 # PostgreSQL goes away: logins answer 503 quickly, never 500, never a hang.
 qm_kill_postgres || die "cannot stop PostgreSQL"

@@ -173,16 +173,17 @@ class map_settings final : public rt::settings {
 };
 
 const std::string good_secret(40, 'k');
+const std::string good_context_secret(40, 'c');
 
 TEST(settings, defaults_and_overrides) {
-  auto s = read_settings(map_settings({{"token_secret", good_secret}}));
+  auto s = read_settings(map_settings({{"token_secret", good_secret}, {"context_secret", good_context_secret}}));
   ASSERT_TRUE(s.ok()) << s.error();
   EXPECT_EQ(s->scrypt_n, 16384U);
   EXPECT_EQ(s->access_ttl, seconds(900));
   EXPECT_EQ(s->refresh_ttl, seconds(30 * 24 * 3600));
   EXPECT_EQ(s->db_timeout, ms(2000));
   EXPECT_EQ(s->token_leeway, seconds(30));
-  auto o = read_settings(map_settings({{"token_secret", good_secret},
+  auto o = read_settings(map_settings({{"token_secret", good_secret}, {"context_secret", good_context_secret},
                                        {"scrypt_n", "16"},
                                        {"access_ttl_s", "60"},
                                        {"refresh_ttl_s", "3600"},
@@ -202,15 +203,15 @@ TEST(settings, refuses_a_missing_or_short_secret_and_bad_numbers) {
   ASSERT_FALSE(short_secret.ok());
   EXPECT_NE(short_secret.error().find("too short"), std::string::npos);
   for (const char* n : {"15", "0", "1", "abc", "16x", "1048576"}) {
-    auto r = read_settings(map_settings({{"token_secret", good_secret}, {"scrypt_n", n}}));
+    auto r = read_settings(map_settings({{"token_secret", good_secret}, {"context_secret", good_context_secret}, {"scrypt_n", n}}));
     EXPECT_FALSE(r.ok()) << n;
   }
-  EXPECT_FALSE(read_settings(map_settings({{"token_secret", good_secret}, {"access_ttl_s", "-5"}})).ok());
-  EXPECT_FALSE(read_settings(map_settings({{"token_secret", good_secret}, {"db_timeout_ms", "0"}})).ok());
+  EXPECT_FALSE(read_settings(map_settings({{"token_secret", good_secret}, {"context_secret", good_context_secret}, {"access_ttl_s", "-5"}})).ok());
+  EXPECT_FALSE(read_settings(map_settings({{"token_secret", good_secret}, {"context_secret", good_context_secret}, {"db_timeout_ms", "0"}})).ok());
 }
 
 TEST(tokens, issued_pair_verifies_and_continues_the_family) {
-  auto s = *read_settings(map_settings({{"token_secret", good_secret}}));
+  auto s = *read_settings(map_settings({{"token_secret", good_secret}, {"context_secret", good_context_secret}}));
   sim::prng random(7);
   const time_point now = from_unix_us(std::int64_t{1'700'000'000} * 1'000'000);
   const refresh_plan login = plan_refresh(s, std::nullopt, now, random);

@@ -6,6 +6,7 @@
 #include <boost/json/parse.hpp>
 #include <string>
 
+#include "core/identity/user_context.hpp"
 #include "core/json/json.hpp"
 #include "core/token/jwt.hpp"
 #include "runtime/storage.hpp"
@@ -15,6 +16,9 @@ namespace qm::test {
 namespace {
 
 const std::string secret = "route-test-secret-0123456789abcdefghij";
+const std::string context_secret = "route-test-context-0123456789abcdefghij";
+const std::string admin_email = "root@quickmart.test";
+const std::string admin_password = "bootstrap-admin-password-0123456789ab";
 const time_point t0 = from_unix_us(std::int64_t{1'750'000'000} * 1'000'000);
 
 json::object parse(const http::response& r) {
@@ -51,8 +55,12 @@ class auth_routes : public ::testing::Test {
 
   void SetUp() override {
     auth.config().set("token_secret", secret);
+    auth.config().set("context_secret", context_secret);
+    auth.config().set("admin_email", admin_email);
+    auth.config().set("admin_password", admin_password);
     auth.config().set("scrypt_n", "16");
     auth.config().set("db_timeout_ms", "1500");
+    gateway.config().set("context_secret", context_secret);
     ASSERT_TRUE(auth.start());
     ASSERT_TRUE(gateway.start());
     http.attach("auth", auth.routes());
@@ -171,7 +179,7 @@ TEST_F(auth_routes, duplicate_email_or_phone_is_409) {
                  R"({"phone":"+919811111111","password":"longenough","name":"Q"})");
   EXPECT_EQ(p2.status, 409);
   EXPECT_NE(error_message(p2).find("phone"), std::string::npos);
-  EXPECT_EQ(count_rows("users"), 2);
+  EXPECT_EQ(count_rows("users WHERE role <> 'admin'"), 2);
 
   // A profile update onto someone else's phone is a conflict too.
   ASSERT_EQ(login("dup@example.com").status, 200);
@@ -207,7 +215,7 @@ TEST_F(auth_routes, bad_input_is_400_with_the_field_and_writes_nothing) {
     EXPECT_EQ(error_message(r).rfind(c.message_start, 0), 0U)
         << c.body.substr(0, 80) << " -> " << error_message(r);
   }
-  EXPECT_EQ(count_rows("users"), 0);
+  EXPECT_EQ(count_rows("users WHERE role <> 'admin'"), 0);
   // Login and refresh bodies are checked the same way.
   EXPECT_EQ(call(http::method::post, "/auth/login", R"({"email":1,"password":"x"})").status, 400);
   EXPECT_EQ(call(http::method::post, "/auth/refresh", R"({"token":"x"})").status, 400);
@@ -291,7 +299,7 @@ TEST_F(auth_routes, database_outage_is_503_never_500_and_recovers) {
   db->fail_with.reset();
   EXPECT_EQ(login("o@example.com").status, 200);
   EXPECT_EQ(refresh(refresh_token).status, 200);
-  EXPECT_EQ(count_rows("users"), 1);
+  EXPECT_EQ(count_rows("users WHERE role <> 'admin'"), 1);
 }
 
 TEST_F(auth_routes, verify_token_is_internal_only) {
@@ -302,7 +310,7 @@ TEST_F(auth_routes, verify_token_is_internal_only) {
 
   // Through the gateway it does not exist.
   EXPECT_EQ(call(http::method::post, "/internal/verify-token", body).status, 404);
-  EXPECT_EQ(call(http::method::post, "/auth/../internal/verify-token", body).status, 400);
+  EXPECT_EQ(call(http::method::post, "/auth/../internal/verify-token", body).status, 404);
 
   // Directly on auth (as the gateway will call it) it introspects.
   auto active = parse(auth.handle(make_request(http::method::post, "/internal/verify-token", body)));
@@ -321,6 +329,122 @@ TEST_F(auth_routes, verify_token_is_internal_only) {
 TEST_F(auth_routes, health_on_both_services) {
   EXPECT_EQ(call(http::method::get, "/health").status, 200);
   EXPECT_EQ(auth.handle(make_request(http::method::get, "/health")).status, 200);
+}
+
+TEST_F(auth_routes, the_bootstrap_admin_exists_and_makes_partners_and_admins) {
+  auto admin_in = login(admin_email, admin_password);
+  ASSERT_EQ(admin_in.status, 200) << admin_in.body;
+  const std::string admin_token = str(parse(admin_in), "access_token");
+  auto admin_me = call(http::method::get, "/auth/me", {}, admin_token);
+  EXPECT_EQ(str(parse(admin_me), "role"), "admin");
+  const std::int64_t admin_id = parse(admin_me).at("id").as_int64();
+
+  auto reg = register_user("rider@example.com");
+  ASSERT_EQ(reg.status, 201);
+  const std::int64_t rider = parse(reg).at("id").as_int64();
+  const std::string path = "/admin/users/" + std::to_string(rider) + "/role";
+
+  // A customer may not hand out roles, not even to itself.
+  const std::string rider_token = str(parse(login("rider@example.com")), "access_token");
+  auto self_promote = call(http::method::put, path, R"({"role":"admin"})", rider_token);
+  EXPECT_EQ(self_promote.status, 403) << self_promote.body;
+  EXPECT_EQ(call(http::method::put, path, R"({"role":"admin"})").status, 401);
+
+  auto made = call(http::method::put, path, R"({"role":"partner"})", admin_token);
+  ASSERT_EQ(made.status, 200) << made.body;
+  EXPECT_EQ(str(parse(made), "role"), "partner");
+  // The role travels in the next token.
+  const std::string partner_token = str(parse(login("rider@example.com")), "access_token");
+  EXPECT_EQ(str(parse(call(http::method::get, "/auth/me", {}, partner_token)), "role"), "partner");
+
+  EXPECT_EQ(call(http::method::put, path, R"({"role":"owner"})", admin_token).status, 400);
+  EXPECT_EQ(call(http::method::put, path, R"({"role":"admin","x":1})", admin_token).status, 400);
+  EXPECT_EQ(call(http::method::put, "/admin/users/999/role", R"({"role":"partner"})", admin_token).status,
+            404);
+  auto demote_self = call(http::method::put, "/admin/users/" + std::to_string(admin_id) + "/role",
+                          R"({"role":"customer"})", admin_token);
+  EXPECT_EQ(demote_self.status, 409) << demote_self.body;
+}
+
+TEST_F(auth_routes, a_request_around_the_gateway_needs_a_context_signed_with_the_secret) {
+  auto reg = register_user("mallory@example.com");
+  const std::int64_t id = parse(reg).at("id").as_int64();
+  const std::string path = "/admin/users/" + std::to_string(id) + "/role";
+  auto req = make_request(http::method::put, path, R"({"role":"admin"})");
+  // Signed with the wrong key: refused as unauthenticated.
+  const identity::user_context forged{id, "admin", to_unix_seconds(t0) + 60, ""};
+  req.headers.set(std::string(identity::context_header),
+                  identity::sign(forged, "not-the-context-secret-0123456789abcdef"));
+  EXPECT_EQ(auth.handle(req).status, 401);
+  // Signed with the right key but expired.
+  const identity::user_context stale{id, "admin", to_unix_seconds(t0) - 1, ""};
+  req.headers.set(std::string(identity::context_header), identity::sign(stale, context_secret));
+  EXPECT_EQ(auth.handle(req).status, 401);
+  // A client's own context header is dropped by the gateway, never passed on.
+  auto through_gateway = make_request(http::method::put, path, R"({"role":"admin"})");
+  through_gateway.headers.set(std::string(identity::context_header),
+                              identity::sign(forged, context_secret));
+  EXPECT_EQ(gateway.handle(std::move(through_gateway)).status, 401);
+  EXPECT_EQ(str(parse(call(http::method::get, "/auth/me", {},
+                           str(parse(login("mallory@example.com")), "access_token"))),
+                "role"),
+            "customer");
+}
+
+TEST(auth_start, the_bootstrap_admin_promotes_an_existing_user_and_keeps_its_password) {
+  manual_clock clock{t0};
+  sim::prng random{3};
+  in_process_http http;
+  auto db = memory_storage();
+  {
+    service_host first{"auth", clock, random, http, db.get()};
+    first.config().set("token_secret", secret);
+    first.config().set("context_secret", context_secret);
+    first.config().set("scrypt_n", "16");
+    ASSERT_TRUE(first.start());
+    auto reg = first.handle(make_request(
+        http::method::post, "/auth/register",
+        R"({"email":"root@quickmart.test","password":"own-password-1","name":"Root"})"));
+    ASSERT_EQ(reg.status, 201) << reg.body;
+  }
+  service_host second{"auth", clock, random, http, db.get()};
+  second.config().set("token_secret", secret);
+  second.config().set("context_secret", context_secret);
+  second.config().set("admin_email", admin_email);
+  second.config().set("admin_password", admin_password);
+  second.config().set("scrypt_n", "16");
+  ASSERT_TRUE(second.start());
+  EXPECT_TRUE(second.log().saw("promoted"));
+  // Promoted, and still logging in with its own password (the bootstrap one was not set).
+  auto in = second.handle(make_request(http::method::post, "/auth/login",
+                                       R"({"email":"root@quickmart.test","password":"own-password-1"})"));
+  ASSERT_EQ(in.status, 200) << in.body;
+  auto again = second.handle(make_request(
+      http::method::post, "/auth/login",
+      R"({"email":"root@quickmart.test","password":")" + admin_password + R"("})"));
+  EXPECT_EQ(again.status, 401);
+}
+
+TEST(auth_start, refuses_a_placeholder_admin_password_or_half_an_admin) {
+  manual_clock clock{t0};
+  sim::prng random{1};
+  in_process_http http;
+  auto db = memory_storage();
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {admin_email, "change-me-change-me-change-me-change-me"},
+      {admin_email, "short"},
+      {admin_email, ""},
+      {"not-an-email", admin_password},
+  };
+  for (const auto& [email, password] : bad) {
+    service_host auth{"auth", clock, random, http, db.get()};
+    auth.config().set("token_secret", secret);
+    auth.config().set("context_secret", context_secret);
+    auth.config().set("admin_email", email);
+    auth.config().set("admin_password", password);
+    EXPECT_FALSE(auth.start()) << email << " / " << password;
+    EXPECT_TRUE(auth.log().saw("admin_")) << email;
+  }
 }
 
 TEST(auth_start, refuses_without_a_usable_secret) {
@@ -346,6 +470,7 @@ TEST(auth_start, retries_while_the_database_is_down) {
   db->fail_with = sql::errc::unavailable;
   service_host auth{"auth", clock, random, http, db.get()};
   auth.config().set("token_secret", secret);
+  auth.config().set("context_secret", context_secret);
   EXPECT_FALSE(auth.start());
   EXPECT_EQ(auth.routes().size(), 0U);
 }

@@ -17,6 +17,7 @@ namespace qm::sim {
 namespace {
 
 const std::string secret = "cluster-test-secret-0123456789abcdefghij";
+const std::string context_secret = "cluster-test-context-0123456789abcdefghij";
 
 service_spec spec(const std::string& name, std::map<std::string, std::string> settings) {
   service_spec s;
@@ -55,8 +56,11 @@ class auth_in_cluster : public ::testing::Test {
   cluster::client* client = nullptr;
 
   void SetUp() override {
-    c.add_service(spec("auth", {{"token_secret", secret}, {"scrypt_n", "16"}, {"db_timeout_ms", "400"}}));
-    c.add_service(spec("gateway", {{"upstream_timeout_ms", "1000"}}));
+    c.add_service(spec("auth", {{"token_secret", secret},
+                                 {"context_secret", context_secret},
+                                 {"scrypt_n", "16"},
+                                 {"db_timeout_ms", "400"}}));
+    c.add_service(spec("gateway", {{"upstream_timeout_ms", "1000"}, {"context_secret", context_secret}}));
     client = &c.add_client("client");
     c.start_all();
     c.run_for(seconds(1));

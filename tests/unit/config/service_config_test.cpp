@@ -2,6 +2,8 @@
 // refused while missing or placeholders, and never echoed in messages.
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "core/config/service_config.hpp"
 
 namespace qm::config {
@@ -11,6 +13,7 @@ const std::string good_secret = "s3cr3t-0123456789abcdef0123456789abcdef";
 
 std::map<std::string, std::string> auth_env() {
   return {{"QUICKMART_TOKEN_SECRET", good_secret},
+          {"QUICKMART_CONTEXT_SECRET", good_secret + "-context"},
           {"QUICKMART_DATABASE_URL", "postgresql://auth:pw@127.0.0.1:5433/auth_db"}};
 }
 
@@ -68,16 +71,69 @@ TEST(service_config, storage_is_required_and_checked_without_echoing_it) {
   EXPECT_EQ(r.error().message, "--storage / QUICKMART_DATABASE_URL: is required");
 }
 
-TEST(service_config, gateway_needs_its_upstreams) {
+TEST(service_config, gateway_needs_every_upstream_and_the_context_secret) {
   auto r = resolve("gateway", {}, {});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().message, "--auth-url / QUICKMART_AUTH_URL: is required");
-  r = resolve("gateway", {{"QUICKMART_AUTH_URL", "http://127.0.0.1:8001/"}}, {});
+  std::map<std::string, std::string> env = {{"QUICKMART_CONTEXT_SECRET", good_secret}};
+  std::uint16_t port = 8001;
+  for (const char* upstream : {"AUTH", "PRODUCT", "CART", "ORDER", "DELIVERY", "NOTIFICATION"}) {
+    env[std::string("QUICKMART_") + upstream + "_URL"] = "http://127.0.0.1:" + std::to_string(port++) + "/";
+  }
+  r = resolve("gateway", env, {});
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->upstreams.at("auth"), "http://127.0.0.1:8001");
+  EXPECT_EQ(r->upstreams.at("notification"), "http://127.0.0.1:8006");
+  EXPECT_EQ(r->upstreams.size(), 6U);
+  EXPECT_EQ(r->settings.at("context_secret"), good_secret);
   EXPECT_EQ(r->listen.port, 8000);
-  r = resolve("gateway", {{"QUICKMART_AUTH_URL", "https://auth"}}, {});
-  EXPECT_FALSE(r.ok());
+  auto without_secret = env;
+  without_secret.erase("QUICKMART_CONTEXT_SECRET");
+  EXPECT_EQ(resolve("gateway", without_secret, {}).error().message,
+            "--context-secret / QUICKMART_CONTEXT_SECRET: is required");
+  env["QUICKMART_AUTH_URL"] = "https://auth";
+  EXPECT_FALSE(resolve("gateway", env, {}).ok());
+}
+
+TEST(service_config, every_service_has_its_port_database_and_upstreams) {
+  struct shape {
+    const char* service;
+    std::uint16_t port;
+    bool database;
+    std::vector<std::string> upstreams;
+  };
+  const std::vector<shape> shapes = {
+      {"auth", 8001, true, {}},
+      {"product", 8002, true, {}},
+      {"cart", 8003, true, {"product"}},
+      {"order", 8004, true, {"cart", "delivery", "notification", "product"}},
+      {"delivery", 8005, true, {"notification", "order"}},
+      {"notification", 8006, false, {}},
+  };
+  for (const auto& s : shapes) {
+    std::map<std::string, std::string> env = {{"QUICKMART_TOKEN_SECRET", good_secret},
+                                              {"QUICKMART_CONTEXT_SECRET", good_secret}};
+    if (s.database) {
+      env["QUICKMART_DATABASE_URL"] = "sqlite:/tmp/x.db";
+    }
+    for (const auto& u : s.upstreams) {
+      std::string var = "QUICKMART_";
+      for (const char ch : u) {
+        var += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      }
+      env[var + "_URL"] = "http://127.0.0.1:9999";
+    }
+    auto r = resolve(s.service, env, {});
+    ASSERT_TRUE(r.ok()) << s.service << ": " << r.error().message;
+    EXPECT_EQ(r->listen.port, s.port) << s.service;
+    EXPECT_EQ(r->storage.kind != storage_kind::none, s.database) << s.service;
+    std::vector<std::string> upstreams;
+    for (const auto& [name, url] : r->upstreams) {
+      upstreams.push_back(name);
+    }
+    EXPECT_EQ(upstreams, s.upstreams) << s.service;
+    EXPECT_EQ(r->settings.at("context_secret"), good_secret) << s.service;
+  }
 }
 
 TEST(service_config, bad_flags_and_values_are_clear_errors) {

@@ -1,0 +1,142 @@
+#include "services/gateway/authenticate.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include "core/json/json.hpp"
+#include "services/gateway/request_id.hpp"
+
+namespace qm::gateway {
+
+namespace {
+
+// Tokens are a few hundred bytes; anything far longer is refused before it travels on.
+constexpr std::size_t max_token_bytes = 4096;
+
+http::response unauthenticated(const std::string& request_id, std::string_view message) {
+  auto r = http::error_response(401, "unauthenticated", message, request_id);
+  r.headers.set("WWW-Authenticate", "Bearer");
+  return r;
+}
+
+http::response auth_unreachable(gateway_context& c, std::string_view why,
+                                const std::string& request_id) {
+  c.rt.log.warn("token introspection failed", {{"reason", std::string(why)},
+                                               {"request_id", request_id}});
+  auto r = http::error_response(503, "auth_unavailable",
+                                "authentication is temporarily unavailable; retry shortly",
+                                request_id);
+  r.headers.set("Retry-After", "1");
+  return r;
+}
+
+std::optional<std::string_view> bearer_token(const http::request& req) {
+  const auto header = req.headers.get("Authorization");
+  if (!header) {
+    return std::nullopt;
+  }
+  constexpr std::string_view scheme = "Bearer ";
+  if (header->size() <= scheme.size() || !http::iequals(header->substr(0, scheme.size()), scheme)) {
+    return std::nullopt;
+  }
+  const std::string_view token = header->substr(scheme.size());
+  if (token.size() > max_token_bytes) {
+    return std::nullopt;
+  }
+  return token;
+}
+
+bool role_meets(std::string_view role, access need) {
+  switch (need) {
+    case access::open:
+    case access::user:
+      return true;
+    case access::partner:
+      return role == identity::role_partner || role == identity::role_admin;
+    case access::admin:
+      return role == identity::role_admin;
+  }
+  return false;
+}
+
+void count(gateway_context& c, std::string_view outcome) {
+  c.rt.metrics
+      .get_counter("gateway_auth_decisions_total", "Authentication decisions at the gateway.",
+                   {{"source", "introspection"}, {"outcome", std::string(outcome)}})
+      .inc();
+}
+
+}  // namespace
+
+std::string_view to_string(access a) {
+  switch (a) {
+    case access::open:
+      return "open";
+    case access::user:
+      return "user";
+    case access::partner:
+      return "partner";
+    case access::admin:
+      return "admin";
+  }
+  return "unknown";
+}
+
+task<auth_result> authenticate_client(gateway_context& c, const http::request& req, access need,
+                                      std::string request_id, time_point deadline) {
+  QM_ASSERT(need != access::open);
+  const auto token = bearer_token(req);
+  if (!token) {
+    count(c, "missing_token");
+    co_return make_unexpected(unauthenticated(request_id, "a Bearer token is required"));
+  }
+  json::object body;
+  body["token"] = *token;
+  http::request ask;
+  ask.verb = http::method::post;
+  ask.target = "/internal/verify-token";
+  ask.headers.set("Content-Type", "application/json");
+  ask.headers.set(std::string(request_id_header), request_id);
+  ask.body = json::serialize(body);
+  auto reply = co_await c.rt.http.request("auth", std::move(ask), deadline);
+  if (!reply) {
+    count(c, "auth_unreachable");
+    co_return make_unexpected(auth_unreachable(c, rt::to_string(reply.error().code), request_id));
+  }
+  if (reply->status != 200) {
+    count(c, "auth_unreachable");
+    co_return make_unexpected(auth_unreachable(c, "status " + std::to_string(reply->status), request_id));
+  }
+  boost::system::error_code ec;
+  const auto parsed = boost::json::parse(reply->body, ec);
+  const auto* o = !ec && parsed.is_object() ? &parsed.as_object() : nullptr;
+  const auto* active = o != nullptr ? o->if_contains("active") : nullptr;
+  if (active == nullptr || !active->is_bool()) {
+    count(c, "auth_unreachable");
+    co_return make_unexpected(auth_unreachable(c, "malformed introspection reply", request_id));
+  }
+  if (!active->as_bool()) {
+    count(c, "inactive_token");
+    co_return make_unexpected(unauthenticated(request_id, "the token is invalid or expired"));
+  }
+  const auto* uid = o->if_contains("user_id");
+  const auto* role = o->if_contains("role");
+  identity::user_context caller;
+  caller.user_id = uid != nullptr && uid->is_int64() ? uid->as_int64() : 0;
+  caller.role = role != nullptr && role->is_string() ? std::string(role->as_string()) : "";
+  caller.expires_at_s = to_unix_seconds(c.rt.clock.now()) + identity::context_lifetime_s;
+  caller.request_id = request_id;
+  if (!identity::well_formed(caller)) {
+    count(c, "auth_unreachable");
+    co_return make_unexpected(auth_unreachable(c, "introspection reply without a usable user", request_id));
+  }
+  if (!role_meets(caller.role, need)) {
+    count(c, "forbidden");
+    co_return make_unexpected(http::error_response(
+        403, "forbidden", "this route needs the " + std::string(to_string(need)) + " role",
+        request_id));
+  }
+  count(c, "allowed");
+  co_return caller;
+}
+
+}  // namespace qm::gateway
