@@ -1,0 +1,20 @@
+#pragma once
+// The cart service's settings, read once at start.
+
+#include <string>
+
+#include "core/base/result.hpp"
+#include "core/base/time.hpp"
+#include "runtime/runtime.hpp"
+
+namespace qm::cart {
+
+struct cart_settings {
+  std::string context_secret;          // verifies the gateway's signed caller context
+  duration db_timeout = ms(2000);      // deadline of each database transaction
+  duration upstream_timeout = ms(2000);  // deadline of each call to the product service
+};
+
+result<cart_settings, std::string> read_settings(const rt::settings& config);
+
+}  // namespace qm::cart

@@ -1,0 +1,39 @@
+#include "services/cart/service.hpp"
+
+#include <array>
+
+#include "cart_schema_sql.hpp"
+#include "runtime/migrations.hpp"
+
+namespace qm::cart {
+
+task<bool> cart_service::start() {
+  if (ctx_) {
+    co_return true;
+  }
+  auto settings = read_settings(rt_.config);
+  if (!settings) {
+    rt_.log.error("cart refuses to start: bad settings", {{"reason", settings.error()}});
+    co_return false;
+  }
+  if (rt_.storage == nullptr) {
+    rt_.log.error("cart refuses to start: no storage is attached (it needs cart_db)");
+    co_return false;
+  }
+  const std::array<rt::migration, 1> migrations = {
+      rt::migration{1, "cart_initial_schema", cart_schema_sql()},
+  };
+  auto migrated = co_await rt::apply_migrations(*rt_.storage, migrations);
+  if (!migrated) {
+    rt_.log.warn("cart start: migrations failed",
+                 {{"code", std::string(sql::to_string(migrated.error().code))},
+                  {"message", migrated.error().message}});
+    co_return false;
+  }
+  ctx_.emplace(cart_context{rt_, *settings, cart_store(*rt_.storage, settings->db_timeout)});
+  register_routes(rt_.routes, *ctx_);
+  rt_.log.info("cart started", {{"engine", std::string(rt_.storage->engine())}});
+  co_return true;
+}
+
+}  // namespace qm::cart
