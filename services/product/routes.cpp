@@ -65,20 +65,20 @@ task<response> handle_health(product_context&, request_context) {
   co_return http::json_response(200, R"({"status":"ok"})");
 }
 
-using handler_fn = task<response> (*)(product_context&, request_context);
+}  // namespace
 
 http::handler bind(product_context& c, handler_fn fn) {
   product_context* ctx = &c;
-  return [ctx, fn](request_context rc) { return fn(*ctx, std::move(rc)); };
+  return [ctx, fn](http::request_context rc) { return fn(*ctx, std::move(rc)); };
 }
-
-}  // namespace
 
 void register_routes(http::router& routes, product_context& ctx) {
   routes.add(http::method::get, "/categories", bind(ctx, handle_categories));
   routes.add(http::method::get, "/products", bind(ctx, handle_list));
   routes.add(http::method::get, "/products/{id}", bind(ctx, handle_detail));
   routes.add(http::method::get, "/health", bind(ctx, handle_health));
+  register_reservation_routes(routes, ctx);
+  register_admin_routes(routes, ctx);
 }
 
 }  // namespace qm::product
