@@ -1,0 +1,51 @@
+#include "services/delivery/assignment_flow.hpp"
+
+#include "core/base/assert.hpp"
+
+namespace qm::delivery {
+
+task<order_verdict> tell_order(delivery_context& c, const assignment& a,
+                               std::string_view request_id) {
+  QM_ASSERT(a.partner_id.has_value());
+  auto reply = co_await c.calls.tell_order_partner(a.order_id, *a.partner_id, request_id);
+  co_return reply.verdict;
+}
+
+task<order_verdict> announce_assignment(delivery_context& c, const assignment& a,
+                                        std::string_view request_id) {
+  const order_verdict told = co_await tell_order(c, a, request_id);
+  if (a.user_id) {
+    std::string message = "A delivery partner is on the way to pick up your order";
+    co_await c.calls.notify(*a.user_id, event_partner_assigned, a.order_id, std::move(message),
+                            request_id);
+  }
+  co_return told;
+}
+
+task<int> drain_waiting(delivery_context& c, std::string_view request_id) {
+  int assigned = 0;
+  // Races (another transaction assigning the same order) count against the bound too.
+  for (int step = 0; step < max_drain_batch; ++step) {
+    auto next = co_await c.store.assign_oldest_waiting(c.settings.store,
+                                                       to_unix_seconds(c.rt.clock.now()));
+    if (!next) {
+      c.rt.log.warn("waiting orders not assigned: database failure",
+                    {{"code", std::string(sql::to_string(next.error().code))}});
+      co_return assigned;
+    }
+    switch (next->outcome) {
+      case queue_outcome::assigned:
+        ++assigned;
+        co_await announce_assignment(c, *next->taken, request_id);
+        break;
+      case queue_outcome::raced:
+        break;
+      case queue_outcome::none_waiting:
+      case queue_outcome::no_partner:
+        co_return assigned;
+    }
+  }
+  co_return assigned;
+}
+
+}  // namespace qm::delivery

@@ -1,0 +1,39 @@
+#include "services/delivery/routes.hpp"
+
+#include "services/delivery/handlers.hpp"
+
+namespace qm::delivery {
+
+namespace {
+
+task<http::response> handle_health(delivery_context&, http::request_context) {
+  co_return http::json_response(200, R"({"status":"ok"})");
+}
+
+http::handler bind(delivery_context& c, handler_fn fn) {
+  delivery_context* ctx = &c;
+  return [ctx, fn](http::request_context rc) { return fn(*ctx, std::move(rc)); };
+}
+
+}  // namespace
+
+void register_routes(http::router& routes, delivery_context& ctx) {
+  using http::method;
+  routes.add(method::put, "/delivery/profile", bind(ctx, handle_put_profile));
+  routes.add(method::get, "/delivery/profile", bind(ctx, handle_get_profile));
+  routes.add(method::put, "/delivery/availability", bind(ctx, handle_availability));
+  routes.add(method::post, "/delivery/location", bind(ctx, handle_location));
+  routes.add(method::get, "/delivery/orders", bind(ctx, handle_partner_orders));
+  routes.add(method::post, "/delivery/orders/{order_id}/pickup", bind(ctx, handle_pickup));
+  routes.add(method::post, "/delivery/orders/{order_id}/delivered", bind(ctx, handle_delivered));
+  routes.add(method::post, "/internal/assignments", bind(ctx, handle_create_assignment));
+  routes.add(method::post, "/internal/assignments/{order_id}/cancel",
+             bind(ctx, handle_cancel_assignment));
+  routes.add(method::get, "/orders/{id}/tracking", bind(ctx, handle_tracking));
+  routes.add(method::get, "/admin/partners", bind(ctx, handle_admin_partners));
+  routes.add(method::post, "/admin/assignments", bind(ctx, handle_admin_assign));
+  routes.add(method::get, "/admin/stats", bind(ctx, handle_admin_stats));
+  routes.add(method::get, "/health", bind(ctx, handle_health));
+}
+
+}  // namespace qm::delivery

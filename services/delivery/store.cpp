@@ -1,0 +1,477 @@
+#include "services/delivery/store.hpp"
+
+#include <utility>
+
+#include "core/base/assert.hpp"
+
+namespace qm::delivery {
+
+namespace {
+
+constexpr std::string_view partner_columns =
+    "user_id, name, status, lat, lon, created_at, updated_at";
+
+constexpr std::string_view assignment_columns =
+    "order_id, user_id, partner_id, dest_lat, dest_lon, status, created_at, assigned_at, "
+    "picked_up_at, delivered_at, cancelled_at, updated_at";
+
+std::optional<std::int64_t> optional_int(const sql::row& r, std::size_t i) {
+  return r.is_null(i) ? std::nullopt : std::optional<std::int64_t>(r.get_int(i));
+}
+
+sql::value optional_value(std::optional<std::int64_t> v) {
+  return v ? sql::value(*v) : sql::value(sql::null);
+}
+
+partner partner_from_row(const sql::row& r) {
+  const auto status = partner_status_from(r.get_text(2));
+  QM_ASSERT_MSG(status.has_value(), "partners.status holds a state the CHECK does not allow");
+  return partner{r.get_int(0), r.get_text(1), *status, geo_point{r.get_double(3), r.get_double(4)},
+                 r.get_int(5), r.get_int(6)};
+}
+
+assignment assignment_from_row(const sql::row& r) {
+  const auto status = assignment_status_from(r.get_text(5));
+  QM_ASSERT_MSG(status.has_value(), "assignments.status holds a state the CHECK does not allow");
+  assignment a;
+  a.order_id = r.get_int(0);
+  a.user_id = optional_int(r, 1);
+  a.partner_id = optional_int(r, 2);
+  if (!r.is_null(3) && !r.is_null(4)) {
+    a.destination = geo_point{r.get_double(3), r.get_double(4)};
+  }
+  a.status = *status;
+  a.created_at = r.get_int(6);
+  a.assigned_at = optional_int(r, 7);
+  a.picked_up_at = optional_int(r, 8);
+  a.delivered_at = optional_int(r, 9);
+  a.cancelled_at = optional_int(r, 10);
+  a.updated_at = r.get_int(11);
+  return a;
+}
+
+std::optional<partner> load_partner(sql::transaction& tx, std::int64_t id) {
+  auto rows = tx.exec("SELECT " + std::string(partner_columns) + " FROM partners WHERE user_id = $1",
+                      {id});
+  if (rows.empty()) {
+    return std::nullopt;
+  }
+  return partner_from_row(rows.front());
+}
+
+std::optional<assignment> load_assignment(sql::transaction& tx, std::int64_t order_id) {
+  auto rows = tx.exec(
+      "SELECT " + std::string(assignment_columns) + " FROM assignments WHERE order_id = $1",
+      {order_id});
+  if (rows.empty()) {
+    return std::nullopt;
+  }
+  return assignment_from_row(rows.front());
+}
+
+// The same load after a write that must have left the row in place.
+assignment reload_assignment(sql::transaction& tx, std::int64_t order_id) {
+  auto a = load_assignment(tx, order_id);
+  QM_ASSERT_MSG(a.has_value(), "an assignment vanished inside its own transaction");
+  return std::move(*a);
+}
+
+// Claims the available partner nearest to store (ties: lowest id) by marking it busy, and
+// returns its id; nothing when no partner is available. A partner whose conditional UPDATE
+// changes no row was taken by a concurrent transaction since the read: the next best is
+// tried, at most once per candidate.
+std::optional<std::int64_t> claim_nearest_partner(sql::transaction& tx, geo_point store,
+                                                  std::int64_t now_s) {
+  auto rows = tx.exec(
+      "SELECT user_id, lat, lon FROM partners WHERE status = 'available' ORDER BY user_id "
+      "LIMIT $1",
+      {max_candidate_partners});
+  std::vector<partner_position> candidates;
+  candidates.reserve(rows.size());
+  for (const auto& r : rows.data) {
+    candidates.push_back(partner_position{r.get_int(0), partner_status::available,
+                                          geo_point{r.get_double(1), r.get_double(2)}});
+  }
+  for (std::size_t attempt = 0; attempt < candidates.size(); ++attempt) {
+    const auto chosen = choose_partner(candidates, store);
+    if (!chosen) {
+      return std::nullopt;
+    }
+    auto claimed = tx.exec(
+        "UPDATE partners SET status = 'busy', updated_at = $2 "
+        "WHERE user_id = $1 AND status = 'available'",
+        {*chosen, now_s});
+    if (claimed.affected == 1) {
+      return chosen;
+    }
+    for (auto& c : candidates) {
+      if (c.id == *chosen) {
+        c.status = partner_status::busy;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// Makes a busy partner available again (its assignment ended or moved away).
+void free_partner(sql::transaction& tx, std::int64_t partner_id, std::int64_t now_s) {
+  tx.exec(
+      "UPDATE partners SET status = 'available', updated_at = $2 "
+      "WHERE user_id = $1 AND status = 'busy'",
+      {partner_id, now_s});
+}
+
+std::int64_t count(sql::transaction& tx, std::string_view statement) {
+  auto rows = tx.exec(statement);
+  return rows.empty() ? 0 : rows.front().get_int(0);
+}
+
+}  // namespace
+
+task<db_result<partner>> delivery_store::upsert_partner(std::int64_t id, std::string name,
+                                                        geo_point at, std::int64_t now_s) {
+  auto body = [&](sql::transaction& tx) {
+    auto changed = tx.exec(
+        "UPDATE partners SET name = $2, lat = $3, lon = $4, updated_at = $5 WHERE user_id = $1",
+        {id, name, at.lat, at.lon, now_s});
+    if (changed.affected == 0) {
+      tx.exec(
+          "INSERT INTO partners (user_id, name, status, lat, lon, created_at, updated_at) "
+          "VALUES ($1, $2, 'offline', $3, $4, $5, $5)",
+          {id, name, at.lat, at.lon, now_s});
+    }
+    auto stored = load_partner(tx, id);
+    QM_ASSERT(stored.has_value());
+    return std::move(*stored);
+  };
+  auto first = co_await rt::transact_value<partner>(db_, timeout_, body);
+  if (first.ok() || first.error().code != sql::errc::unique_violation) {
+    co_return first;
+  }
+  // A concurrent first PUT inserted the row between our UPDATE and INSERT: now it updates.
+  co_return co_await rt::transact_value<partner>(db_, timeout_, body);
+}
+
+task<db_result<std::optional<partner>>> delivery_store::find_partner(std::int64_t id) {
+  auto body = [id](sql::transaction& tx) { return load_partner(tx, id); };
+  co_return co_await rt::transact_value<std::optional<partner>>(db_, timeout_, body);
+}
+
+task<db_result<std::pair<availability_outcome, std::optional<partner>>>>
+delivery_store::set_availability(std::int64_t id, partner_status to, std::int64_t now_s) {
+  QM_ASSERT(to != partner_status::busy);
+  using outcome = std::pair<availability_outcome, std::optional<partner>>;
+  auto body = [&](sql::transaction& tx) -> outcome {
+    auto current = load_partner(tx, id);
+    if (!current) {
+      return {availability_outcome::not_found, std::nullopt};
+    }
+    if (current->status == partner_status::busy) {
+      return {availability_outcome::busy, std::move(current)};
+    }
+    if (current->status == to) {
+      return {availability_outcome::unchanged, std::move(current)};
+    }
+    // The guard keeps a concurrent assignment (which made the partner busy) from being undone.
+    auto changed = tx.exec(
+        "UPDATE partners SET status = $2, updated_at = $3 WHERE user_id = $1 AND status = $4",
+        {id, std::string(to_string(to)), now_s, std::string(to_string(current->status))});
+    if (changed.affected != 1) {
+      return {availability_outcome::busy, load_partner(tx, id)};
+    }
+    return {availability_outcome::changed, load_partner(tx, id)};
+  };
+  co_return co_await rt::transact_value<outcome>(db_, timeout_, body);
+}
+
+task<db_result<std::optional<partner>>> delivery_store::update_location(std::int64_t id,
+                                                                        geo_point at,
+                                                                        std::int64_t now_s) {
+  auto body = [&](sql::transaction& tx) -> std::optional<partner> {
+    auto changed = tx.exec("UPDATE partners SET lat = $2, lon = $3, updated_at = $4 WHERE user_id = $1",
+                           {id, at.lat, at.lon, now_s});
+    if (changed.affected == 0) {
+      return std::nullopt;
+    }
+    return load_partner(tx, id);
+  };
+  co_return co_await rt::transact_value<std::optional<partner>>(db_, timeout_, body);
+}
+
+task<db_result<std::vector<partner>>> delivery_store::list_partners(
+    std::optional<partner_status> status, page p) {
+  QM_ASSERT(p.limit >= 1 && p.limit <= max_limit && p.offset >= 0);
+  auto body = [&](sql::transaction& tx) {
+    std::vector<partner> out;
+    const std::string select = "SELECT " + std::string(partner_columns) + " FROM partners ";
+    sql::rows rows;
+    if (status) {
+      rows = tx.exec(select + "WHERE status = $1 ORDER BY user_id LIMIT $2 OFFSET $3",
+                     {std::string(to_string(*status)), p.limit, p.offset});
+    } else {
+      rows = tx.exec(select + "ORDER BY user_id LIMIT $1 OFFSET $2", {p.limit, p.offset});
+    }
+    out.reserve(rows.size());
+    for (const auto& r : rows.data) {
+      out.push_back(partner_from_row(r));
+    }
+    return out;
+  };
+  co_return co_await rt::transact_value<std::vector<partner>>(db_, timeout_, body);
+}
+
+task<db_result<std::vector<assignment>>> delivery_store::partner_assignments(
+    std::int64_t partner_id, page p) {
+  QM_ASSERT(p.limit >= 1 && p.limit <= max_limit && p.offset >= 0);
+  auto body = [&](sql::transaction& tx) {
+    std::vector<assignment> out;
+    auto rows = tx.exec(
+        "SELECT " + std::string(assignment_columns) +
+            " FROM assignments WHERE partner_id = $1 "
+            "ORDER BY CASE WHEN status IN ('assigned', 'picked_up') THEN 0 ELSE 1 END, "
+            "updated_at DESC, order_id DESC LIMIT $2 OFFSET $3",
+        {partner_id, p.limit, p.offset});
+    out.reserve(rows.size());
+    for (const auto& r : rows.data) {
+      out.push_back(assignment_from_row(r));
+    }
+    return out;
+  };
+  co_return co_await rt::transact_value<std::vector<assignment>>(db_, timeout_, body);
+}
+
+task<db_result<std::optional<assignment>>> delivery_store::find_assignment(std::int64_t order_id) {
+  auto body = [order_id](sql::transaction& tx) { return load_assignment(tx, order_id); };
+  co_return co_await rt::transact_value<std::optional<assignment>>(db_, timeout_, body);
+}
+
+task<db_result<std::optional<tracking_view>>> delivery_store::tracking(std::int64_t order_id) {
+  auto body = [order_id](sql::transaction& tx) -> std::optional<tracking_view> {
+    auto a = load_assignment(tx, order_id);
+    if (!a) {
+      return std::nullopt;
+    }
+    tracking_view view{std::move(*a), std::nullopt};
+    const bool carried = view.order.status == assignment_status::assigned ||
+                         view.order.status == assignment_status::picked_up ||
+                         view.order.status == assignment_status::delivered;
+    if (carried && view.order.partner_id) {
+      view.carrier = load_partner(tx, *view.order.partner_id);
+    }
+    return view;
+  };
+  co_return co_await rt::transact_value<std::optional<tracking_view>>(db_, timeout_, body);
+}
+
+task<db_result<placement>> delivery_store::place_order(new_assignment_input order,
+                                                       geo_point store, std::int64_t now_s) {
+  auto body = [&](sql::transaction& tx) -> placement {
+    if (auto existing = load_assignment(tx, order.order_id)) {
+      return {std::move(*existing), false};
+    }
+    // Orders already waiting go first: this one queues behind them, and the caller drains
+    // the queue oldest first.
+    const bool queue_empty =
+        tx.exec("SELECT order_id FROM assignments WHERE status = 'waiting' LIMIT 1").empty();
+    const auto partner_id =
+        queue_empty ? claim_nearest_partner(tx, store, now_s) : std::optional<std::int64_t>{};
+    const std::string status(
+        to_string(partner_id ? assignment_status::assigned : assignment_status::waiting));
+    tx.exec(
+        "INSERT INTO assignments (order_id, user_id, partner_id, dest_lat, dest_lon, status, "
+        "created_at, assigned_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7)",
+        {order.order_id, order.user_id, optional_value(partner_id), order.destination.lat,
+         order.destination.lon, status, now_s,
+         partner_id ? sql::value(now_s) : sql::value(sql::null)});
+    return {reload_assignment(tx, order.order_id), partner_id.has_value()};
+  };
+  auto first = co_await rt::transact_value<placement>(db_, timeout_, body);
+  if (first.ok() || first.error().code != sql::errc::unique_violation) {
+    co_return first;
+  }
+  // The same order arrived twice at once and the other insert won: read what it stored.
+  co_return co_await rt::transact_value<placement>(db_, timeout_, body);
+}
+
+task<db_result<queue_step>> delivery_store::assign_oldest_waiting(geo_point store,
+                                                                  std::int64_t now_s) {
+  auto body = [&](sql::transaction& tx) -> queue_step {
+    auto oldest = tx.exec(
+        "SELECT order_id FROM assignments WHERE status = 'waiting' "
+        "ORDER BY created_at, order_id LIMIT 1");
+    if (oldest.empty()) {
+      return {queue_outcome::none_waiting, std::nullopt};
+    }
+    const std::int64_t order_id = oldest.front().get_int(0);
+    const auto partner_id = claim_nearest_partner(tx, store, now_s);
+    if (!partner_id) {
+      return {queue_outcome::no_partner, std::nullopt};
+    }
+    auto taken = tx.exec(
+        "UPDATE assignments SET partner_id = $2, status = 'assigned', assigned_at = $3, "
+        "updated_at = $3 WHERE order_id = $1 AND status = 'waiting'",
+        {order_id, *partner_id, now_s});
+    if (taken.affected != 1) {
+      // Assigned or cancelled by a concurrent transaction: give the partner back.
+      free_partner(tx, *partner_id, now_s);
+      return {queue_outcome::raced, std::nullopt};
+    }
+    return {queue_outcome::assigned, reload_assignment(tx, order_id)};
+  };
+  co_return co_await rt::transact_value<queue_step>(db_, timeout_, body);
+}
+
+task<db_result<moved>> delivery_store::mark_picked_up(std::int64_t order_id,
+                                                      std::int64_t partner_id,
+                                                      std::int64_t now_s) {
+  auto body = [&](sql::transaction& tx) -> moved {
+    auto a = load_assignment(tx, order_id);
+    if (!a || a->partner_id != partner_id) {
+      return {move_outcome::not_found, std::nullopt, std::nullopt};
+    }
+    if (a->status == assignment_status::picked_up) {
+      return {move_outcome::already, std::move(a), std::nullopt};
+    }
+    if (a->status != assignment_status::assigned) {
+      return {move_outcome::illegal, std::move(a), std::nullopt};
+    }
+    auto changed = tx.exec(
+        "UPDATE assignments SET status = 'picked_up', picked_up_at = $3, updated_at = $3 "
+        "WHERE order_id = $1 AND partner_id = $2 AND status = 'assigned'",
+        {order_id, partner_id, now_s});
+    if (changed.affected != 1) {
+      return {move_outcome::illegal, load_assignment(tx, order_id), std::nullopt};
+    }
+    return {move_outcome::done, reload_assignment(tx, order_id), std::nullopt};
+  };
+  co_return co_await rt::transact_value<moved>(db_, timeout_, body);
+}
+
+task<db_result<moved>> delivery_store::mark_delivered(std::int64_t order_id,
+                                                      std::int64_t partner_id,
+                                                      std::int64_t now_s) {
+  auto body = [&](sql::transaction& tx) -> moved {
+    auto a = load_assignment(tx, order_id);
+    if (!a || a->partner_id != partner_id) {
+      return {move_outcome::not_found, std::nullopt, std::nullopt};
+    }
+    if (a->status == assignment_status::delivered) {
+      return {move_outcome::already, std::move(a), std::nullopt};
+    }
+    if (a->status != assignment_status::picked_up) {
+      return {move_outcome::illegal, std::move(a), std::nullopt};
+    }
+    auto changed = tx.exec(
+        "UPDATE assignments SET status = 'delivered', delivered_at = $3, updated_at = $3 "
+        "WHERE order_id = $1 AND partner_id = $2 AND status = 'picked_up'",
+        {order_id, partner_id, now_s});
+    if (changed.affected != 1) {
+      return {move_outcome::illegal, load_assignment(tx, order_id), std::nullopt};
+    }
+    free_partner(tx, partner_id, now_s);
+    return {move_outcome::done, reload_assignment(tx, order_id), partner_id};
+  };
+  co_return co_await rt::transact_value<moved>(db_, timeout_, body);
+}
+
+task<db_result<moved>> delivery_store::cancel(std::int64_t order_id, std::int64_t now_s) {
+  auto body = [&](sql::transaction& tx) -> moved {
+    auto a = load_assignment(tx, order_id);
+    if (!a) {
+      tx.exec(
+          "INSERT INTO assignments (order_id, status, created_at, cancelled_at, updated_at) "
+          "VALUES ($1, 'cancelled', $2, $2, $2)",
+          {order_id, now_s});
+      return {move_outcome::done, reload_assignment(tx, order_id), std::nullopt};
+    }
+    if (a->status == assignment_status::cancelled) {
+      return {move_outcome::already, std::move(a), std::nullopt};
+    }
+    if (!is_cancellable(a->status)) {
+      return {move_outcome::illegal, std::move(a), std::nullopt};
+    }
+    auto changed = tx.exec(
+        "UPDATE assignments SET status = 'cancelled', cancelled_at = $2, updated_at = $2 "
+        "WHERE order_id = $1 AND status = $3",
+        {order_id, now_s, std::string(to_string(a->status))});
+    if (changed.affected != 1) {
+      return {move_outcome::illegal, load_assignment(tx, order_id), std::nullopt};
+    }
+    std::optional<std::int64_t> freed;
+    if (a->status == assignment_status::assigned && a->partner_id) {
+      free_partner(tx, *a->partner_id, now_s);
+      freed = a->partner_id;
+    }
+    return {move_outcome::done, reload_assignment(tx, order_id), freed};
+  };
+  auto first = co_await rt::transact_value<moved>(db_, timeout_, body);
+  if (first.ok() || first.error().code != sql::errc::unique_violation) {
+    co_return first;
+  }
+  // The order arrived concurrently with its cancellation: cancel what was stored.
+  co_return co_await rt::transact_value<moved>(db_, timeout_, body);
+}
+
+task<db_result<reassigned>> delivery_store::reassign(std::int64_t order_id,
+                                                     std::int64_t partner_id,
+                                                     std::int64_t now_s) {
+  auto body = [&](sql::transaction& tx) -> reassigned {
+    auto a = load_assignment(tx, order_id);
+    if (!a) {
+      return {reassign_outcome::order_not_found, std::nullopt, std::nullopt};
+    }
+    if (!is_cancellable(a->status)) {
+      return {reassign_outcome::illegal, std::move(a), std::nullopt};
+    }
+    if (a->status == assignment_status::assigned && a->partner_id == partner_id) {
+      return {reassign_outcome::already, std::move(a), std::nullopt};
+    }
+    if (!load_partner(tx, partner_id)) {
+      return {reassign_outcome::partner_not_found, std::move(a), std::nullopt};
+    }
+    auto claimed = tx.exec(
+        "UPDATE partners SET status = 'busy', updated_at = $2 "
+        "WHERE user_id = $1 AND status = 'available'",
+        {partner_id, now_s});
+    if (claimed.affected != 1) {
+      return {reassign_outcome::partner_unavailable, std::move(a), std::nullopt};
+    }
+    std::optional<std::int64_t> freed;
+    if (a->status == assignment_status::assigned && a->partner_id) {
+      free_partner(tx, *a->partner_id, now_s);
+      freed = a->partner_id;
+    }
+    auto changed = tx.exec(
+        "UPDATE assignments SET partner_id = $2, status = 'assigned', assigned_at = $3, "
+        "updated_at = $3 WHERE order_id = $1 AND status = $4",
+        {order_id, partner_id, now_s, std::string(to_string(a->status))});
+    if (changed.affected != 1) {
+      // Moved by a concurrent transaction since the read: undo everything and let the
+      // caller retry.
+      throw sql::db_exception(
+          sql::error{sql::errc::serialization_conflict, "the assignment changed concurrently"});
+    }
+    return {reassign_outcome::done, reload_assignment(tx, order_id), freed};
+  };
+  co_return co_await rt::transact_value<reassigned>(db_, timeout_, body);
+}
+
+task<db_result<delivery_stats>> delivery_store::stats() {
+  auto body = [](sql::transaction& tx) {
+    delivery_stats s;
+    for (auto status : {partner_status::available, partner_status::busy, partner_status::offline}) {
+      s.partners_by_status[std::string(to_string(status))] = 0;
+    }
+    auto rows = tx.exec("SELECT status, COUNT(*) FROM partners GROUP BY status");
+    for (const auto& r : rows.data) {
+      s.partners_by_status[r.get_text(0)] = r.get_int(1);
+    }
+    s.orders_waiting = count(tx, "SELECT COUNT(*) FROM assignments WHERE status = 'waiting'");
+    s.active_assignments = count(
+        tx, "SELECT COUNT(*) FROM assignments WHERE status IN ('assigned', 'picked_up')");
+    return s;
+  };
+  co_return co_await rt::transact_value<delivery_stats>(db_, timeout_, body);
+}
+
+}  // namespace qm::delivery
