@@ -24,7 +24,9 @@
 //   POST /internal/reservations/{id}/release   200 {"reservation_id","status":"released"}
 //        (or "expired" for an expired one); gives back the units of a held or confirmed
 //        reservation; an unknown id is recorded as released (a tombstone); idempotent
-//   GET  /internal/reservations/{id}           200 as the 201 of a reserve | 404
+//   GET  /internal/reservations/{id}           200 as the 201 of a reserve | 404; the status
+//        as stored (a held one past its expiry reads held until the sweep or a confirm
+//        expires it)
 //   Held reservations expire reservation_ttl_s after they are made: a background sweep
 //   (every reservation_sweep_ms) gives their units back; confirming one past its expiry
 //   expires it on the spot.
