@@ -1,0 +1,368 @@
+// The delivery store's suite, run unchanged on SQLite and on PostgreSQL: same statements, same
+// outcomes, and no partner ever carries two orders at once.
+
+#include <array>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "delivery_schema_sql.hpp"
+#include "runtime/migrations.hpp"
+#include "services/delivery/store.hpp"
+#include "tests/integration/storage/test_databases.hpp"
+
+namespace qm::test {
+namespace {
+
+using delivery::assignment_status;
+using delivery::geo_point;
+using delivery::move_outcome;
+using delivery::partner_status;
+
+constexpr std::int64_t now_s = 1'800'000'000;
+const geo_point store_at{12.9716, 77.5946};
+
+const std::array<rt::migration, 1>& delivery_migrations() {
+  static const std::array<rt::migration, 1> list = {
+      rt::migration{1, "delivery_initial_schema", delivery_schema_sql()},
+  };
+  return list;
+}
+
+delivery::new_assignment_input order(std::int64_t order_id, std::int64_t user_id = 900) {
+  return delivery::new_assignment_input{order_id, user_id, geo_point{12.99, 77.61}};
+}
+
+class delivery_store_engines : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    std::string server;
+    if (GetParam() == "postgres") {
+      const postgres_availability pg = postgres_from_environment();
+      if (pg.skip) {
+        GTEST_SKIP() << pg.reason;
+      }
+      ASSERT_TRUE(pg.url.has_value()) << pg.reason;
+      server = *pg.url;
+    }
+    engine_ = engine_under_test::open(GetParam(), server);
+    ASSERT_NE(engine_, nullptr);
+    auto migrated = engine_->run(rt::apply_migrations(engine_->storage(), delivery_migrations()));
+    ASSERT_TRUE(migrated.has_value());
+    ASSERT_TRUE(migrated->ok()) << migrated->error().message;
+    store_.emplace(engine_->storage(), seconds(10));
+  }
+
+  template <typename T>
+  T run(task<T> t) {
+    auto out = engine_->run(std::move(t));
+    QM_ASSERT_MSG(out.has_value(), "the task did not finish");
+    return std::move(*out);
+  }
+
+  rt::db_status exec(std::string statement, sql::params args = {}) {
+    return run(engine_->storage().transact(
+        [statement = std::move(statement), args = std::move(args)](sql::transaction& tx) {
+          tx.exec(statement, args);
+        },
+        seconds(10)));
+  }
+
+  delivery::delivery_store& store() { return *store_; }
+
+  // A partner at p, available unless said otherwise.
+  void add_partner(std::int64_t id, geo_point p, bool available = true) {
+    auto made = run(store().upsert_partner(id, "Partner " + std::to_string(id), p, now_s));
+    ASSERT_TRUE(made.ok()) << made.error().message;
+    if (available) {
+      auto on = run(store().set_availability(id, partner_status::available, now_s));
+      ASSERT_TRUE(on.ok()) << on.error().message;
+      ASSERT_EQ(on->first, delivery::availability_outcome::changed);
+    }
+  }
+
+  partner_status status_of(std::int64_t id) {
+    auto p = run(store().find_partner(id));
+    EXPECT_TRUE(p.ok() && p->has_value());
+    return p.ok() && p->has_value() ? (*p)->status : partner_status::offline;
+  }
+
+  delivery::placement place(std::int64_t order_id, std::int64_t at_s = now_s) {
+    auto placed = run(store().place_order(order(order_id), store_at, at_s));
+    EXPECT_TRUE(placed.ok()) << placed.error().message;
+    return placed.ok() ? *placed : delivery::placement{};
+  }
+
+  std::unique_ptr<engine_under_test> engine_;
+  std::optional<delivery::delivery_store> store_;
+};
+
+TEST_P(delivery_store_engines, engine_reports_its_name) {
+  EXPECT_EQ(engine_->storage().engine(), GetParam());
+}
+
+TEST_P(delivery_store_engines, a_partner_is_created_offline_then_updated) {
+  auto made = run(store().upsert_partner(42, "Asha", {12.5, 77.25}, now_s));
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  EXPECT_EQ(made->id, 42);
+  EXPECT_EQ(made->status, partner_status::offline);
+  EXPECT_EQ(made->at, (geo_point{12.5, 77.25}));
+  auto updated = run(store().upsert_partner(42, "Asha K", {12.971598765432, -77.5}, now_s + 5));
+  ASSERT_TRUE(updated.ok());
+  EXPECT_EQ(updated->name, "Asha K");
+  EXPECT_EQ(updated->created_at, now_s);
+  EXPECT_EQ(updated->updated_at, now_s + 5);
+  // Positions come back as the same doubles on both engines.
+  EXPECT_EQ(updated->at, (geo_point{12.971598765432, -77.5}));
+
+  auto moved = run(store().update_location(42, {13.0, 77.0}, now_s + 9));
+  ASSERT_TRUE(moved.ok());
+  ASSERT_TRUE(moved->has_value());
+  EXPECT_EQ((*moved)->at, (geo_point{13.0, 77.0}));
+  auto nobody = run(store().update_location(43, {13.0, 77.0}, now_s));
+  ASSERT_TRUE(nobody.ok());
+  EXPECT_FALSE(nobody->has_value());
+}
+
+TEST_P(delivery_store_engines, availability_moves_between_available_and_offline_only) {
+  auto missing = run(store().set_availability(5, partner_status::available, now_s));
+  ASSERT_TRUE(missing.ok());
+  EXPECT_EQ(missing->first, delivery::availability_outcome::not_found);
+  add_partner(5, store_at);
+  auto again = run(store().set_availability(5, partner_status::available, now_s));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->first, delivery::availability_outcome::unchanged);
+  ASSERT_EQ(place(1).placed.partner_id, 5);
+  auto off = run(store().set_availability(5, partner_status::offline, now_s));
+  ASSERT_TRUE(off.ok());
+  EXPECT_EQ(off->first, delivery::availability_outcome::busy);
+  EXPECT_EQ(status_of(5), partner_status::busy);
+}
+
+TEST_P(delivery_store_engines, the_nearest_available_partner_is_claimed_ties_to_lowest_id) {
+  add_partner(30, {12.98, 77.60});
+  add_partner(20, {12.98, 77.60});
+  add_partner(10, {13.20, 77.90});
+  add_partner(5, store_at, false);
+  auto first = place(100);
+  EXPECT_TRUE(first.newly_assigned);
+  EXPECT_EQ(first.placed.status, assignment_status::assigned);
+  EXPECT_EQ(first.placed.partner_id, 20);
+  EXPECT_EQ(first.placed.assigned_at, now_s);
+  EXPECT_EQ(first.placed.user_id, 900);
+  EXPECT_EQ(first.placed.destination, (geo_point{12.99, 77.61}));
+  EXPECT_EQ(place(101).placed.partner_id, 30);
+  EXPECT_EQ(place(102).placed.partner_id, 10);
+  auto none = place(103);
+  EXPECT_FALSE(none.newly_assigned);
+  EXPECT_EQ(none.placed.status, assignment_status::waiting);
+  EXPECT_FALSE(none.placed.partner_id.has_value());
+  EXPECT_EQ(status_of(5), partner_status::offline);
+}
+
+TEST_P(delivery_store_engines, placing_an_order_twice_stores_it_once) {
+  add_partner(1, store_at);
+  add_partner(2, {12.99, 77.62});
+  auto first = place(7);
+  auto second = place(7, now_s + 60);
+  EXPECT_TRUE(first.newly_assigned);
+  EXPECT_FALSE(second.newly_assigned);
+  EXPECT_EQ(second.placed.partner_id, 1);
+  EXPECT_EQ(second.placed.created_at, now_s);
+  EXPECT_EQ(status_of(2), partner_status::available);
+}
+
+TEST_P(delivery_store_engines, the_queue_is_served_oldest_first) {
+  add_partner(1, store_at, false);
+  ASSERT_EQ(place(9, now_s).placed.status, assignment_status::waiting);
+  ASSERT_EQ(place(8, now_s + 1).placed.status, assignment_status::waiting);
+  auto nobody = run(store().assign_oldest_waiting(store_at, now_s + 2));
+  ASSERT_TRUE(nobody.ok());
+  EXPECT_EQ(nobody->outcome, delivery::queue_outcome::no_partner);
+
+  ASSERT_TRUE(run(store().set_availability(1, partner_status::available, now_s + 2)).ok());
+  // A new order does not jump the queue while older ones wait.
+  EXPECT_EQ(place(7, now_s + 3).placed.status, assignment_status::waiting);
+  auto step = run(store().assign_oldest_waiting(store_at, now_s + 4));
+  ASSERT_TRUE(step.ok()) << step.error().message;
+  ASSERT_EQ(step->outcome, delivery::queue_outcome::assigned);
+  EXPECT_EQ(step->taken->order_id, 9);
+  EXPECT_EQ(step->taken->partner_id, 1);
+  EXPECT_EQ(step->taken->assigned_at, now_s + 4);
+  auto stats = run(store().stats());
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->orders_waiting, 2);
+  EXPECT_EQ(stats->active_assignments, 1);
+}
+
+TEST_P(delivery_store_engines, pickup_and_delivery_free_the_partner) {
+  add_partner(3, store_at);
+  ASSERT_EQ(place(50).placed.partner_id, 3);
+  auto early = run(store().mark_delivered(50, 3, now_s));
+  ASSERT_TRUE(early.ok());
+  EXPECT_EQ(early->outcome, move_outcome::illegal);
+  auto stranger = run(store().mark_picked_up(50, 4, now_s));
+  ASSERT_TRUE(stranger.ok());
+  EXPECT_EQ(stranger->outcome, move_outcome::not_found);
+
+  auto picked = run(store().mark_picked_up(50, 3, now_s + 10));
+  ASSERT_TRUE(picked.ok());
+  EXPECT_EQ(picked->outcome, move_outcome::done);
+  EXPECT_EQ(picked->current->status, assignment_status::picked_up);
+  EXPECT_EQ(picked->current->picked_up_at, now_s + 10);
+  EXPECT_EQ(run(store().mark_picked_up(50, 3, now_s + 11))->outcome, move_outcome::already);
+
+  auto delivered = run(store().mark_delivered(50, 3, now_s + 20));
+  ASSERT_TRUE(delivered.ok());
+  EXPECT_EQ(delivered->outcome, move_outcome::done);
+  EXPECT_EQ(delivered->freed_partner, 3);
+  EXPECT_EQ(delivered->current->delivered_at, now_s + 20);
+  EXPECT_EQ(status_of(3), partner_status::available);
+  EXPECT_EQ(run(store().mark_delivered(50, 3, now_s + 21))->outcome, move_outcome::already);
+
+  auto mine = run(store().partner_assignments(3, delivery::page{}));
+  ASSERT_TRUE(mine.ok());
+  ASSERT_EQ(mine->size(), 1u);
+  EXPECT_EQ((*mine)[0].status, assignment_status::delivered);
+}
+
+TEST_P(delivery_store_engines, cancelling_frees_the_partner_and_leaves_tombstones) {
+  add_partner(3, store_at);
+  ASSERT_EQ(place(60).placed.partner_id, 3);
+  auto cancelled = run(store().cancel(60, now_s + 5));
+  ASSERT_TRUE(cancelled.ok()) << cancelled.error().message;
+  EXPECT_EQ(cancelled->outcome, move_outcome::done);
+  EXPECT_EQ(cancelled->freed_partner, 3);
+  EXPECT_EQ(cancelled->current->cancelled_at, now_s + 5);
+  EXPECT_EQ(status_of(3), partner_status::available);
+  EXPECT_EQ(run(store().cancel(60, now_s + 6))->outcome, move_outcome::already);
+
+  // Unknown: a tombstone, and a late hand-over of that order does not take a partner.
+  auto tomb = run(store().cancel(61, now_s));
+  ASSERT_TRUE(tomb.ok()) << tomb.error().message;
+  EXPECT_EQ(tomb->outcome, move_outcome::done);
+  EXPECT_FALSE(tomb->current->user_id.has_value());
+  auto late = place(61);
+  EXPECT_EQ(late.placed.status, assignment_status::cancelled);
+  EXPECT_FALSE(late.newly_assigned);
+  EXPECT_EQ(status_of(3), partner_status::available);
+
+  ASSERT_EQ(place(62).placed.partner_id, 3);
+  ASSERT_EQ(run(store().mark_picked_up(62, 3, now_s))->outcome, move_outcome::done);
+  EXPECT_EQ(run(store().cancel(62, now_s))->outcome, move_outcome::illegal);
+}
+
+TEST_P(delivery_store_engines, reassignment_moves_the_order_between_partners) {
+  add_partner(1, store_at);
+  add_partner(2, {12.99, 77.62});
+  add_partner(3, {12.99, 77.62}, false);
+  ASSERT_EQ(place(70).placed.partner_id, 1);
+  auto moved = run(store().reassign(70, 2, now_s + 1));
+  ASSERT_TRUE(moved.ok()) << moved.error().message;
+  EXPECT_EQ(moved->outcome, delivery::reassign_outcome::done);
+  EXPECT_EQ(moved->freed_partner, 1);
+  EXPECT_EQ(moved->current->partner_id, 2);
+  EXPECT_EQ(status_of(1), partner_status::available);
+  EXPECT_EQ(status_of(2), partner_status::busy);
+  EXPECT_EQ(run(store().reassign(70, 2, now_s))->outcome, delivery::reassign_outcome::already);
+  EXPECT_EQ(run(store().reassign(70, 3, now_s))->outcome,
+            delivery::reassign_outcome::partner_unavailable);
+  EXPECT_EQ(run(store().reassign(70, 4, now_s))->outcome,
+            delivery::reassign_outcome::partner_not_found);
+  EXPECT_EQ(run(store().reassign(71, 1, now_s))->outcome,
+            delivery::reassign_outcome::order_not_found);
+}
+
+TEST_P(delivery_store_engines, a_partner_holds_one_active_assignment_whatever_the_sql) {
+  add_partner(1, store_at);
+  ASSERT_EQ(place(80).placed.partner_id, 1);
+  auto second = exec(
+      "INSERT INTO assignments (order_id, user_id, partner_id, dest_lat, dest_lon, status, "
+      "created_at, assigned_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'assigned', $6, $6, $6)",
+      {std::int64_t{81}, std::int64_t{900}, std::int64_t{1}, 12.9, 77.6, now_s});
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code, sql::errc::unique_violation) << second.error().message;
+  auto bad_status = exec(
+      "UPDATE partners SET status = 'asleep' WHERE user_id = $1", {std::int64_t{1}});
+  ASSERT_FALSE(bad_status.ok());
+  EXPECT_EQ(bad_status.error().code, sql::errc::constraint_violation) << bad_status.error().message;
+}
+
+TEST_P(delivery_store_engines, two_orders_at_once_never_share_a_partner) {
+  add_partner(1, store_at);
+  // Both transactions start together; on PostgreSQL they run on two connections and race for
+  // the one partner, on SQLite they serialise.
+  std::optional<delivery::db_result<delivery::placement>> a;
+  std::optional<delivery::db_result<delivery::placement>> b;
+  task_scope scope;
+  ASSERT_TRUE(scope.spawn(store_into(store().place_order(order(90), store_at, now_s), a)));
+  ASSERT_TRUE(scope.spawn(store_into(store().place_order(order(91), store_at, now_s), b)));
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while ((!a || !b) && std::chrono::steady_clock::now() < give_up) {
+    if (engine_->loop().stopped()) {
+      engine_->loop().restart();
+    }
+    engine_->loop().run_one_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(a.has_value() && b.has_value());
+  ASSERT_TRUE(a->ok()) << a->error().message;
+  ASSERT_TRUE(b->ok()) << b->error().message;
+  EXPECT_NE((*a)->newly_assigned, (*b)->newly_assigned);
+  auto stats = run(store().stats());
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->active_assignments, 1);
+  EXPECT_EQ(stats->orders_waiting, 1);
+  EXPECT_EQ(stats->partners_by_status.at("busy"), 1);
+}
+
+TEST_P(delivery_store_engines, partners_are_listed_by_id_and_counted) {
+  add_partner(3, store_at);
+  add_partner(1, store_at, false);
+  add_partner(2, store_at);
+  auto all = run(store().list_partners(std::nullopt, delivery::page{2, 0}));
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].id, 1);
+  EXPECT_EQ((*all)[1].id, 2);
+  auto rest = run(store().list_partners(std::nullopt, delivery::page{2, 2}));
+  ASSERT_TRUE(rest.ok());
+  ASSERT_EQ(rest->size(), 1u);
+  EXPECT_EQ((*rest)[0].id, 3);
+  auto available = run(store().list_partners(partner_status::available, delivery::page{}));
+  ASSERT_TRUE(available.ok());
+  EXPECT_EQ(available->size(), 2u);
+  auto stats = run(store().stats());
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->partners_by_status.at("available"), 2);
+  EXPECT_EQ(stats->partners_by_status.at("offline"), 1);
+  EXPECT_EQ(stats->partners_by_status.at("busy"), 0);
+}
+
+TEST_P(delivery_store_engines, tracking_shows_the_carrier) {
+  add_partner(4, {12.975, 77.596});
+  ASSERT_EQ(place(95).placed.partner_id, 4);
+  auto view = run(store().tracking(95));
+  ASSERT_TRUE(view.ok());
+  ASSERT_TRUE(view->has_value());
+  ASSERT_TRUE((*view)->carrier.has_value());
+  EXPECT_EQ((*view)->carrier->id, 4);
+  EXPECT_EQ((*view)->carrier->at, (geo_point{12.975, 77.596}));
+  auto none = run(store().tracking(96));
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+}
+
+TEST_P(delivery_store_engines, migrations_are_idempotent) {
+  add_partner(1, store_at);
+  for (int round = 0; round < 2; ++round) {
+    auto again = run(rt::apply_migrations(engine_->storage(), delivery_migrations()));
+    ASSERT_TRUE(again.ok()) << again.error().message;
+  }
+  EXPECT_EQ(status_of(1), partner_status::available);
+}
+
+INSTANTIATE_TEST_SUITE_P(engines, delivery_store_engines, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+}  // namespace
+}  // namespace qm::test
