@@ -1,0 +1,78 @@
+#include "services/order/outbox.hpp"
+
+namespace qm::order {
+
+namespace {
+
+// A 4xx other than 408 and 429 says the request itself is wrong: sending it again cannot help.
+bool is_permanent_refusal(int status) {
+  return status >= 400 && status < 500 && status != 408 && status != 429;
+}
+
+}  // namespace
+
+task<delivery_outcome> outbox_dispatcher::deliver(outbox_row row) {
+  http::request req;
+  req.verb = http::method::post;
+  req.target = row.message.target;
+  req.body = row.message.body;
+  req.headers.set("Content-Type", "application/json");
+  const time_point deadline = rt_.clock.now() + settings_.upstream_timeout;
+  auto reply = co_await rt_.http.request(row.message.upstream, std::move(req), deadline);
+  const std::int64_t attempts = row.attempts + 1;
+  std::string error;
+  bool permanent = false;
+  if (!reply) {
+    error = std::string(rt::to_string(reply.error().code));
+  } else if (reply->status >= 200 && reply->status < 300) {
+    auto done = co_await store_.outbox_done(row.id, attempts);
+    co_return done ? delivery_outcome::delivered : delivery_outcome::db_failed;
+  } else {
+    error = "status " + std::to_string(reply->status);
+    permanent = is_permanent_refusal(reply->status);
+  }
+  if (permanent || attempts >= settings_.outbox_max_attempts) {
+    rt_.log.error("outbox message dead", {{"id", std::to_string(row.id)},
+                                         {"upstream", row.message.upstream},
+                                         {"target", row.message.target},
+                                         {"attempts", std::to_string(attempts)},
+                                         {"error", error}});
+    auto dead = co_await store_.outbox_dead(row.id, attempts, error);
+    co_return dead ? delivery_outcome::dead : delivery_outcome::db_failed;
+  }
+  const std::int64_t next_at = to_unix_seconds(rt_.clock.now()) + retry_delay_s(attempts);
+  rt_.log.debug("outbox delivery failed; will retry", {{"id", std::to_string(row.id)},
+                                                       {"upstream", row.message.upstream},
+                                                       {"error", error}});
+  auto retry = co_await store_.outbox_retry(row.id, attempts, next_at, error);
+  co_return retry ? delivery_outcome::retry_later : delivery_outcome::db_failed;
+}
+
+task<dispatch_report> outbox_dispatcher::dispatch_once() {
+  dispatch_report report;
+  auto due = co_await store_.due_outbox(to_unix_seconds(rt_.clock.now()), settings_.outbox_batch);
+  if (!due) {
+    report.db_failed = true;
+    co_return report;
+  }
+  for (auto& row : *due) {
+    switch (co_await deliver(std::move(row))) {
+      case delivery_outcome::delivered:
+        ++report.delivered;
+        break;
+      case delivery_outcome::retry_later:
+        ++report.retried;
+        break;
+      case delivery_outcome::dead:
+        ++report.dead;
+        break;
+      case delivery_outcome::db_failed:
+        // The row stays pending and is sent again next time: deliveries are idempotent.
+        report.db_failed = true;
+        co_return report;
+    }
+  }
+  co_return report;
+}
+
+}  // namespace qm::order

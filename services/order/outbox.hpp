@@ -1,0 +1,43 @@
+#pragma once
+// The outbox dispatcher: delivers the calls an order owes other services (cart clear,
+// delivery assignment and cancel, reservation release, notifications) after the transaction
+// that made them owed has committed. A delivery that fails transiently (no reply, a 5xx, a
+// 429) is retried with capped exponential backoff; after outbox_max_attempts, or on a 4xx
+// that no retry can change, the row is marked dead and logged. A failing notification
+// therefore costs a checkout nothing: the checkout committed before anything was sent.
+
+#include <cstdint>
+
+#include "core/task/task.hpp"
+#include "runtime/runtime.hpp"
+#include "services/order/domain/settings.hpp"
+#include "services/order/store.hpp"
+
+namespace qm::order {
+
+enum class delivery_outcome : std::uint8_t { delivered, retry_later, dead, db_failed };
+
+struct dispatch_report {
+  std::int64_t delivered = 0;
+  std::int64_t retried = 0;
+  std::int64_t dead = 0;
+  bool db_failed = false;  // the batch stopped on a database error
+};
+
+class outbox_dispatcher {
+ public:
+  outbox_dispatcher(rt::runtime& rt, order_store& store, const order_settings& settings)
+      : rt_(rt), store_(store), settings_(settings) {}
+
+  // One bounded batch: every due row (at most outbox_batch), one attempt each.
+  task<dispatch_report> dispatch_once();
+  // One attempt of row, its outcome recorded in the outbox.
+  task<delivery_outcome> deliver(outbox_row row);
+
+ private:
+  rt::runtime& rt_;
+  order_store& store_;
+  const order_settings& settings_;
+};
+
+}  // namespace qm::order

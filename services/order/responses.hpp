@@ -1,0 +1,36 @@
+#pragma once
+// The order service's reply shapes: the order as JSON (money in integer paise, times in unix
+// seconds), and the one place where each refusal becomes an HTTP status and error code.
+
+#include <string_view>
+
+#include "core/http/router.hpp"
+#include "core/json/json.hpp"
+#include "services/common/replies.hpp"
+#include "services/order/domain/order.hpp"
+#include "services/order/store.hpp"
+
+namespace qm::order {
+
+using services::db_failure;
+using services::request_id;
+
+json::object order_json(const order_record& o);
+json::object stats_json(const order_stats& s);
+http::response order_reply(int status, const order_record& o);
+
+http::response bad_parameter(const http::request_context& rc, const json::input_error& e);
+http::response not_found(const http::request_context& rc);
+// 409 "illegal_transition" naming the move.
+http::response illegal_transition(const http::request_context& rc, order_status from,
+                                  order_status to);
+// 409 "checkout_in_progress" with Retry-After: 1.
+http::response checkout_in_progress(const http::request_context& rc);
+// 503 "upstream_unavailable" with Retry-After: 1.
+http::response upstream_unavailable(const http::request_context& rc);
+// 409 "cart_empty".
+http::response cart_empty(const http::request_context& rc);
+// 402 "payment_failed".
+http::response payment_failed(const http::request_context& rc);
+
+}  // namespace qm::order

@@ -1,0 +1,324 @@
+// The checkout saga through the real order service and fake upstreams: totals and fee,
+// idempotency by key, refusals passed on and replayed, compensation, transient failures that
+// leave the key reusable, recovery of a crashed attempt, and the outbox after the commit.
+
+#include "tests/unit/order/order_fixture.hpp"
+
+namespace qm::test {
+namespace {
+
+using order_checkout = order_fixture;
+
+TEST_F(order_checkout, happy_path_prices_the_reservation_and_charges_the_fee_under_199_rupees) {
+  start();
+  cart.carts[7] = {{1, 2}, {2, 1}};  // 2 x 50 + 1 x 40 rupees = 140 rupees: fee applies
+  auto r = checkout(7, "key-1");
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto o = parse_body(r);
+  EXPECT_EQ(o.at("user_id").as_int64(), 7);
+  EXPECT_EQ(o.at("status").as_string(), "confirmed");
+  EXPECT_EQ(o.at("subtotal_paise").as_int64(), 14'000);
+  EXPECT_EQ(o.at("delivery_fee_paise").as_int64(), 2'000);
+  EXPECT_EQ(o.at("total_paise").as_int64(), 16'000);
+  EXPECT_EQ(o.at("address").as_string(), "12 MG Road, Bengaluru");
+  EXPECT_DOUBLE_EQ(o.at("location").as_object().at("lat").as_double(), 12.9352);
+  EXPECT_TRUE(o.at("partner_id").is_null());
+  const auto& lines = o.at("lines").as_array();
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0].as_object().at("name").as_string(), "Milk 1L");
+  EXPECT_EQ(lines[0].as_object().at("line_total_paise").as_int64(), 10'000);
+  // Stock is taken and the reservation confirmed.
+  EXPECT_EQ(product.items[1].available, 8);
+  EXPECT_EQ(product.items[2].available, 9);
+  ASSERT_EQ(product.reservations.size(), 1u);
+  EXPECT_EQ(product.reservations.begin()->second.status, "confirmed");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM orders"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments WHERE status = 'captured' AND amount_paise = "
+                  "16000"),
+            1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE state = 'pending'"), 3);
+}
+
+TEST_F(order_checkout, no_fee_from_199_rupees) {
+  start();
+  cart.carts[7] = {{3, 1}};
+  auto r = checkout(7, "big");
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto o = parse_body(r);
+  EXPECT_EQ(o.at("subtotal_paise").as_int64(), 19'900);
+  EXPECT_EQ(o.at("delivery_fee_paise").as_int64(), 0);
+  EXPECT_EQ(o.at("total_paise").as_int64(), 19'900);
+}
+
+TEST_F(order_checkout, a_retry_with_the_same_key_returns_the_same_order_and_never_a_second) {
+  start();
+  cart.carts[7] = {{1, 1}};
+  auto first = checkout(7, "same");
+  ASSERT_EQ(first.status, 201) << first.body;
+  const auto id = parse_body(first).at("id").as_int64();
+  for (int i = 0; i < 3; ++i) {
+    auto again = checkout(7, "same");
+    ASSERT_EQ(again.status, 200) << again.body;
+    EXPECT_EQ(parse_body(again).at("id").as_int64(), id);
+  }
+  EXPECT_EQ(product.reserve_calls, 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM orders"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments"), 1);
+  // Another user's identical key is another checkout.
+  cart.carts[8] = {{1, 1}};
+  auto other = checkout(8, "same");
+  ASSERT_EQ(other.status, 201) << other.body;
+  EXPECT_NE(parse_body(other).at("id").as_int64(), id);
+}
+
+TEST_F(order_checkout, the_key_is_required_and_checked) {
+  start();
+  cart.carts[7] = {{1, 1}};
+  auto missing = checkout(7, std::nullopt);
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(error_code(missing), "invalid_parameter");
+  EXPECT_NE(missing.body.find("Idempotency-Key"), std::string::npos);
+  EXPECT_EQ(checkout(7, "bad key!").status, 400);
+  EXPECT_EQ(checkout(7, std::string(65, 'k')).status, 400);
+  auto bad_body = checkout(7, "k1", R"({"address":"x","location":{"lat":100,"lon":0}})");
+  EXPECT_EQ(bad_body.status, 400);
+  EXPECT_NE(bad_body.body.find("location.lat"), std::string::npos);
+  EXPECT_EQ(product.reserve_calls, 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM checkouts"), 0);
+  // No context, no checkout.
+  auto anonymous = host.handle(make_request(http::method::post, "/orders/checkout",
+                                            default_checkout_body));
+  EXPECT_EQ(anonymous.status, 401);
+}
+
+TEST_F(order_checkout, an_empty_cart_is_refused_and_the_refusal_replayed) {
+  start();
+  auto r = checkout(7, "empty");
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(error_code(r), "cart_empty");
+  cart.carts[7] = {{1, 1}};
+  auto again = checkout(7, "empty");
+  EXPECT_EQ(again.status, 409);
+  EXPECT_EQ(error_code(again), "cart_empty");
+  EXPECT_EQ(product.reserve_calls, 0);
+  EXPECT_EQ(checkout(7, "fresh").status, 201);
+}
+
+TEST_F(order_checkout, a_declined_payment_releases_the_reservation_and_creates_no_order) {
+  host.config().set("payment_failure_permille", "1000");
+  host.config().set("payment_latency_ms", "150");
+  start();
+  cart.carts[7] = {{1, 3}};
+  const time_point before = clock.now();
+  auto r = checkout(7, "pay");
+  EXPECT_EQ(r.status, 402) << r.body;
+  EXPECT_EQ(error_code(r), "payment_failed");
+  EXPECT_GE(clock.now() - before, ms(150));  // the gateway's latency was waited out
+  EXPECT_EQ(product.release_calls, 1);
+  EXPECT_EQ(product.items[1].available, 10);
+  EXPECT_EQ(product.reservations.begin()->second.status, "released");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM orders"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments WHERE status = 'declined'"), 1);
+  // The refusal is replayed, with no second charge and no second reservation.
+  auto again = checkout(7, "pay");
+  EXPECT_EQ(again.status, 402);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments"), 1);
+  EXPECT_EQ(product.reserve_calls, 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE state = 'done'"), 1);
+}
+
+TEST_F(order_checkout, insufficient_stock_passes_product_s_reply_on_and_replays_it) {
+  start();
+  cart.carts[7] = {{3, 6}};  // 5 in stock
+  auto r = checkout(7, "short");
+  ASSERT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(error_code(r), "insufficient_stock");
+  auto shortage = parse_body(r).at("shortages").as_array().at(0).as_object();
+  EXPECT_EQ(shortage.at("product_id").as_int64(), 3);
+  EXPECT_EQ(shortage.at("requested").as_int64(), 6);
+  EXPECT_EQ(shortage.at("available").as_int64(), 5);
+  EXPECT_EQ(product.items[3].available, 5);
+  auto again = checkout(7, "short");
+  EXPECT_EQ(again.status, 409);
+  EXPECT_EQ(again.body, r.body);
+  EXPECT_EQ(product.reserve_calls, 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM orders"), 0);
+}
+
+TEST_F(order_checkout, a_product_timeout_answers_503_and_the_same_key_works_afterwards) {
+  start();
+  cart.carts[7] = {{1, 2}};
+  http.failures["product"] = rt::call_errc::timeout;
+  auto r = checkout(7, "retry-me");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(error_code(r), "upstream_unavailable");
+  EXPECT_EQ(r.headers.get("Retry-After"), "1");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM checkouts WHERE state = 'retryable'"), 1);
+  // The release of the first attempt's id is owed (a reserve still in flight must not hold).
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND upstream = 'product'"),
+            1);
+  http.failures.clear();
+  auto again = checkout(7, "retry-me");
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(product.items[1].available, 8);
+  // The owed release reaches product as a tombstone for the first attempt's id; the second
+  // attempt's reservation keeps its stock.
+  clock.advance(seconds(2));
+  dispatch();
+  EXPECT_EQ(product.items[1].available, 8);
+  int released = 0;
+  for (const auto& [id, h] : product.reservations) {
+    released += h.status == "released" ? 1 : 0;
+  }
+  EXPECT_EQ(released, 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM orders"), 1);
+}
+
+TEST_F(order_checkout, a_failure_after_reserving_is_compensated_and_the_key_stays_usable) {
+  start();
+  cart.carts[7] = {{2, 4}};
+  product.confirm_status = 503;
+  auto r = checkout(7, "confirm-fails");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(product.items[2].available, 10);  // released right away
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments WHERE status = 'refunded'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM orders"), 0);
+  product.confirm_status.reset();
+  auto again = checkout(7, "confirm-fails");
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(product.items[2].available, 6);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments WHERE status = 'captured'"), 1);
+}
+
+TEST_F(order_checkout, a_duplicate_while_the_first_is_running_is_told_to_wait) {
+  start();
+  cart.carts[7] = {{1, 1}};
+  std::optional<http::response> inner;
+  product.on_reserve = [&](const std::string&) {
+    if (!inner) {
+      inner = checkout(7, "dup");
+    }
+  };
+  auto outer = checkout(7, "dup");
+  ASSERT_TRUE(inner.has_value());
+  EXPECT_EQ(inner->status, 409);
+  EXPECT_EQ(error_code(*inner), "checkout_in_progress");
+  EXPECT_EQ(inner->headers.get("Retry-After"), "1");
+  EXPECT_EQ(outer.status, 201) << outer.body;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM orders"), 1);
+}
+
+TEST_F(order_checkout, a_crashed_attempt_is_compensated_by_the_recovery_sweep_after_the_lease) {
+  host.config().set("checkout_lease_s", "30");
+  start();
+  cart.carts[7] = {{1, 5}};
+  // The database goes away once the reservation is confirmed: neither the commit nor the
+  // compensation can be written, as when the process dies at that point.
+  product.on_confirm = [&](const std::string&) { db->fail_with = sql::errc::unavailable; };
+  auto r = checkout(7, "crash");
+  EXPECT_EQ(r.status, 503);
+  db->fail_with.reset();
+  product.on_confirm = nullptr;
+  EXPECT_EQ(product.items[1].available, 5);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM checkouts WHERE state = 'pending'"), 1);
+  EXPECT_EQ(checkout(7, "crash").status, 409);  // still within its lease
+
+  clock.advance(seconds(29));
+  EXPECT_EQ(recover(), 0);
+  clock.advance(seconds(2));
+  EXPECT_EQ(recover(), 1);
+  EXPECT_EQ(recover(), 0);
+  auto report = dispatch();
+  EXPECT_EQ(report.delivered, 1);
+  EXPECT_EQ(product.items[1].available, 10);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM orders"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments WHERE status = 'refunded'"), 1);
+  // The customer's retry with the same key is a fresh attempt and succeeds.
+  auto again = checkout(7, "crash");
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(product.items[1].available, 5);
+}
+
+TEST_F(order_checkout, a_database_outage_answers_503) {
+  start();
+  cart.carts[7] = {{1, 1}};
+  db->fail_with = sql::errc::timeout;
+  auto r = checkout(7, "db");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.headers.get("Retry-After"), "1");
+  EXPECT_EQ(product.reserve_calls, 0);
+}
+
+TEST_F(order_checkout, the_outbox_clears_the_cart_assigns_delivery_and_notifies_after_commit) {
+  start();
+  cart.carts[7] = {{1, 2}, {2, 1}};
+  auto r = checkout(7, "outbox");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const auto id = parse_body(r).at("id").as_int64();
+  // Nothing is sent before the dispatcher runs: the checkout only wrote the rows.
+  EXPECT_TRUE(cart.checkouts.empty());
+  EXPECT_TRUE(delivery.calls.empty());
+  auto report = dispatch();
+  EXPECT_EQ(report.delivered, 3);
+  ASSERT_EQ(cart.checkouts.size(), 1u);
+  EXPECT_EQ(cart.checkouts[0].at("order_id").as_int64(), id);
+  EXPECT_TRUE(cart.carts[7].empty());
+  ASSERT_EQ(delivery.calls_to("/internal/assignments").size(), 1u);
+  EXPECT_EQ(delivery.calls[0].body.at("order_id").as_int64(), id);
+  EXPECT_EQ(delivery.calls[0].body.at("user_id").as_int64(), 7);
+  ASSERT_EQ(notification.calls.size(), 1u);
+  EXPECT_EQ(notification.calls[0].body.at("kind").as_string(), "order_confirmed");
+  EXPECT_EQ(dispatch().delivered, 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE state = 'done'"), 3);
+}
+
+TEST_F(order_checkout, outbox_deliveries_are_retried_with_backoff_until_they_pass) {
+  start();
+  cart.carts[7] = {{1, 1}};
+  ASSERT_EQ(checkout(7, "retry").status, 201);
+  http.failures["delivery"] = rt::call_errc::connect_failed;
+  auto first = dispatch();
+  EXPECT_EQ(first.delivered, 2);
+  EXPECT_EQ(first.retried, 1);
+  EXPECT_EQ(dispatch().retried, 0);  // not due before its backoff
+  clock.advance(seconds(1));
+  EXPECT_EQ(dispatch().retried, 1);  // second failure: now 2 s away
+  http.failures.clear();
+  clock.advance(seconds(1));
+  EXPECT_EQ(dispatch().delivered, 0);
+  clock.advance(seconds(1));
+  EXPECT_EQ(dispatch().delivered, 1);
+  EXPECT_EQ(delivery.calls.size(), 1u);
+  EXPECT_EQ(count("SELECT attempts FROM outbox WHERE upstream = 'delivery'"), 3);
+}
+
+TEST_F(order_checkout, a_failing_notification_never_fails_a_checkout_and_ends_dead) {
+  host.config().set("outbox_max_attempts", "3");
+  start();
+  cart.carts[7] = {{1, 1}};
+  notification.answer_status = 503;
+  ASSERT_EQ(checkout(7, "quiet").status, 201);
+  std::int64_t dead = 0;
+  for (int round = 0; round < 10; ++round) {
+    dead += dispatch().dead;
+    clock.advance(seconds(60));
+  }
+  EXPECT_EQ(dead, 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE state = 'dead' AND attempts = 3"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE state = 'done'"), 2);
+  EXPECT_TRUE(host.log().saw("outbox message dead"));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM orders WHERE status = 'confirmed'"), 1);
+}
+
+TEST_F(order_checkout, a_request_refused_by_the_upstream_is_dead_at_once) {
+  start();
+  cart.carts[7] = {{1, 1}};
+  ASSERT_EQ(checkout(7, "refused").status, 201);
+  delivery.answer_status = 400;
+  auto report = dispatch();
+  EXPECT_EQ(report.dead, 1);
+  EXPECT_EQ(report.delivered, 2);
+}
+
+}  // namespace
+}  // namespace qm::test
