@@ -17,6 +17,7 @@ task<bool> notification_service::start() {
   if (mode_ == drain_mode::background) {
     const bool spawned = loops_.spawn(drain_loop());
     QM_ASSERT_MSG(spawned, "the drain loop is spawned once");
+    loop_spawned_ = true;
   }
   rt_.log.info("notification started",
                {{"outbox_capacity", std::to_string(settings->outbox_capacity)},
@@ -49,13 +50,23 @@ drain_counts notification_service::drain_once() {
   return counts;
 }
 
-// Runs for the life of the service; each round is bounded (one batch of at most drain_batch
-// events) and followed by a pause on the runtime's clock, so the loop never starves the node.
 task<void> notification_service::drain_loop() {
+  // Yield once before the first round. Both runtimes' clocks suspend here and hand control
+  // back to start(); a clock whose sleep completes inline (a test's manual clock) never
+  // would, and the loop would spin forever inside start(). There the loop ends at once and
+  // the outbox drains only through drain_once().
+  co_await rt_.clock.sleep(duration{0});
+  if (!loop_spawned_) {
+    rt_.log.info("notification: the clock does not suspend; the drain loop is not running");
+    co_return;
+  }
+  // Runs for the life of the service; each round is bounded (one batch of at most
+  // drain_batch events) and follows a pause on the runtime's clock, so the loop never
+  // starves the node.
   const duration pause = ctx_->settings.drain_interval;
   for (;;) {
-    drain_once();
     co_await rt_.clock.sleep(pause);
+    drain_once();
   }
 }
 

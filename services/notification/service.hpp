@@ -14,7 +14,8 @@
 
 namespace qm::notification {
 
-// background: the service drains its outbox every drain_interval on its own.
+// background: the service drains its outbox every drain_interval on its own (not on a
+// clock whose sleep never suspends, such as a test's manual clock: see drain_loop).
 // manual: nothing drains until drain_once() is called (tests that need the outbox to fill,
 // or to step the drain themselves).
 enum class drain_mode : std::uint8_t { background, manual };
@@ -37,6 +38,7 @@ class notification_service final : public rt::service {
   rt::runtime& rt_;
   drain_mode mode_;
   std::optional<notification_context> ctx_;  // set once start() has succeeded
+  bool loop_spawned_ = false;                // start() got control back from the loop's spawn
   // Declared last, so it is destroyed first: the loop never outlives the state it drains.
   task_scope loops_{1};
 };

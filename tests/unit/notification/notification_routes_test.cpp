@@ -396,8 +396,11 @@ TEST(notification_drain_loop, drains_a_batch_each_round_and_dies_with_the_servic
   n->host().config().set("drain_interval_ms", "250");
   n->host().config().set("drain_batch", "10");
   ASSERT_TRUE(n->start(notification::drain_mode::background));
-  // The loop ran its first (empty) round and sleeps.
+  // The loop yielded once (a zero sleep) and handed control back to start().
   ASSERT_EQ(clock.sleeps.size(), 1U);
+  EXPECT_EQ(clock.sleeps.back(), duration{0});
+  ASSERT_TRUE(clock.step());
+  ASSERT_EQ(clock.sleeps.size(), 2U);
   EXPECT_EQ(clock.sleeps.back(), ms(250));
 
   for (std::int64_t order = 1; order <= 25; ++order) {
@@ -412,12 +415,27 @@ TEST(notification_drain_loop, drains_a_batch_each_round_and_dies_with_the_servic
   ASSERT_TRUE(clock.step());
   EXPECT_EQ(n->service().outbox_size(), 0U);
   EXPECT_EQ(n->log_orders(42).size(), 25U);
-  EXPECT_EQ(clock.sleeps.size(), 4U);
+  EXPECT_EQ(clock.sleeps.size(), 5U);
   EXPECT_EQ(clock.now(), t0 + ms(750));
 
   // Destroying the service ends the loop; its pending sleep can no longer resume anything.
   n.reset();
   EXPECT_FALSE(clock.step());
+}
+
+// On a clock whose sleep completes inline the loop cannot run (it would spin inside
+// start()): it steps aside, and the service still answers and drains on demand.
+TEST(notification_drain_loop, steps_aside_on_a_clock_that_never_suspends) {
+  manual_clock clock{t0};
+  sim::prng random{5};
+  in_process_http http;
+  notification_host n{clock, random, http};
+  ASSERT_TRUE(n.start(notification::drain_mode::background));
+  EXPECT_TRUE(n.host().log().saw("the drain loop is not running"));
+  ASSERT_EQ(n.post_event(event_body(42, "delivered", 1)).status, 202);
+  EXPECT_EQ(n.service().outbox_size(), 1U);
+  EXPECT_EQ(n.service().drain_once().sent, 1U);
+  EXPECT_EQ(n.log_orders(42), (std::vector<std::int64_t>{1}));
 }
 
 }  // namespace
