@@ -1,0 +1,384 @@
+// The order store's suite, run unchanged on SQLite and on PostgreSQL: checkout keys (unique
+// per user and key, claimed once, completed or failed or retryable), payments, orders with
+// their lines, the status machine's guarded moves and the outbox's delivery order.
+
+#include <array>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "order_schema_sql.hpp"
+#include "runtime/migrations.hpp"
+#include "services/order/store.hpp"
+#include "tests/integration/storage/test_databases.hpp"
+
+namespace qm::test {
+namespace {
+
+using namespace qm::order;
+
+constexpr std::int64_t now_s = 1'800'000'000;
+
+const std::array<rt::migration, 1>& order_migrations() {
+  static const std::array<rt::migration, 1> list = {
+      rt::migration{1, "order_initial_schema", order_schema_sql()},
+  };
+  return list;
+}
+
+order_record make_order(std::int64_t id, std::int64_t user_id, std::string reservation,
+                        std::int64_t created_at = now_s) {
+  order_record o;
+  o.id = id;
+  o.user_id = user_id;
+  o.status = order_status::confirmed;
+  o.lines = {order_line{11, "Milk 1L", 2, 5'000}, order_line{12, "Bread", 1, 4'000}};
+  const totals t = price(o.lines);
+  o.subtotal_paise = t.subtotal_paise;
+  o.delivery_fee_paise = t.delivery_fee_paise;
+  o.total_paise = t.total_paise;
+  o.address = "12 MG Road, Bengaluru";
+  o.location = {12.9352, 77.6245};
+  o.reservation_id = std::move(reservation);
+  o.created_at = created_at;
+  o.updated_at = created_at;
+  return o;
+}
+
+std::vector<outbox_row> rows_for(const order_record& o, std::int64_t first_id) {
+  std::vector<outbox_row> rows;
+  for (auto& m : checkout_messages(o)) {
+    rows.push_back(outbox_row{first_id++, std::move(m), 0});
+  }
+  return rows;
+}
+
+class order_store_engines : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    std::string server;
+    if (GetParam() == "postgres") {
+      const postgres_availability pg = postgres_from_environment();
+      if (pg.skip) {
+        GTEST_SKIP() << pg.reason;
+      }
+      ASSERT_TRUE(pg.url.has_value()) << pg.reason;
+      server = *pg.url;
+    }
+    engine_ = engine_under_test::open(GetParam(), server);
+    ASSERT_NE(engine_, nullptr);
+    auto migrated = engine_->run(rt::apply_migrations(engine_->storage(), order_migrations()));
+    ASSERT_TRUE(migrated.has_value());
+    ASSERT_TRUE(migrated->ok()) << migrated->error().message;
+    store_.emplace(engine_->storage(), seconds(10));
+  }
+
+  template <typename T>
+  T run(task<T> t) {
+    auto out = engine_->run(std::move(t));
+    QM_ASSERT_MSG(out.has_value(), "the task did not finish");
+    return std::move(*out);
+  }
+
+  rt::db_status exec(std::string statement, sql::params args = {}) {
+    return run(engine_->storage().transact(
+        [statement = std::move(statement), args = std::move(args)](sql::transaction& tx) {
+          tx.exec(statement, args);
+        },
+        seconds(10)));
+  }
+
+  std::int64_t count(std::string statement, sql::params args = {}) {
+    auto r = run(rt::transact_value<std::int64_t>(
+        engine_->storage(), seconds(10),
+        [statement = std::move(statement), args = std::move(args)](sql::transaction& tx) {
+          return tx.exec(statement, args).front().get_int(0);
+        }));
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() ? *r : -1;
+  }
+
+  // Claims (user, key) and expects a new attempt; returns it.
+  checkout_ref started(std::int64_t user, std::string key, std::int64_t at = now_s) {
+    auto c = run(store().claim_checkout(user, std::move(key), at));
+    EXPECT_TRUE(c.ok()) << (c.ok() ? "" : c.error().message);
+    EXPECT_EQ(c.ok() ? c->kind : claim_kind::failed, claim_kind::started);
+    return c.ok() ? c->ref : checkout_ref{};
+  }
+
+  order_store& store() { return *store_; }
+
+  std::unique_ptr<engine_under_test> engine_;
+  std::optional<order_store> store_;
+};
+
+TEST_P(order_store_engines, engine_reports_its_name) {
+  EXPECT_EQ(engine_->storage().engine(), GetParam());
+}
+
+TEST_P(order_store_engines, a_key_is_unique_per_user) {
+  ASSERT_TRUE(exec("INSERT INTO checkouts (user_id, idem_key, state, attempt, reservation_id, "
+                   "claimed_at, updated_at) VALUES (1, 'k', 'pending', 1, 'r1', 0, 0)")
+                  .ok());
+  auto duplicate = exec(
+      "INSERT INTO checkouts (user_id, idem_key, state, attempt, reservation_id, claimed_at, "
+      "updated_at) VALUES (1, 'k', 'pending', 1, 'r2', 0, 0)");
+  ASSERT_FALSE(duplicate.ok());
+  EXPECT_EQ(duplicate.error().code, sql::errc::unique_violation);
+  EXPECT_TRUE(exec("INSERT INTO checkouts (user_id, idem_key, state, attempt, reservation_id, "
+                   "claimed_at, updated_at) VALUES (2, 'k', 'pending', 1, 'r3', 0, 0)")
+                  .ok());
+  // An unknown state is refused by the schema.
+  auto odd = exec(
+      "INSERT INTO checkouts (user_id, idem_key, state, attempt, reservation_id, claimed_at, "
+      "updated_at) VALUES (3, 'k', 'lost', 1, 'r4', 0, 0)");
+  ASSERT_FALSE(odd.ok());
+  EXPECT_EQ(odd.error().code, sql::errc::constraint_violation);
+}
+
+TEST_P(order_store_engines, a_key_is_claimed_once_and_replays_its_outcome) {
+  const checkout_ref ref = started(7, "key-1");
+  EXPECT_EQ(ref.attempt, 1);
+  EXPECT_EQ(ref.reservation_id.size(), 32u);
+  auto second = run(store().claim_checkout(7, "key-1", now_s + 1));
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->kind, claim_kind::in_progress);
+
+  const order_record o = make_order(100, 7, ref.reservation_id);
+  auto done = run(store().complete_checkout(ref, o, rows_for(o, 500), now_s + 2));
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  EXPECT_EQ(*done, complete_outcome::completed);
+  auto replay = run(store().claim_checkout(7, "key-1", now_s + 3));
+  ASSERT_TRUE(replay.ok());
+  EXPECT_EQ(replay->kind, claim_kind::completed);
+  EXPECT_EQ(replay->order_id, 100);
+  // The same attempt cannot complete twice, and the order's (user, key) stays unique.
+  auto again = run(store().complete_checkout(ref, make_order(101, 7, ref.reservation_id),
+                                             rows_for(o, 600), now_s + 4));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, complete_outcome::lease_lost);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM orders"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox"), 3);
+}
+
+TEST_P(order_store_engines, orders_round_trip_with_their_lines) {
+  const checkout_ref ref = started(7, "rt");
+  const order_record o = make_order(4242, 7, ref.reservation_id);
+  ASSERT_TRUE(run(store().complete_checkout(ref, o, {}, now_s)).ok());
+  auto found = run(store().find_order(4242));
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  ASSERT_TRUE(found->has_value());
+  const order_record& got = **found;
+  EXPECT_EQ(got.user_id, 7);
+  EXPECT_EQ(got.status, order_status::confirmed);
+  ASSERT_EQ(got.lines.size(), 2u);
+  EXPECT_EQ(got.lines[0].name, "Milk 1L");
+  EXPECT_EQ(got.lines[0].quantity, 2);
+  EXPECT_EQ(got.lines[1].price_paise, 4'000);
+  EXPECT_EQ(got.subtotal_paise, 14'000);
+  EXPECT_EQ(got.delivery_fee_paise, 2'000);
+  EXPECT_EQ(got.total_paise, 16'000);
+  EXPECT_EQ(got.address, o.address);
+  EXPECT_DOUBLE_EQ(got.location.lat, 12.9352);
+  EXPECT_DOUBLE_EQ(got.location.lon, 77.6245);
+  EXPECT_FALSE(got.partner_id.has_value());
+  EXPECT_EQ(got.reservation_id, ref.reservation_id);
+  EXPECT_EQ(got.created_at, now_s);
+  auto missing = run(store().find_order(1));
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+  // A colliding id writes nothing.
+  const checkout_ref other = started(8, "rt");
+  auto taken = run(store().complete_checkout(other, make_order(4242, 8, other.reservation_id), {},
+                                             now_s));
+  ASSERT_TRUE(taken.ok());
+  EXPECT_EQ(*taken, complete_outcome::id_taken);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM checkouts WHERE state = 'pending'"), 1);
+}
+
+TEST_P(order_store_engines, ending_an_attempt_refunds_queues_the_release_and_frees_the_key) {
+  const checkout_ref ref = started(7, "flaky");
+  ASSERT_TRUE(run(store().record_payment(ref, payment_record{9001, 16'000, payment_status::captured},
+                                         now_s))
+                  .ok());
+  outbox_row release{700, release_message(ref.reservation_id), 0};
+  auto ended = run(store().end_attempt(ref, std::nullopt, release, now_s + 1));
+  ASSERT_TRUE(ended.ok()) << ended.error().message;
+  EXPECT_TRUE(*ended);
+  auto paid = run(store().find_payment(ref));
+  ASSERT_TRUE(paid.ok());
+  ASSERT_TRUE(paid->has_value());
+  EXPECT_EQ((*paid)->status, payment_status::refunded);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE upstream = 'product' AND state = 'pending'"),
+            1);
+  // Ending it again (the recovery sweep arriving late) changes nothing.
+  outbox_row late{701, release_message(ref.reservation_id), 0};
+  auto twice = run(store().end_attempt(ref, std::nullopt, late, now_s + 2));
+  ASSERT_TRUE(twice.ok());
+  EXPECT_FALSE(*twice);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox"), 1);
+  // The key is free again: a new attempt with a new reservation id.
+  const checkout_ref next = started(7, "flaky", now_s + 3);
+  EXPECT_EQ(next.attempt, 2);
+  EXPECT_NE(next.reservation_id, ref.reservation_id);
+  // A final refusal is replayed.
+  auto refused = run(store().end_attempt(next, failure_reply{402, R"({"error":{}})"},
+                                         std::nullopt, now_s + 4));
+  ASSERT_TRUE(refused.ok());
+  EXPECT_TRUE(*refused);
+  auto replay = run(store().claim_checkout(7, "flaky", now_s + 5));
+  ASSERT_TRUE(replay.ok());
+  EXPECT_EQ(replay->kind, claim_kind::failed);
+  EXPECT_EQ(replay->failure_status, 402);
+  EXPECT_EQ(replay->failure_body, R"({"error":{}})");
+}
+
+TEST_P(order_store_engines, stale_checkouts_are_the_pending_ones_past_the_cutoff) {
+  started(1, "old", now_s - 100);
+  started(2, "new", now_s);
+  const checkout_ref done = started(3, "done", now_s - 100);
+  ASSERT_TRUE(run(store().end_attempt(done, std::nullopt, std::nullopt, now_s)).ok());
+  auto stale = run(store().stale_checkouts(now_s - 30, 10));
+  ASSERT_TRUE(stale.ok()) << stale.error().message;
+  ASSERT_EQ(stale->size(), 1u);
+  EXPECT_EQ((*stale)[0].user_id, 1);
+  EXPECT_EQ((*stale)[0].key, "old");
+}
+
+TEST_P(order_store_engines, payments_are_one_per_attempt) {
+  const checkout_ref ref = started(7, "pay");
+  ASSERT_TRUE(run(store().record_payment(ref, payment_record{1, 500, payment_status::declined},
+                                         now_s))
+                  .ok());
+  auto second = run(store().record_payment(ref, payment_record{2, 500, payment_status::captured},
+                                           now_s));
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code, sql::errc::unique_violation);
+  auto found = run(store().find_payment(ref));
+  ASSERT_TRUE(found.ok());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->status, payment_status::declined);
+  EXPECT_EQ((*found)->amount_paise, 500);
+}
+
+TEST_P(order_store_engines, status_moves_follow_the_machine_and_write_their_outbox_rows) {
+  const checkout_ref ref = started(7, "moves");
+  ASSERT_TRUE(run(store().complete_checkout(ref, make_order(55, 7, ref.reservation_id), {}, now_s))
+                  .ok());
+  auto illegal = run(store().change_status(55, actor::delivery, order_status::delivered,
+                                           std::nullopt, {1, 2, 3}, now_s + 1));
+  ASSERT_TRUE(illegal.ok()) << illegal.error().message;
+  EXPECT_EQ(illegal->outcome, change_outcome::illegal);
+  auto picked = run(store().change_status(55, actor::delivery, order_status::out_for_delivery,
+                                          std::int64_t{31}, {4, 5, 6}, now_s + 2));
+  ASSERT_TRUE(picked.ok());
+  EXPECT_EQ(picked->outcome, change_outcome::changed);
+  EXPECT_EQ(picked->order->status, order_status::out_for_delivery);
+  EXPECT_EQ(picked->order->partner_id, 31);
+  EXPECT_EQ(picked->order->updated_at, now_s + 2);
+  auto same = run(store().change_status(55, actor::delivery, order_status::out_for_delivery,
+                                        std::nullopt, {7, 8, 9}, now_s + 3));
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same->outcome, change_outcome::unchanged);
+  auto cancel = run(store().change_status(55, actor::admin, order_status::cancelled, std::nullopt,
+                                          {10, 11, 12}, now_s + 4));
+  ASSERT_TRUE(cancel.ok());
+  EXPECT_EQ(cancel->outcome, change_outcome::illegal);
+  auto missing = run(store().change_status(56, actor::admin, order_status::packed, std::nullopt,
+                                           {13, 14, 15}, now_s));
+  ASSERT_TRUE(missing.ok());
+  EXPECT_EQ(missing->outcome, change_outcome::not_found);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox"), 1);  // the out_for_delivery notification
+
+  auto partner = run(store().set_partner(55, 32, now_s + 5));
+  ASSERT_TRUE(partner.ok());
+  ASSERT_TRUE(partner->has_value());
+  EXPECT_EQ((*partner)->partner_id, 32);
+  auto nobody = run(store().set_partner(56, 32, now_s + 5));
+  ASSERT_TRUE(nobody.ok());
+  EXPECT_FALSE(nobody->has_value());
+}
+
+TEST_P(order_store_engines, listing_filters_pages_and_counts) {
+  for (std::int64_t i = 1; i <= 5; ++i) {
+    const checkout_ref ref = started(i % 2 == 0 ? 8 : 7, "k" + std::to_string(i));
+    ASSERT_TRUE(run(store().complete_checkout(ref, make_order(i, ref.user_id, ref.reservation_id,
+                                                              now_s + i),
+                                              {}, now_s + i))
+                    .ok());
+  }
+  ASSERT_TRUE(run(store().change_status(3, actor::customer, order_status::cancelled, std::nullopt,
+                                        {20, 21, 22}, now_s + 10))
+                  .ok());
+  auto mine = run(store().list_orders(order_filter{7, std::nullopt, 20, 0}));
+  ASSERT_TRUE(mine.ok()) << mine.error().message;
+  ASSERT_EQ(mine->size(), 3u);
+  EXPECT_EQ((*mine)[0].id, 5);
+  EXPECT_EQ((*mine)[1].id, 3);
+  EXPECT_EQ((*mine)[2].id, 1);
+  EXPECT_EQ((*mine)[0].lines.size(), 2u);
+  auto paged = run(store().list_orders(order_filter{std::nullopt, std::nullopt, 2, 1}));
+  ASSERT_TRUE(paged.ok());
+  ASSERT_EQ(paged->size(), 2u);
+  EXPECT_EQ((*paged)[0].id, 4);
+  auto cancelled =
+      run(store().list_orders(order_filter{std::nullopt, order_status::cancelled, 20, 0}));
+  ASSERT_TRUE(cancelled.ok());
+  ASSERT_EQ(cancelled->size(), 1u);
+  EXPECT_EQ((*cancelled)[0].id, 3);
+
+  auto s = run(store().stats());
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->orders_by_status.at("confirmed"), 4);
+  EXPECT_EQ(s->orders_by_status.at("cancelled"), 1);
+  EXPECT_EQ(s->orders_by_status.at("delivered"), 0);
+  EXPECT_EQ(s->revenue_paise, 4 * 16'000);
+}
+
+TEST_P(order_store_engines, the_outbox_keeps_each_order_s_messages_in_order) {
+  const checkout_ref ref = started(7, "ob");
+  const order_record o = make_order(77, 7, ref.reservation_id);
+  ASSERT_TRUE(run(store().complete_checkout(ref, o, rows_for(o, 1), now_s)).ok());
+  ASSERT_TRUE(run(store().change_status(77, actor::customer, order_status::cancelled,
+                                        std::nullopt, {10, 11, 12}, now_s))
+                  .ok());
+  auto due = run(store().due_outbox(now_s, 50));
+  ASSERT_TRUE(due.ok()) << due.error().message;
+  // cart, delivery assignment, notification, product release; the delivery cancel and the
+  // second notification wait for their predecessors.
+  ASSERT_EQ(due->size(), 4u);
+  for (const auto& row : *due) {
+    EXPECT_NE(row.message.target, "/internal/assignments/77/cancel");
+  }
+  ASSERT_TRUE(run(store().outbox_retry(2, 1, now_s + 4, "timeout")).ok());
+  ASSERT_TRUE(run(store().outbox_done(3, 1)).ok());
+  auto later = run(store().due_outbox(now_s + 1, 50));
+  ASSERT_TRUE(later.ok());
+  bool saw_second_notification = false;
+  for (const auto& row : *later) {
+    EXPECT_NE(row.id, 2);   // backing off
+    EXPECT_NE(row.id, 11);  // behind row 2
+    saw_second_notification = saw_second_notification || row.id == 12;
+  }
+  EXPECT_TRUE(saw_second_notification);
+  ASSERT_TRUE(run(store().outbox_dead(2, 10, "gave up")).ok());
+  auto after_dead = run(store().due_outbox(now_s + 1, 50));
+  ASSERT_TRUE(after_dead.ok());
+  bool saw_cancel = false;
+  for (const auto& row : *after_dead) {
+    saw_cancel = saw_cancel || row.id == 11;
+  }
+  EXPECT_TRUE(saw_cancel);
+  auto dead = run(store().count_outbox("dead"));
+  ASSERT_TRUE(dead.ok());
+  EXPECT_EQ(*dead, 1);
+  auto limited = run(store().due_outbox(now_s + 1, 1));
+  ASSERT_TRUE(limited.ok());
+  EXPECT_EQ(limited->size(), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(engines, order_store_engines, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+}  // namespace
+}  // namespace qm::test
