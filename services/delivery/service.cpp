@@ -4,6 +4,7 @@
 
 #include "delivery_schema_sql.hpp"
 #include "runtime/migrations.hpp"
+#include "services/delivery/assignment_flow.hpp"
 #include "services/delivery/routes.hpp"
 
 namespace qm::delivery {
@@ -36,8 +37,36 @@ task<bool> delivery_service::start() {
   ctx_.emplace(delivery_context{rt_, std::move(*settings), delivery_store(*rt_.storage, db_timeout),
                                 upstreams(rt_, upstream_timeout)});
   register_routes(rt_.routes, *ctx_);
-  rt_.log.info("delivery started", {{"engine", std::string(rt_.storage->engine())}});
+  if (ctx_->settings.waiting_sweep > duration{0}) {
+    const bool spawned = background_.spawn(sweep_waiting());
+    QM_ASSERT_MSG(spawned, "the sweep is the only background task");
+    sweep_spawned_ = true;
+  }
+  rt_.log.info("delivery started",
+               {{"engine", std::string(rt_.storage->engine())},
+                {"waiting_sweep_ms",
+                 std::to_string(ctx_->settings.waiting_sweep.count() / 1000)}});
   co_return true;
+}
+
+task<void> delivery_service::sweep_waiting() {
+  QM_ASSERT(ctx_.has_value());
+  // On a clock whose sleep completes inline (an in-process test host) this loop would spin
+  // inside start(); a first zero sleep tells them apart, since on such a clock it returns
+  // before spawn() has. There the sweep does not run.
+  co_await rt_.clock.sleep(duration{0});
+  if (!sweep_spawned_) {
+    rt_.log.info("delivery: the clock does not suspend; the waiting sweep is not running");
+    co_return;
+  }
+  // Runs for the life of the service; each round is one drain of at most max_drain_batch.
+  for (;;) {
+    co_await rt_.clock.sleep(ctx_->settings.waiting_sweep);
+    const int assigned = co_await drain_waiting(*ctx_, "");
+    if (assigned > 0) {
+      rt_.log.info("waiting orders assigned by the sweep", {{"count", std::to_string(assigned)}});
+    }
+  }
 }
 
 }  // namespace qm::delivery

@@ -2,12 +2,13 @@
 // The delivery service: partners, assignment of orders to the nearest available partner,
 // pickup and delivery (driving the order's status), tracking with an ETA; on its own
 // database (delivery_db). start() reads the settings, applies the schema migrations, then
-// registers the routes. Waiting orders are assigned when a partner becomes free, so there is
-// no background loop.
+// registers the routes. Waiting orders are assigned when a partner becomes free; with
+// waiting_sweep_ms set, a background loop also retries that every so often.
 
 #include <optional>
 #include <string_view>
 
+#include "core/task/task_scope.hpp"
 #include "runtime/service.hpp"
 #include "services/delivery/context.hpp"
 
@@ -21,8 +22,14 @@ class delivery_service final : public rt::service {
   task<bool> start() override;
 
  private:
+  // Every waiting_sweep: one bounded drain of the waiting queue.
+  task<void> sweep_waiting();
+
   rt::runtime& rt_;
   std::optional<delivery_context> ctx_;  // set once start() has succeeded
+  bool sweep_spawned_ = false;           // set once spawn() has returned
+  // Declared after ctx_ so that the loop it owns dies before the context it uses.
+  task_scope background_{1};
 };
 
 }  // namespace qm::delivery

@@ -32,13 +32,15 @@ result<delivery_settings, std::string> read_settings(const rt::settings& config)
   s.context_secret = std::move(*secret);
   auto db_timeout = services::int_setting(config, "db_timeout_ms", 2000, 1, 60'000);
   auto upstream_timeout = services::int_setting(config, "upstream_timeout_ms", 2000, 1, 60'000);
-  for (const auto* r : {&db_timeout, &upstream_timeout}) {
+  auto sweep = services::int_setting(config, "waiting_sweep_ms", 2000, 0, 600'000);
+  for (const auto* r : {&db_timeout, &upstream_timeout, &sweep}) {
     if (!*r) {
       return make_unexpected(r->error());
     }
   }
   s.db_timeout = ms(*db_timeout);
   s.upstream_timeout = ms(*upstream_timeout);
+  s.waiting_sweep = ms(*sweep);
   auto lat = real_setting(config, "store_lat", s.store.lat, -90, 90);
   auto lon = real_setting(config, "store_lon", s.store.lon, -180, 180);
   // Slower than a walk is a typo; faster than 100 m/s is not a delivery partner.

@@ -16,7 +16,12 @@ struct delivery_settings {
   duration db_timeout = ms(2000);          // db_timeout_ms, 1..60000
   duration upstream_timeout = ms(2000);    // upstream_timeout_ms, 1..60000
   geo_point store{12.9716, 77.5946};       // store_lat, store_lon: the dark store
-  double partner_speed_mps = 5;            // partner_speed_mps, (0, 100]
+  double partner_speed_mps = 5;            // partner_speed_mps, [0.1, 100]
+  // waiting_sweep_ms, 0..600000 (default 2000): how often a background loop gives waiting
+  // orders to free partners, for when the drain after a partner was freed did not run (a
+  // crash, a database error). 0 runs no loop: assignment then happens only on the events
+  // that free a partner or bring a new order.
+  duration waiting_sweep = ms(2000);
 };
 
 result<delivery_settings, std::string> read_settings(const rt::settings& config);

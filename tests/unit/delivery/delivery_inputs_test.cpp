@@ -87,6 +87,7 @@ TEST(delivery_settings, defaults_and_refusals) {
   EXPECT_EQ(s->store, (geo_point{12.9716, 77.5946}));
   EXPECT_DOUBLE_EQ(s->partner_speed_mps, 5);
   EXPECT_EQ(s->upstream_timeout, ms(2000));
+  EXPECT_EQ(s->waiting_sweep, ms(2000));
 
   config.values["store_lat"] = "28.61";
   config.values["partner_speed_mps"] = "7.5";
@@ -103,6 +104,11 @@ TEST(delivery_settings, defaults_and_refusals) {
   config.values["partner_speed_mps"] = "5";
   config.values["upstream_timeout_ms"] = "0";
   EXPECT_NE(read_settings(config).error().find("upstream_timeout_ms"), std::string::npos);
+  config.values["upstream_timeout_ms"] = "100";
+  config.values["waiting_sweep_ms"] = "-1";
+  EXPECT_NE(read_settings(config).error().find("waiting_sweep_ms"), std::string::npos);
+  config.values["waiting_sweep_ms"] = "0";
+  EXPECT_EQ(read_settings(config).value().waiting_sweep, ms(0));
 }
 
 }  // namespace
