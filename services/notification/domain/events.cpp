@@ -84,7 +84,8 @@ result<event, json::input_error> parse_event(std::string_view body) {
   if (!order_id) {
     return make_unexpected(order_id.error());
   }
-  auto message = json::optional_string(*o, "message", 1, max_message_chars);
+  // An empty message counts as none: the caller had nothing to add to the standard text.
+  auto message = json::optional_string(*o, "message", 0, max_message_chars);
   if (!message) {
     return make_unexpected(message.error());
   }
@@ -92,7 +93,8 @@ result<event, json::input_error> parse_event(std::string_view body) {
   e.user_id = *user_id;
   e.kind = *kind;
   e.order_id = *order_id;
-  e.message = message->has_value() ? std::move(**message) : standard_message(*kind, *order_id);
+  const bool has_text = message->has_value() && !(*message)->empty();
+  e.message = has_text ? std::move(**message) : standard_message(*kind, *order_id);
   return e;
 }
 

@@ -37,7 +37,7 @@ struct event {
 };
 
 // {"user_id","kind","order_id","message"?}: the event without id and created_at. A missing
-// message gets the kind's standard text.
+// or empty message gets the kind's standard text.
 result<event, json::input_error> parse_event(std::string_view body);
 
 // The text a user reads when the caller sent none ("Your order 12 is confirmed.").
