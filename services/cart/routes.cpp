@@ -1,5 +1,7 @@
 #include "services/cart/routes.hpp"
 
+#include <algorithm>
+
 #include "services/cart/domain/limits.hpp"
 #include "services/cart/domain/pricing.hpp"
 #include "services/cart/domain/requests.hpp"
@@ -33,12 +35,29 @@ response upstream_failed(cart_context& c, const request_context& rc, std::string
   return upstream_unavailable(rc);
 }
 
-// The 200 reply carrying the user's cart priced from the product service. An empty cart
-// needs no prices, so it is answered without the call.
-task<response> priced_reply(cart_context& c, const request_context& rc, std::string_view op,
-                            std::int64_t user_id, const std::vector<cart_line>& lines) {
+// Prices already fetched in this request, and the ids they were asked for (an id asked for
+// but absent from products is unknown to the product service, not merely unasked).
+struct fetched_prices {
+  std::vector<cart_line> asked;
   catalogue products;
-  if (!lines.empty()) {
+
+  bool covers(const std::vector<cart_line>& lines) const {
+    return std::all_of(lines.begin(), lines.end(), [this](const cart_line& l) {
+      return std::any_of(asked.begin(), asked.end(),
+                         [&l](const cart_line& a) { return a.product_id == l.product_id; });
+    });
+  }
+};
+
+// The 200 reply carrying the user's cart priced from the product service: from `known` when
+// it covers every line, else from a call made now. An empty cart needs no prices.
+task<response> priced_reply(cart_context& c, const request_context& rc, std::string_view op,
+                            std::int64_t user_id, const std::vector<cart_line>& lines,
+                            const fetched_prices* known = nullptr) {
+  catalogue products;
+  if (known != nullptr && known->covers(lines)) {
+    products = known->products;
+  } else if (!lines.empty()) {
     auto fetched = co_await fetch_products(c.rt, c.settings.upstream_timeout, rc, lines);
     if (!fetched) {
       co_return upstream_failed(c, rc, op, fetched.error());
@@ -72,14 +91,29 @@ task<response> handle_add(cart_context& c, request_context rc) {
     count(c, "add", "bad_input");
     co_return bad_input(rc, in.error());
   }
-  // The product must exist and be on sale before it enters a cart.
-  const std::vector<cart_line> wanted = {*in};
-  auto products = co_await fetch_products(c.rt, c.settings.upstream_timeout, rc, wanted);
+  // One product call, before anything is stored, both checks the product and prices the
+  // cart: a failed call leaves the cart untouched, so the client's retry cannot add twice.
+  auto current = co_await c.store.lines(caller->user_id);
+  if (!current) {
+    co_return db_failure(rc, c.rt.log, "add_item", current.error());
+  }
+  fetched_prices known;
+  known.asked = std::move(*current);
+  if (!known.covers({*in})) {
+    if (known.asked.size() >= max_lines) {
+      count(c, "add", "cart_full");
+      co_return conflict(rc, "cart_full",
+                         "a cart holds at most " + std::to_string(max_lines) + " lines");
+    }
+    known.asked.push_back(*in);
+  }
+  auto products = co_await fetch_products(c.rt, c.settings.upstream_timeout, rc, known.asked);
   if (!products) {
     co_return upstream_failed(c, rc, "add", products.error());
   }
-  const auto it = products->find(in->product_id);
-  if (it == products->end() || !it->second.active) {
+  known.products = std::move(*products);
+  const auto it = known.products.find(in->product_id);
+  if (it == known.products.end() || !it->second.active) {
     count(c, "add", "product_not_found");
     co_return not_found(rc, "product_not_found", "no such product on sale");
   }
@@ -99,7 +133,8 @@ task<response> handle_add(cart_context& c, request_context rc) {
     case add_status::added:
       break;
   }
-  co_return co_await priced_reply(c, rc, "add", caller->user_id, added->lines);
+  // A line added meanwhile by a concurrent request is not covered: then prices are asked again.
+  co_return co_await priced_reply(c, rc, "add", caller->user_id, added->lines, &known);
 }
 
 // PATCH (quantity from the body) and DELETE (quantity 0) of one line.

@@ -15,7 +15,9 @@
 // "delivery_fee_paise","total_paise","unavailable_product_ids":[...]}. Every line is listed;
 // lines whose product is inactive or unknown are named in unavailable_product_ids and left
 // out of item_count (units) and the totals. Prices come from the product service at every
-// read; product unreachable -> 503 upstream_unavailable.
+// read; product unreachable -> 503 upstream_unavailable. POST asks the product service
+// before it stores anything (a 503 added nothing, so a retry cannot add twice); PATCH and
+// DELETE store first and may then answer 503, which is safe because they are idempotent.
 //
 // Internal routes (service to service, no caller context):
 //   GET  /internal/carts/{user_id}        200 {"user_id","lines":[{"product_id","quantity"}]}

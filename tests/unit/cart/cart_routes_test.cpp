@@ -217,6 +217,9 @@ TEST_F(cart_routes, added_lines_are_priced_in_paise_with_the_delivery_fee_rule) 
   EXPECT_EQ(o.at("subtotal_paise").as_int64(), 18'000);
   EXPECT_EQ(o.at("delivery_fee_paise").as_int64(), 2'000);  // under 199 rupees
   EXPECT_EQ(o.at("total_paise").as_int64(), 20'000);
+  // Each add checked and priced with one call, for the cart's ids and the new one.
+  EXPECT_EQ(product.calls, 2);
+  EXPECT_EQ(product.last_ids, (std::vector<std::int64_t>{2, 1}));
 
   // One more milk: 207 rupees, delivery free.
   r = add(42, 3, 1);
