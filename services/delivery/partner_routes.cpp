@@ -25,20 +25,18 @@ response no_profile(const request_context& rc) {
   return not_found(rc, "no delivery profile yet; create it with PUT /delivery/profile");
 }
 
-// One step of an assignment that the order service must accept first.
+// One step of an assignment that the order service must accept first. The customer hears of
+// it from the order service (its outbox notifies on every status change), not from here.
 struct step {
   assignment_status from;
   assignment_status to;
   std::string_view order_status;  // what the order becomes
-  std::string_view event;         // the customer's notification
-  std::string_view message;
 };
 
 constexpr step pickup_step{assignment_status::assigned, assignment_status::picked_up,
-                           "out_for_delivery", event_out_for_delivery,
-                           "Your order has been picked up and is on its way"};
+                           "out_for_delivery"};
 constexpr step delivered_step{assignment_status::picked_up, assignment_status::delivered,
-                              "delivered", event_delivered, "Your order has been delivered"};
+                              "delivered"};
 
 // The order service's refusal, passed on as it came.
 response passed_on(const http::response& from_order) {
@@ -101,11 +99,6 @@ task<response> advance(delivery_context& c, request_context rc, const step& s) {
       co_return conflict(rc, "illegal_transition", "the order changed meanwhile");
   }
   const assignment& after = *result->current;
-  if (result->outcome == move_outcome::done && after.user_id) {
-    std::string message(s.message);
-    co_await c.calls.notify(*after.user_id, s.event, after.order_id, std::move(message),
-                            request_id(rc));
-  }
   if (result->freed_partner) {
     co_await drain_waiting(c, request_id(rc));
   }

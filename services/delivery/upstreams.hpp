@@ -26,10 +26,9 @@ struct order_reply {
   http::response answer;  // the order service's reply when it answered
 };
 
-// Notification kinds the delivery service sends.
+// The notification the delivery service sends. out_for_delivery and delivered come from the
+// order service, which notifies on each status change it accepts.
 inline constexpr std::string_view event_partner_assigned = "partner_assigned";
-inline constexpr std::string_view event_out_for_delivery = "out_for_delivery";
-inline constexpr std::string_view event_delivered = "delivered";
 
 class upstreams {
  public:
