@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "sim/scenario/shop_checks.hpp"
 #include "sim/scenario/workload.hpp"
 
 namespace qm::sim {
@@ -197,6 +198,14 @@ std::vector<check_result> evaluate_checks(const scenario& s, const run_observati
       case check_kind::no_handler_exceptions:
         r.passed = obs.handler_exceptions == 0;
         r.detail = std::to_string(obs.handler_exceptions) + " handlers ended by an exception";
+        break;
+      case check_kind::no_oversell:
+      case check_kind::no_duplicate_orders:
+      case check_kind::acknowledged_orders_exist:
+      case check_kind::money_adds_up:
+      case check_kind::carts_cleared:
+      case check_kind::no_dangling_reservations:
+        r = evaluate_shop_check(c, obs);
         break;
     }
     r.name = c.name + (c.step.empty() ? "" : "(" + c.step + ")");

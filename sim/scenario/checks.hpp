@@ -10,8 +10,11 @@
 #include "sim/scenario/fault_schedule.hpp"
 #include "sim/scenario/outcomes.hpp"
 #include "sim/scenario/scenario.hpp"
+#include "sim/scenario/shop_world.hpp"
 
 namespace qm::sim {
+
+class storage_cluster;
 
 struct run_observations {
   const outcome_log& log;
@@ -25,6 +28,10 @@ struct run_observations {
   std::map<std::string, std::string> database_owner;
   std::uint64_t access_denied = 0;
   std::uint64_t handler_exceptions = 0;
+  // The shop's ledger and the databases behind it (shop checks only).
+  const shop_world* shop = nullptr;
+  storage_cluster* storage = nullptr;
+  time_point settled_at{};
 };
 
 struct check_result {

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "services/registry.hpp"
+#include "sim/scenario/steps.hpp"
 #include "sim/scenario/workload.hpp"
 
 namespace qm::sim {
@@ -400,7 +401,13 @@ check_kind check_kind_from(const YAML::Node& n, const std::string& field) {
       {"recovers_after_fault", check_kind::recovers_after_fault},
       {"latency_p99_below", check_kind::latency_p99_below},
       {"database_isolation", check_kind::database_isolation},
-      {"no_handler_exceptions", check_kind::no_handler_exceptions}};
+      {"no_handler_exceptions", check_kind::no_handler_exceptions},
+      {"no_oversell", check_kind::no_oversell},
+      {"no_duplicate_orders", check_kind::no_duplicate_orders},
+      {"acknowledged_orders_exist", check_kind::acknowledged_orders_exist},
+      {"money_adds_up", check_kind::money_adds_up},
+      {"carts_cleared", check_kind::carts_cleared},
+      {"no_dangling_reservations", check_kind::no_dangling_reservations}};
   std::string known;
   for (const auto& [name, kind] : kinds) {
     if (k == name) {
@@ -433,6 +440,81 @@ void read_step(mapping& m, const std::vector<std::string>& known_steps, check_sp
   }
 }
 
+std::pair<std::int64_t, std::int64_t> int_range(const YAML::Node& n, const std::string& path,
+                                               std::int64_t lo, std::int64_t hi) {
+  mapping m(n, path);
+  const std::int64_t min = as_int(m.required("min"), m.field("min"), lo, hi);
+  const std::int64_t max = as_int(m.required("max"), m.field("max"), lo, hi);
+  m.reject_unknown();
+  if (max < min) {
+    fail(n, path, "max must not be below min");
+  }
+  return {min, max};
+}
+
+void read_shop(mapping& top, scenario& s) {
+  const auto node = top.optional("shop");
+  if (!node) {
+    return;
+  }
+  for (const char* needed : {"gateway", "auth", "product", "cart", "order", "delivery", "notification"}) {
+    if (std::find(s.services.begin(), s.services.end(), needed) == s.services.end()) {
+      fail(*node, "shop", std::string("needs every shop service in services (missing ") + needed + ")");
+    }
+  }
+  mapping m(*node, "shop");
+  auto& shop = s.shop;
+  shop.enabled = true;
+  if (auto v = m.optional("categories")) {
+    shop.categories = static_cast<std::uint32_t>(as_int(*v, m.field("categories"), 1, 100));
+  }
+  if (auto v = m.optional("products")) {
+    shop.products = static_cast<std::uint32_t>(as_int(*v, m.field("products"), 1, 5'000));
+  }
+  if (auto v = m.optional("stock")) {
+    std::tie(shop.stock_min, shop.stock_max) = int_range(*v, m.field("stock"), 0, 1'000'000);
+  }
+  if (auto v = m.optional("price_paise")) {
+    std::tie(shop.price_min_paise, shop.price_max_paise) =
+        int_range(*v, m.field("price_paise"), 1, 10'000'000);
+  }
+  if (auto v = m.optional("hot_products")) {
+    shop.hot_products = static_cast<std::uint32_t>(as_int(*v, m.field("hot_products"), 1, 1'000));
+  }
+  if (shop.hot_products > shop.products) {
+    fail(*node, m.field("hot_products"), "cannot exceed products");
+  }
+  if (auto v = m.optional("partners")) {
+    shop.partners = static_cast<std::uint32_t>(as_int(*v, m.field("partners"), 0, 1'000));
+  }
+  if (auto v = m.optional("pack_interval_ms")) {
+    shop.pack_interval = millis_field(*v, m.field("pack_interval_ms"), 1, 600'000);
+  }
+  if (auto v = m.optional("partner_poll_ms")) {
+    shop.partner_poll = millis_field(*v, m.field("partner_poll_ms"), 1, 600'000);
+  }
+  if (auto v = m.optional("delivery_s")) {
+    shop.delivery_time = seconds_field(*v, m.field("delivery_s"));
+  }
+  if (auto v = m.optional("settle_s")) {
+    shop.settle = seconds_field(*v, m.field("settle_s"));
+  }
+  if (auto v = m.optional("restocks")) {
+    if (!v->IsSequence() || v->size() > 100) {
+      fail(*v, m.field("restocks"), "must be a list of at most 100 restocks");
+    }
+    for (std::size_t i = 0; i < v->size(); ++i) {
+      mapping rm((*v)[i], m.field("restocks") + "[" + std::to_string(i) + "]");
+      shop_restock r;
+      r.at = seconds_field(rm.required("at_s"), rm.field("at_s"));
+      r.units = as_int(rm.required("units"), rm.field("units"), 1, 1'000'000);
+      rm.reject_unknown();
+      shop.restocks.push_back(r);
+    }
+  }
+  m.reject_unknown();
+}
+
 void read_checks(mapping& top, scenario& s, const std::vector<std::string>& known_steps) {
   const auto node = top.required("checks");
   if (!node.IsSequence() || node.size() == 0 || node.size() > 100) {
@@ -449,6 +531,16 @@ void read_checks(mapping& top, scenario& s, const std::vector<std::string>& know
       case check_kind::no_server_errors:
       case check_kind::database_isolation:
       case check_kind::no_handler_exceptions:
+        break;
+      case check_kind::no_oversell:
+      case check_kind::no_duplicate_orders:
+      case check_kind::acknowledged_orders_exist:
+      case check_kind::money_adds_up:
+      case check_kind::carts_cleared:
+      case check_kind::no_dangling_reservations:
+        if (!s.shop.enabled) {
+          fail(item, m.field("kind"), "'" + c.name + "' checks the shop: the scenario needs a shop section");
+        }
         break;
       case check_kind::success_rate:
         c.min_rate = as_number(m.required("min"), m.field("min"), 0, 1);
@@ -506,6 +598,12 @@ scenario parse(const YAML::Node& root, const std::string& file) {
   read_settings(top, s);
   read_network(top, s);
   read_workload(top, s, known_flow_names());
+  read_shop(top, s);
+  for (const auto& f : s.workload.flows) {
+    if (is_shop_flow(f.name) && !s.shop.enabled) {
+      fail(root["workload"], "workload.flows", "flow '" + f.name + "' needs a shop section");
+    }
+  }
   read_faults(top, s);
   read_checks(top, s, known_step_names());
   top.reject_unknown();

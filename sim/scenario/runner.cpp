@@ -10,6 +10,7 @@
 #include "sim/engine/trace.hpp"
 #include "sim/scenario/fault_schedule.hpp"
 #include "sim/scenario/network_config.hpp"
+#include "sim/scenario/shop_staff.hpp"
 #include "sim/scenario/workload.hpp"
 #include "sim/storage/storage_cluster.hpp"
 
@@ -19,6 +20,8 @@ namespace {
 
 constexpr std::string_view gateway_node = "gateway";
 constexpr std::string_view client_node = "client";
+constexpr std::string_view staff_node = "staff";
+constexpr std::string_view admin_email = "admin@sim.quickmart.test";
 
 std::string hex64(std::uint64_t v) {
   char buf[17];
@@ -26,8 +29,14 @@ std::string hex64(std::uint64_t v) {
   return buf;
 }
 
+std::string admin_password(std::uint64_t seed) {
+  return "sim-admin-" + hex64(prng::derive(seed, "secret/admin").next_u64()) +
+         hex64(prng::derive(seed, "secret/admin2").next_u64());
+}
+
 // Secrets and credentials differ per run but follow from the seed, like everything else.
-std::map<std::string, std::string> default_settings(std::string_view service, std::uint64_t seed) {
+std::map<std::string, std::string> default_settings(std::string_view service, std::uint64_t seed,
+                                                    bool shop) {
   std::map<std::string, std::string> s;
   const std::string secret = hex64(prng::derive(seed, "secret/token").next_u64()) +
                              hex64(prng::derive(seed, "secret/token2").next_u64());
@@ -37,6 +46,10 @@ std::map<std::string, std::string> default_settings(std::string_view service, st
   if (service == "auth") {
     s["token_secret"] = secret;
     s["scrypt_n"] = "16";  // a real cost would only slow the simulation down
+    if (shop) {
+      s["admin_email"] = std::string(admin_email);
+      s["admin_password"] = admin_password(seed);
+    }
   }
   return s;
 }
@@ -54,7 +67,7 @@ std::string ms_text(duration d) {
 // The deterministic part of the report.
 std::string summarize(const scenario& s, std::uint64_t seed, const outcome_log& log,
                       const workload_counters& wc, const fault_schedule& faults,
-                      const std::vector<check_result>& checks) {
+                      const std::vector<check_result>& checks, const shop_world* shop) {
   std::map<std::string, std::uint64_t> by_outcome;
   std::vector<duration> latencies;
   for (const auto& r : log.records()) {
@@ -83,6 +96,15 @@ std::string summarize(const scenario& s, std::uint64_t seed, const outcome_log& 
   out += "\n";
   out += "latency (virtual, answered): p50 " + ms_text(latency_quantile(latencies, 0.50)) + ", p95 " +
          ms_text(latency_quantile(latencies, 0.95)) + ", p99 " + ms_text(latency_quantile(latencies, 0.99)) + "\n";
+  if (shop != nullptr) {
+    out += "shop: " + std::to_string(shop->products.size()) + " products" +
+           (shop->catalogue_ready ? "" : " (catalogue NOT ready)") + ", checkouts " +
+           std::to_string(wc.checkouts_acknowledged) + " acknowledged, " +
+           std::to_string(wc.checkouts_refused) + " refused, " + std::to_string(wc.checkouts_given_up) +
+           " given up; orders packed " + std::to_string(shop->orders_packed) + ", picked up " +
+           std::to_string(shop->orders_picked_up) + ", delivered " + std::to_string(shop->orders_delivered) +
+           "\n";
+  }
   out += "faults applied: " + std::to_string(faults.applied()) + "\n";
   for (const auto& f : s.faults) {
     out += "  - " + f.describe() + "\n";
@@ -121,7 +143,7 @@ run_report run_scenario(const scenario& s, const run_options& options) {
       spec.credential = credential_for(spec.database, seed);
       database_owner[spec.database] = name;
     }
-    spec.settings = default_settings(name, seed);
+    spec.settings = default_settings(name, seed, s.shop.enabled);
     if (auto it = s.settings.find(name); it != s.settings.end()) {
       for (const auto& [k, v] : it->second) {
         spec.settings[k] = v;
@@ -135,23 +157,64 @@ run_report run_scenario(const scenario& s, const run_options& options) {
   outcome_log log;
   const time_point run_start = c.sched().now();
   const time_point run_end = run_start + s.length;
+  // With a shop, the staff keep working for the settle time after customers stop, so orders
+  // in flight can reach their end before the checks look.
+  const time_point settled_at = run_end + (s.shop.enabled ? s.shop.settle : duration{0});
+
+  std::optional<shop_world> world;
+  std::optional<shop_staff> staff;
+  cluster::client* staff_client = nullptr;
+  if (s.shop.enabled) {
+    world.emplace();
+    world->admin = staff_account{std::string(admin_email), admin_password(seed), 0, ""};
+    for (std::uint32_t i = 0; i < s.shop.partners; ++i) {
+      world->partners.push_back(staff_account{"partner" + std::to_string(i) + "@sim.quickmart.test",
+                                              "pw-partner-" + std::to_string(i) + "-correct-horse", 0, ""});
+    }
+    staff_client = &c.add_client(std::string(staff_node));
+    staff.emplace(s.shop,
+                  client_channel{staff_client->http, staff_client->clock, std::string(gateway_node), log,
+                                 s.workload.request_timeout},
+                  staff_client->random, *world);
+    c.sched().at_time(run_start, [&] {
+      bool spawned = staff_client->scope.spawn(staff->setup(run_end));
+      spawned = staff_client->scope.spawn(staff->packer(settled_at)) && spawned;
+      for (std::size_t i = 0; i < s.shop.partners; ++i) {
+        spawned = staff_client->scope.spawn(staff->partner(i, settled_at)) && spawned;
+      }
+      QM_ASSERT(spawned);
+    });
+    for (const auto& r : s.shop.restocks) {
+      const std::int64_t units = r.units;
+      c.sched().at_time(run_start + r.at, [&, units] {
+        const bool spawned = staff_client->scope.spawn(staff->restock(units));
+        QM_ASSERT(spawned);
+      });
+    }
+  }
   workload load(s.workload, workload::client_io{client.http, client.clock, client.random, client.scope},
-                std::string(gateway_node), log);
+                std::string(gateway_node), log, world ? &*world : nullptr);
   fault_schedule faults(c, s, run_start);
   faults.arm();
   c.sched().at_time(run_start + s.workload.start_after, [&] {
     const bool spawned = client.scope.spawn(load.run(run_end));
     QM_ASSERT(spawned);
   });
-  c.run_until(run_end);
+  c.run_until(settled_at);
   // Flows still in flight at the end are cut off here, before the workload they point into goes.
   client.scope.cancel_all();
+  if (staff_client != nullptr) {
+    staff_client->scope.cancel_all();
+  }
 
   run_observations obs{log, faults.windows(), run_start, run_end, s.workload.request_timeout, {}, {}, 0, 0};
   obs.statements_by_database = c.storage().statements_by_database();
   obs.database_owner = database_owner;
   obs.access_denied = c.storage().access_denied_count();
   obs.handler_exceptions = c.handler_exceptions();
+  obs.shop = world ? &*world : nullptr;
+  obs.storage = &c.storage();
+  obs.settled_at = settled_at;
 
   run_report report;
   report.scenario_name = s.name;
@@ -161,7 +224,7 @@ run_report run_scenario(const scenario& s, const run_options& options) {
   for (const auto& r : report.checks) {
     report.all_passed = report.all_passed && r.passed;
   }
-  report.summary = summarize(s, seed, log, load.counters(), faults, report.checks);
+  report.summary = summarize(s, seed, log, load.counters(), faults, report.checks, world ? &*world : nullptr);
   report.trace_hash = c.events().hash_hex();
   if (options.keep_trace_lines) {
     report.trace_lines = c.events().lines();

@@ -26,6 +26,12 @@ std::string_view to_string(check_kind k) {
     case check_kind::latency_p99_below: return "latency_p99_below";
     case check_kind::database_isolation: return "database_isolation";
     case check_kind::no_handler_exceptions: return "no_handler_exceptions";
+    case check_kind::no_oversell: return "no_oversell";
+    case check_kind::no_duplicate_orders: return "no_duplicate_orders";
+    case check_kind::acknowledged_orders_exist: return "acknowledged_orders_exist";
+    case check_kind::money_adds_up: return "money_adds_up";
+    case check_kind::carts_cleared: return "carts_cleared";
+    case check_kind::no_dangling_reservations: return "no_dangling_reservations";
   }
   return "unknown";
 }

@@ -71,6 +71,13 @@ enum class check_kind {
   latency_p99_below,     // client-observed p99 below a bound
   database_isolation,    // every statement on a database came from its owning service
   no_handler_exceptions, // no handler ended by an exception
+  // The shop's invariants (need a shop section), from the databases and the clients' ledger.
+  no_oversell,           // per product: stock >= 0 and sold <= initial + restocked
+  no_duplicate_orders,   // one order per (user, idempotency key), the same id every time
+  acknowledged_orders_exist,  // every order a client was told about exists, in a legal state
+  money_adds_up,         // total = sum(price x quantity) + the delivery fee rule
+  carts_cleared,         // after a successful checkout the customer's cart is empty
+  no_dangling_reservations,   // nothing held past its expiry; confirmed ones belong to orders
 };
 
 struct check_spec {
@@ -86,6 +93,30 @@ struct check_spec {
   duration bound{0};               // latency_p99_below
 };
 
+// The shop (scenarios that run the product services): a catalogue the store's admin creates
+// before customers arrive, delivery partners, the staff's packing loop and restocks.
+struct shop_restock {
+  duration at{0};           // after the run starts
+  std::int64_t units = 0;   // added to every hot product
+};
+
+struct shop_spec {
+  bool enabled = false;
+  std::uint32_t categories = 4;
+  std::uint32_t products = 60;
+  std::int64_t stock_min = 3;
+  std::int64_t stock_max = 10;
+  std::int64_t price_min_paise = 1'000;
+  std::int64_t price_max_paise = 30'000;
+  std::uint32_t hot_products = 5;    // what the flash_sale flow goes for
+  std::uint32_t partners = 10;
+  duration pack_interval{500'000};   // the staff packs confirmed orders this often
+  duration partner_poll{1'000'000};  // partners look at their assignments this often
+  duration delivery_time{60'000'000};  // from pickup to the customer's door
+  std::vector<shop_restock> restocks;
+  duration settle{30'000'000};       // after the workload stops: outboxes drain, deliveries end
+};
+
 struct scenario {
   std::string file;
   std::string name;
@@ -98,6 +129,7 @@ struct scenario {
   workload_spec workload;
   std::vector<fault_spec> faults;
   std::vector<check_spec> checks;
+  shop_spec shop;
 };
 
 std::string_view to_string(fault_kind k);
