@@ -72,6 +72,9 @@ task<dispatch_report> outbox_dispatcher::dispatch_once() {
         co_return report;
     }
   }
+  const std::int64_t before_s = to_unix_seconds(rt_.clock.now()) - done_retention_s;
+  auto pruned = co_await store_.prune_outbox(before_s, settings_.outbox_batch);
+  report.db_failed = !pruned.ok();
   co_return report;
 }
 

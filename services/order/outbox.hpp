@@ -29,7 +29,11 @@ class outbox_dispatcher {
   outbox_dispatcher(rt::runtime& rt, order_store& store, const order_settings& settings)
       : rt_(rt), store_(store), settings_(settings) {}
 
-  // One bounded batch: every due row (at most outbox_batch), one attempt each.
+  // How long a delivered row is kept before pruning.
+  static constexpr std::int64_t done_retention_s = 3600;
+
+  // One bounded batch: every due row (at most outbox_batch), one attempt each; then at most a
+  // batch of delivered rows older than done_retention_s is pruned.
   task<dispatch_report> dispatch_once();
   // One attempt of row, its outcome recorded in the outbox.
   task<delivery_outcome> deliver(outbox_row row);

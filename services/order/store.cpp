@@ -458,6 +458,20 @@ task<rt::db_status> order_store::outbox_dead(std::int64_t id, std::int64_t attem
   co_return co_await db_.transact(body, timeout_);
 }
 
+task<db_result<std::int64_t>> order_store::prune_outbox(std::int64_t before_s,
+                                                        std::int64_t limit) {
+  QM_ASSERT(limit >= 1);
+  auto body = [&](sql::transaction& tx) {
+    return tx
+        .exec(
+            "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE state = 'done' "
+            "AND created_at < $1 ORDER BY created_at, id LIMIT $2)",
+            {before_s, limit})
+        .affected;
+  };
+  co_return co_await rt::transact_value<std::int64_t>(db_, timeout_, body);
+}
+
 task<db_result<std::int64_t>> order_store::count_outbox(std::string state) {
   auto body = [&](sql::transaction& tx) {
     return tx.exec("SELECT COUNT(*) FROM outbox WHERE state = $1", {state}).front().get_int(0);

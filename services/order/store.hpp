@@ -148,6 +148,10 @@ class order_store {
   task<rt::db_status> outbox_retry(std::int64_t id, std::int64_t attempts,
                                    std::int64_t next_attempt_at, std::string error);
   task<rt::db_status> outbox_dead(std::int64_t id, std::int64_t attempts, std::string error);
+  // Deletes at most limit delivered rows created before before_s (oldest first), so the
+  // table holds what is owed and recently sent rather than all history. Dead rows stay for
+  // operators. Returns how many went.
+  task<db_result<std::int64_t>> prune_outbox(std::int64_t before_s, std::int64_t limit);
   // Rows by state ("pending", "done", "dead"), for stats and tests.
   task<db_result<std::int64_t>> count_outbox(std::string state);
 

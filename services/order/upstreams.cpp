@@ -1,7 +1,5 @@
 #include "services/order/upstreams.hpp"
 
-#include <boost/json/parse.hpp>
-
 #include "core/json/json.hpp"
 
 namespace qm::order {

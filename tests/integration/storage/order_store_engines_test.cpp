@@ -377,6 +377,25 @@ TEST_P(order_store_engines, the_outbox_keeps_each_order_s_messages_in_order) {
   EXPECT_EQ(limited->size(), 1u);
 }
 
+TEST_P(order_store_engines, pruning_takes_only_old_delivered_rows) {
+  const checkout_ref ref = started(7, "prune");
+  const order_record o = make_order(88, 7, ref.reservation_id);
+  ASSERT_TRUE(run(store().complete_checkout(ref, o, rows_for(o, 1), now_s)).ok());
+  ASSERT_TRUE(run(store().outbox_done(1, 1)).ok());
+  ASSERT_TRUE(run(store().outbox_done(2, 1)).ok());
+  ASSERT_TRUE(run(store().outbox_dead(3, 10, "gave up")).ok());
+  auto none = run(store().prune_outbox(now_s, 10));
+  ASSERT_TRUE(none.ok()) << none.error().message;
+  EXPECT_EQ(*none, 0);
+  auto one = run(store().prune_outbox(now_s + 1, 1));
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(*one, 1);
+  auto rest = run(store().prune_outbox(now_s + 1, 10));
+  ASSERT_TRUE(rest.ok());
+  EXPECT_EQ(*rest, 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE state = 'dead'"), 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(engines, order_store_engines, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 

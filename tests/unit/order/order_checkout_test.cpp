@@ -320,5 +320,51 @@ TEST_F(order_checkout, a_request_refused_by_the_upstream_is_dead_at_once) {
   EXPECT_EQ(report.delivered, 2);
 }
 
+TEST_F(order_checkout, delivered_outbox_rows_are_pruned_after_an_hour) {
+  start();
+  cart.carts[7] = {{1, 1}};
+  ASSERT_EQ(checkout(7, "prune").status, 201);
+  EXPECT_EQ(dispatch().delivered, 3);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox"), 3);
+  clock.advance(seconds(3599));
+  dispatch();
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox"), 3);
+  clock.advance(seconds(2));
+  dispatch();
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox"), 0);
+}
+
+TEST_F(order_checkout, the_background_loop_recovers_and_dispatches_every_round) {
+  clock.hold_sleeps = true;
+  host.config().set("outbox_interval_ms", "500");
+  host.config().set("checkout_lease_s", "30");
+  start();
+  ASSERT_EQ(clock.sleepers(), 1u);  // the loop, waiting for its first round
+  cart.carts[7] = {{1, 2}};
+  ASSERT_EQ(checkout(7, "looped").status, 201);
+  EXPECT_TRUE(cart.checkouts.empty());
+  const time_point before = clock.now();
+  ASSERT_TRUE(clock.wake_one());
+  EXPECT_EQ(clock.now() - before, ms(500));
+  EXPECT_EQ(cart.checkouts.size(), 1u);
+  EXPECT_EQ(delivery.calls.size(), 1u);
+  EXPECT_EQ(notification.calls.size(), 1u);
+  ASSERT_EQ(clock.sleepers(), 1u);  // and asleep again
+  // A checkout left pending by a dead process is recovered and compensated in one round.
+  auto inserted = run_now(db->transact(
+      [](sql::transaction& tx) {
+        tx.exec(
+            "INSERT INTO checkouts (user_id, idem_key, state, attempt, reservation_id, "
+            "claimed_at, updated_at) VALUES (9, 'lost', 'pending', 1, 'lost-reservation', 0, 0)");
+      },
+      seconds(1)));
+  ASSERT_TRUE(inserted.ok());
+  ASSERT_TRUE(clock.wake_one());
+  EXPECT_EQ(count("SELECT COUNT(*) FROM checkouts WHERE state = 'retryable'"), 1);
+  ASSERT_EQ(product.reservations.count("lost-reservation"), 1u);
+  EXPECT_EQ(product.reservations["lost-reservation"].status, "released");
+  EXPECT_EQ(clock.sleepers(), 1u);
+}
+
 }  // namespace
 }  // namespace qm::test

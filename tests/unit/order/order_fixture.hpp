@@ -7,8 +7,10 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <coroutine>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/identity/user_context.hpp"
 #include "core/json/json.hpp"
@@ -36,9 +38,50 @@ inline std::string error_code(const http::response& r) {
   return e != nullptr && e->is_object() ? std::string(e->as_object().at("code").as_string()) : "";
 }
 
+// The harness's manual clock (a sleep passes its time at once), able to hold sleepers instead
+// until the test wakes them: a background loop then runs one round per wake_one().
+class order_clock final : public rt::clock {
+ public:
+  explicit order_clock(time_point start) : now_(start) {}
+  time_point now() const override { return now_; }
+  task<void> sleep(duration d) override {
+    if (hold_sleeps) {
+      co_await held{this};
+    }
+    if (d > duration{0}) {
+      now_ += d;
+    }
+  }
+  void advance(duration d) { now_ += d; }
+  // Resumes the oldest held sleeper; false when none is held.
+  bool wake_one() {
+    if (sleepers_.empty()) {
+      return false;
+    }
+    auto h = sleepers_.front();
+    sleepers_.erase(sleepers_.begin());
+    h.resume();
+    return true;
+  }
+  std::size_t sleepers() const { return sleepers_.size(); }
+
+  bool hold_sleeps = false;
+
+ private:
+  struct held {
+    order_clock* clock;
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> h) { clock->sleepers_.push_back(h); }
+    void await_resume() const noexcept {}
+  };
+
+  time_point now_;
+  std::vector<std::coroutine_handle<>> sleepers_;
+};
+
 class order_fixture : public ::testing::Test {
  protected:
-  manual_clock clock{order_t0};
+  order_clock clock{order_t0};
   sim::prng random{11};
   in_process_http http;
   std::unique_ptr<faulty_storage> db = memory_storage();
