@@ -79,6 +79,7 @@ task<response> handle_admin_assign(delivery_context& c, request_context rc) {
   const assignment& current = *done->current;
   order_verdict told = order_verdict::accepted;
   if (done->outcome == reassign_outcome::done) {
+    count_event(c, "reassigned");
     told = co_await announce_assignment(c, current, request_id(rc));
   } else {
     told = co_await tell_order(c, current, request_id(rc));

@@ -4,6 +4,13 @@
 
 namespace qm::delivery {
 
+void count_event(delivery_context& c, std::string_view event) {
+  c.rt.metrics
+      .get_counter("delivery_events_total", "Assignment events by kind.",
+                   {{"event", std::string(event)}})
+      .inc();
+}
+
 task<order_verdict> tell_order(delivery_context& c, const assignment& a,
                                std::string_view request_id) {
   QM_ASSERT(a.partner_id.has_value());
@@ -36,6 +43,7 @@ task<int> drain_waiting(delivery_context& c, std::string_view request_id) {
     switch (next->outcome) {
       case queue_outcome::assigned:
         ++assigned;
+        count_event(c, "assigned");
         co_await announce_assignment(c, *next->taken, request_id);
         break;
       case queue_outcome::raced:

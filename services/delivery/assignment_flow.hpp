@@ -14,6 +14,10 @@ namespace qm::delivery {
 // One trigger assigns at most this many waiting orders; the next trigger continues.
 inline constexpr int max_drain_batch = 32;
 
+// Counts an event of the assignment machine (delivery_events_total{event}): assigned,
+// waiting, picked_up, delivered, cancelled, reassigned.
+void count_event(delivery_context& c, std::string_view event);
+
 // Tells the order service the partner of a (now) assigned order.
 task<order_verdict> tell_order(delivery_context& c, const assignment& a,
                                std::string_view request_id);

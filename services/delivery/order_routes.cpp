@@ -29,6 +29,7 @@ task<response> handle_create_assignment(delivery_context& c, request_context rc)
   }
   assignment current = std::move(placed->placed);
   if (placed->newly_assigned) {
+    count_event(c, "assigned");
     const order_verdict told = co_await announce_assignment(c, current, request_id(rc));
     // The assignment stands; the order service retries this call, and the retry tells it
     // the partner again (below).
@@ -41,6 +42,9 @@ task<response> handle_create_assignment(delivery_context& c, request_context rc)
       co_return upstream_unavailable(rc);
     }
   } else if (current.status == assignment_status::waiting) {
+    if (placed->created) {
+      count_event(c, "waiting");
+    }
     // Older orders may be waiting while partners are free (a drain that failed): catch up.
     const int assigned = co_await drain_waiting(c, request_id(rc));
     if (assigned > 0) {
@@ -66,6 +70,9 @@ task<response> handle_cancel_assignment(delivery_context& c, request_context rc)
     const std::string status =
         cancelled->current ? std::string(to_string(cancelled->current->status)) : "unknown";
     co_return conflict(rc, "illegal_transition", "the order is " + status);
+  }
+  if (cancelled->outcome == move_outcome::done) {
+    count_event(c, "cancelled");
   }
   if (cancelled->freed_partner) {
     co_await drain_waiting(c, request_id(rc));

@@ -99,6 +99,9 @@ task<response> advance(delivery_context& c, request_context rc, const step& s) {
       co_return conflict(rc, "illegal_transition", "the order changed meanwhile");
   }
   const assignment& after = *result->current;
+  if (result->outcome == move_outcome::done) {
+    count_event(c, to_string(after.status));
+  }
   if (result->freed_partner) {
     co_await drain_waiting(c, request_id(rc));
   }

@@ -267,7 +267,7 @@ task<db_result<placement>> delivery_store::place_order(new_assignment_input orde
                                                        geo_point store, std::int64_t now_s) {
   auto body = [&](sql::transaction& tx) -> placement {
     if (auto existing = load_assignment(tx, order.order_id)) {
-      return {std::move(*existing), false};
+      return {std::move(*existing), false, false};
     }
     // Orders already waiting go first: this one queues behind them, and the caller drains
     // the queue oldest first.
@@ -283,7 +283,7 @@ task<db_result<placement>> delivery_store::place_order(new_assignment_input orde
         {order.order_id, order.user_id, optional_value(partner_id), order.destination.lat,
          order.destination.lon, status, now_s,
          partner_id ? sql::value(now_s) : sql::value(sql::null)});
-    return {reload_assignment(tx, order.order_id), partner_id.has_value()};
+    return {reload_assignment(tx, order.order_id), true, partner_id.has_value()};
   };
   auto first = co_await rt::transact_value<placement>(db_, timeout_, body);
   if (first.ok() || first.error().code != sql::errc::unique_violation) {

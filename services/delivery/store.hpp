@@ -55,6 +55,7 @@ struct assignment {
 // An order handed over by the order service: stored, and assigned when it could be.
 struct placement {
   assignment placed;
+  bool created = false;         // this call stored it (not a repeat)
   bool newly_assigned = false;  // this call took a partner for it
 };
 

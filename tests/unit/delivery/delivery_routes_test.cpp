@@ -400,6 +400,9 @@ TEST_F(delivery_routes, a_partner_freed_by_a_delivery_takes_the_oldest_waiting_o
   EXPECT_EQ(text(items[0].as_object(), "status"), "assigned");
   EXPECT_EQ(text(items[1].as_object(), "status"), "delivered");
   EXPECT_TRUE(saw_event("partner_assigned", 701));
+  auto& counted = delivery.metrics().get_counter("delivery_events_total", "",
+                                                 {{"event", "assigned"}});
+  EXPECT_EQ(counted.value(), 2.0);
 }
 
 TEST_F(delivery_routes, another_partner_cannot_move_an_order) {
