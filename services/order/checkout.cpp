@@ -27,14 +27,21 @@ void count(order_context& c, std::string_view outcome) {
       .inc();
 }
 
+// What an ended attempt owes product for its reservation.
+enum class release_plan : std::uint8_t {
+  none,    // nothing can be held: the reserve was never sent, or product refused it (all or none)
+  queued,  // owed; left to the dispatcher, since product has just failed to answer
+  now,     // owed, and tried once right away
+};
+
 // Ends the attempt without an order: failed with final_reply (replayed for the key), or
-// retryable when unset. When the reserve was sent, the release of the reservation is queued in
-// the same transaction and tried once right away; the dispatcher retries it if needed. When
-// the attempt can no longer be ended (database down), the recovery sweep does it later.
-task<void> end_attempt(order_context& c, const checkout_ref& ref, bool reserve_sent,
+// retryable when unset. An owed release is queued in the same transaction, so it survives a
+// crash; the dispatcher retries it as needed. When the attempt cannot be ended (database
+// down), the recovery sweep does it after the lease.
+task<void> end_attempt(order_context& c, const checkout_ref& ref, release_plan plan,
                        std::optional<failure_reply> final_reply) {
   std::optional<outbox_row> release;
-  if (reserve_sent) {
+  if (plan != release_plan::none) {
     release = outbox_row{new_id(c.rt.random), release_message(ref.reservation_id), 0};
   }
   const std::int64_t now_s = to_unix_seconds(c.rt.clock.now());
@@ -51,28 +58,28 @@ task<void> end_attempt(order_context& c, const checkout_ref& ref, bool reserve_s
     // commit outcome): either way, whoever holds it owns any compensation.
     co_return;
   }
-  if (release) {
+  if (release && plan == release_plan::now) {
     co_await c.outbox.deliver(std::move(*release));
   }
 }
 
 // Refuses the checkout for good: the reply is recorded and replayed for the key.
-task<response> refuse(order_context& c, const checkout_ref& ref, bool reserve_sent,
+task<response> refuse(order_context& c, const checkout_ref& ref, release_plan plan,
                       response reply, std::string_view outcome) {
   count(c, outcome);
   failure_reply recorded{reply.status, reply.body};
-  co_await end_attempt(c, ref, reserve_sent, std::move(recorded));
+  co_await end_attempt(c, ref, plan, std::move(recorded));
   co_return reply;
 }
 
 // Gives the attempt up; the same key may try again.
-task<response> give_up(order_context& c, const checkout_ref& ref, bool reserve_sent,
+task<response> give_up(order_context& c, const checkout_ref& ref, release_plan plan,
                        response reply, std::string reason) {
   count(c, "transient");
   c.rt.log.info("checkout attempt abandoned", {{"user_id", std::to_string(ref.user_id)},
                                                {"attempt", std::to_string(ref.attempt)},
                                                {"reason", reason}});
-  co_await end_attempt(c, ref, reserve_sent, std::nullopt);
+  co_await end_attempt(c, ref, plan, std::nullopt);
   co_return reply;
 }
 
@@ -113,23 +120,26 @@ task<response> run_saga(order_context& c, const request_context& rc, checkout_re
   upstreams up(c.rt, c.settings.upstream_timeout);
   auto cart = co_await up.cart_lines(ref.user_id);
   if (!cart) {
-    co_return co_await give_up(c, ref, false, upstream_unavailable(rc), cart.error().reason);
+    co_return co_await give_up(c, ref, release_plan::none, upstream_unavailable(rc),
+                               cart.error().reason);
   }
   if (cart->empty()) {
-    co_return co_await refuse(c, ref, false, cart_empty(rc), "cart_empty");
+    co_return co_await refuse(c, ref, release_plan::none, cart_empty(rc), "cart_empty");
   }
   auto held = co_await up.reserve(ref.reservation_id, std::move(*cart));
   if (!held) {
     if (held.error().final) {
       response passed = http::json_response(held.error().status, held.error().body);
-      co_return co_await refuse(c, ref, true, std::move(passed), "out_of_stock");
+      co_return co_await refuse(c, ref, release_plan::none, std::move(passed), "out_of_stock");
     }
-    co_return co_await give_up(c, ref, true, upstream_unavailable(rc), held.error().reason);
+    co_return co_await give_up(c, ref, release_plan::queued, upstream_unavailable(rc),
+                               held.error().reason);
   }
   if (held->status != "held" && held->status != "confirmed") {
     // Released or expired under this attempt's id: the attempt was recovered meanwhile.
     std::string reason = "reservation " + held->status;
-    co_return co_await give_up(c, ref, true, upstream_unavailable(rc), std::move(reason));
+    co_return co_await give_up(c, ref, release_plan::now, upstream_unavailable(rc),
+                               std::move(reason));
   }
   order_record o;
   o.user_id = ref.user_id;
@@ -147,16 +157,18 @@ task<response> run_saga(order_context& c, const request_context& rc, checkout_re
     case payment_outcome::captured:
       break;
     case payment_outcome::declined:
-      co_return co_await refuse(c, ref, true, payment_failed(rc), "payment_failed");
+      co_return co_await refuse(c, ref, release_plan::now, payment_failed(rc), "payment_failed");
     case payment_outcome::unavailable: {
       const sql::error unrecorded{sql::errc::unavailable, "payment not recorded"};
       response reply = db_failure(rc, c.rt.log, "payment", unrecorded);
-      co_return co_await give_up(c, ref, true, std::move(reply), "payment not recorded");
+      co_return co_await give_up(c, ref, release_plan::now, std::move(reply),
+                                 "payment not recorded");
     }
   }
   auto confirmed = co_await up.confirm(ref.reservation_id);
   if (!confirmed) {
-    co_return co_await give_up(c, ref, true, upstream_unavailable(rc), confirmed.error().reason);
+    co_return co_await give_up(c, ref, release_plan::queued, upstream_unavailable(rc),
+                               confirmed.error().reason);
   }
   for (int attempt = 0; attempt < max_id_attempts; ++attempt) {
     const std::int64_t now_s = to_unix_seconds(c.rt.clock.now());
@@ -167,7 +179,7 @@ task<response> run_saga(order_context& c, const request_context& rc, checkout_re
     auto done = co_await c.store.complete_checkout(ref, o, std::move(rows), now_s);
     if (!done) {
       response reply = db_failure(rc, c.rt.log, "complete_checkout", done.error());
-      co_return co_await give_up(c, ref, true, std::move(reply), "commit failed");
+      co_return co_await give_up(c, ref, release_plan::now, std::move(reply), "commit failed");
     }
     if (*done == complete_outcome::completed) {
       count(c, "created");
@@ -179,7 +191,8 @@ task<response> run_saga(order_context& c, const request_context& rc, checkout_re
       co_return upstream_unavailable(rc);
     }
   }
-  co_return co_await give_up(c, ref, true, upstream_unavailable(rc), "no free order id");
+  co_return co_await give_up(c, ref, release_plan::now, upstream_unavailable(rc),
+                             "no free order id");
 }
 
 }  // namespace

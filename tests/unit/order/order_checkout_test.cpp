@@ -143,6 +143,20 @@ TEST_F(order_checkout, insufficient_stock_passes_product_s_reply_on_and_replays_
   EXPECT_EQ(again.body, r.body);
   EXPECT_EQ(product.reserve_calls, 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM orders"), 0);
+  // Product refused all of it, so nothing is held and no release is owed.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox"), 0);
+}
+
+TEST_F(order_checkout, an_inactive_product_is_refused_with_product_s_reply) {
+  start();
+  product.items[2].active = false;
+  cart.carts[7] = {{1, 1}, {2, 1}};
+  auto r = checkout(7, "inactive");
+  ASSERT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(error_code(r), "product_unavailable");
+  EXPECT_EQ(parse_body(r).at("product_ids").as_array().at(0).as_int64(), 2);
+  EXPECT_EQ(product.items[1].available, 10);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM checkouts WHERE state = 'failed'"), 1);
 }
 
 TEST_F(order_checkout, a_product_timeout_answers_503_and_the_same_key_works_afterwards) {
@@ -180,7 +194,9 @@ TEST_F(order_checkout, a_failure_after_reserving_is_compensated_and_the_key_stay
   product.confirm_status = 503;
   auto r = checkout(7, "confirm-fails");
   EXPECT_EQ(r.status, 503);
-  EXPECT_EQ(product.items[2].available, 10);  // released right away
+  EXPECT_EQ(product.items[2].available, 6);  // product just failed: the release is queued
+  EXPECT_EQ(dispatch().delivered, 1);
+  EXPECT_EQ(product.items[2].available, 10);
   EXPECT_EQ(count("SELECT COUNT(*) FROM payments WHERE status = 'refunded'"), 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM orders"), 0);
   product.confirm_status.reset();
