@@ -641,6 +641,41 @@ TEST_F(delivery_routes, an_admin_assigns_a_waiting_order) {
   EXPECT_EQ(partner_status(142), "busy");
 }
 
+TEST_F(delivery_routes, an_admin_gives_a_waiting_order_to_a_chosen_partner) {
+  ASSERT_EQ(text(parse(place(1410, 900)), "status"), "waiting");
+  // A partner free without the queue having been drained (as a lost drain leaves it).
+  auto made = run_now(db->transact(
+      [](sql::transaction& tx) {
+        tx.exec("INSERT INTO partners (user_id, name, status, lat, lon, created_at, updated_at) "
+                "VALUES (143, 'Meera', 'available', 12.98, 77.6, 0, 0)");
+      },
+      seconds(1)));
+  ASSERT_TRUE(made.ok());
+  auto r = admin(http::method::post, "/admin/assignments", R"({"order_id":1410,"partner_id":143})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(text(parse(r), "status"), "assigned");
+  EXPECT_EQ(partner_status(143), "busy");
+  ASSERT_EQ(calls_of("partner").size(), 1u);
+  EXPECT_EQ(calls_of("partner")[0].partner_id, 143);
+  EXPECT_TRUE(saw_event("partner_assigned", 1410));
+}
+
+TEST_F(delivery_routes, a_delivered_order_tracks_with_no_time_left) {
+  add_partner(144, {12.975, 77.596});
+  ASSERT_EQ(assigned_to(place(1420, 4242)), 144);
+  ASSERT_EQ(partner(144, http::method::post, "/delivery/orders/1420/pickup").status, 200);
+  ASSERT_EQ(partner(144, http::method::post, "/delivery/orders/1420/delivered").status, 200);
+  auto o = parse(as(4242, identity::role_customer, http::method::get, "/orders/1420/tracking"));
+  EXPECT_EQ(text(o, "status"), "delivered");
+  EXPECT_EQ(o.at("eta_s").as_int64(), 0);
+  EXPECT_EQ(o.at("partner").as_object().at("id").as_int64(), 144);
+  // Delivered is final: no cancellation, no reassignment.
+  EXPECT_EQ(cancel(1420).status, 409);
+  EXPECT_EQ(admin(http::method::post, "/admin/assignments", R"({"order_id":1420,"partner_id":144})")
+                .status,
+            409);
+}
+
 TEST_F(delivery_routes, admin_lists_partners_and_counts) {
   add_partner(151, {12.972, 77.595});
   add_partner(152, {12.99, 77.62});
