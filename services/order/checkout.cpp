@@ -102,6 +102,8 @@ task<payment_outcome> pay(order_context& c, const checkout_ref& ref, std::int64_
                         captured ? payment_status::captured : payment_status::declined};
   auto stored = co_await c.store.record_payment(ref, record, to_unix_seconds(c.rt.clock.now()));
   if (!stored) {
+    // The charge is not on record, so the attempt cannot go on: it is given up (and, the
+    // provider being simulated, nothing outside order_db has to be refunded).
     co_return payment_outcome::unavailable;
   }
   co_return captured ? payment_outcome::captured : payment_outcome::declined;

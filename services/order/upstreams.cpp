@@ -10,8 +10,8 @@ unexpected<upstream_failure> transient(std::string reason) {
   return make_unexpected(upstream_failure{false, 503, {}, std::move(reason)});
 }
 
-// The value of a positive integer field, or nothing.
-std::optional<std::int64_t> positive_int(const json::object& o, std::string_view field) {
+// The value of a non-negative integer field, or nothing.
+std::optional<std::int64_t> non_negative_int(const json::object& o, std::string_view field) {
   const json::value* v = o.if_contains(field);
   if (v == nullptr || !v->is_int64() || v->get_int64() < 0) {
     return std::nullopt;
@@ -76,8 +76,8 @@ task<upstream_result<std::vector<cart_line>>> upstreams::cart_lines(std::int64_t
     if (!v.is_object()) {
       co_return transient("cart: malformed line");
     }
-    const auto id = positive_int(v.as_object(), "product_id");
-    const auto quantity = positive_int(v.as_object(), "quantity");
+    const auto id = non_negative_int(v.as_object(), "product_id");
+    const auto quantity = non_negative_int(v.as_object(), "quantity");
     if (!id || !quantity) {
       co_return transient("cart: malformed line");
     }
@@ -129,9 +129,9 @@ task<upstream_result<reservation>> upstreams::reserve(std::string reservation_id
   for (const auto& v : *got) {
     const json::object* line = v.is_object() ? &v.as_object() : nullptr;
     const json::value* name = line != nullptr ? line->if_contains("name") : nullptr;
-    const auto id = line != nullptr ? positive_int(*line, "product_id") : std::nullopt;
-    const auto quantity = line != nullptr ? positive_int(*line, "quantity") : std::nullopt;
-    const auto price = line != nullptr ? positive_int(*line, "price_paise") : std::nullopt;
+    const auto id = line != nullptr ? non_negative_int(*line, "product_id") : std::nullopt;
+    const auto quantity = line != nullptr ? non_negative_int(*line, "quantity") : std::nullopt;
+    const auto price = line != nullptr ? non_negative_int(*line, "price_paise") : std::nullopt;
     if (name == nullptr || !name->is_string() || !id || !quantity || *quantity < 1 || !price) {
       co_return transient("product: malformed reservation line");
     }
