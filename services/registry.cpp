@@ -3,7 +3,11 @@
 #include <array>
 
 #include "services/auth/service.hpp"
+#include "services/cart/service.hpp"
+#include "services/delivery/service.hpp"
 #include "services/gateway/service.hpp"
+#include "services/notification/service.hpp"
+#include "services/order/service.hpp"
 #include "services/product/service.hpp"
 
 namespace qm::services {
@@ -18,7 +22,7 @@ struct entry {
   factory make;
 };
 
-constexpr std::array<entry, 3> entries = {{
+constexpr std::array<entry, 7> entries = {{
     {"gateway", "", [](rt::runtime& rt) -> std::unique_ptr<rt::service> {
        return std::make_unique<gateway::gateway_service>(rt);
      }},
@@ -27,6 +31,18 @@ constexpr std::array<entry, 3> entries = {{
      }},
     {"product", product::database_name, [](rt::runtime& rt) -> std::unique_ptr<rt::service> {
        return std::make_unique<product::product_service>(rt);
+     }},
+    {"cart", cart::database_name, [](rt::runtime& rt) -> std::unique_ptr<rt::service> {
+       return std::make_unique<cart::cart_service>(rt);
+     }},
+    {"order", order::database_name, [](rt::runtime& rt) -> std::unique_ptr<rt::service> {
+       return std::make_unique<order::order_service>(rt);
+     }},
+    {"delivery", delivery::database_name, [](rt::runtime& rt) -> std::unique_ptr<rt::service> {
+       return std::make_unique<delivery::delivery_service>(rt);
+     }},
+    {"notification", "", [](rt::runtime& rt) -> std::unique_ptr<rt::service> {
+       return std::make_unique<notification::notification_service>(rt);
      }},
 }};
 

@@ -100,6 +100,7 @@ std::vector<option_spec> service_options(std::string_view service) {
         {"store-lat", "store_lat", "latitude of the store orders are picked up from", "12.9716", false, false, ""},
         {"store-lon", "store_lon", "longitude of the store orders are picked up from", "77.5946", false, false, ""},
         {"partner-speed-mps", "partner_speed_mps", "partner travel speed for ETAs, metres per second", "5", false, false, ""},
+        {"waiting-sweep-ms", "waiting_sweep_ms", "interval of the sweep that gives waiting orders to free partners (0: off)", "2000", false, false, ""},
     };
   }
   if (service == "notification") {
