@@ -90,6 +90,9 @@ std::vector<option_spec> service_options(std::string_view service) {
         {"payment-failure-permille", "payment_failure_permille", "simulated payment: declines per thousand payments", "0", false, false, ""},
         {"payment-latency-ms", "payment_latency_ms", "simulated payment: time a payment takes", "0", false, false, ""},
         {"checkout-lease-s", "checkout_lease_s", "age after which an unfinished checkout is compensated", "30", false, false, ""},
+        {"outbox-interval-ms", "outbox_interval_ms", "interval of the outbox dispatcher (0: off)", "250", false, false, ""},
+        {"outbox-batch", "outbox_batch", "outbox messages sent per dispatcher round", "50", false, false, ""},
+        {"outbox-max-attempts", "outbox_max_attempts", "attempts before an outbox message is given up (and logged)", "10", false, false, ""},
     };
   }
   if (service == "delivery") {

@@ -30,8 +30,9 @@ std::optional<order_status> parse_status(std::string_view text) {
 bool is_legal(order_status from, order_status to) {
   switch (from) {
     case order_status::confirmed:
-      return to == order_status::packed || to == order_status::out_for_delivery ||
-             to == order_status::cancelled;
+      // A partner picks up only what the store has packed: a pickup of a confirmed order is
+      // refused (409) and the partner tries again once it is packed.
+      return to == order_status::packed || to == order_status::cancelled;
     case order_status::packed:
       return to == order_status::out_for_delivery || to == order_status::cancelled;
     case order_status::out_for_delivery:

@@ -2,9 +2,10 @@
 // The order status machine, as pure code: which moves exist, and who may make them.
 //
 //   confirmed -> packed -> out_for_delivery -> delivered
-//   confirmed -> out_for_delivery   (a pickup of an order nobody marked packed: picking it up
-//                                    is the proof it was packed)
 //   confirmed | packed -> cancelled
+//
+// Nothing skips a step: a partner's pickup of an order the store has not packed yet is refused
+// (409) and the partner comes back for it.
 //
 // delivered and cancelled are terminal. A customer may only cancel; the delivery service may
 // only record a pickup (out_for_delivery) or a delivery (delivered); an admin may make any

@@ -128,6 +128,12 @@ TEST_F(order_lifecycle, the_delivery_service_drives_pickup_and_delivery) {
   EXPECT_EQ(error_code(early), "illegal_transition");
   // Delivery may not cancel.
   EXPECT_EQ(internal_status(id, R"({"status":"cancelled"})").status, 409);
+  // Nor pick up what the store has not packed yet.
+  EXPECT_EQ(internal_status(id, R"({"status":"out_for_delivery","partner_id":78})").status, 409);
+  ASSERT_EQ(admin(http::method::post, "/admin/orders/" + std::to_string(id) + "/status",
+                  R"({"status":"packed"})")
+                .status,
+            200);
   auto picked = internal_status(id, R"({"status":"out_for_delivery","partner_id":78})");
   ASSERT_EQ(picked.status, 200) << picked.body;
   EXPECT_EQ(parse_body(picked).at("status").as_string(), "out_for_delivery");
