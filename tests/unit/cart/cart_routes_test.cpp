@@ -120,6 +120,7 @@ class cart_routes : public ::testing::Test {
     http.attach("product", product.routes);
     cart.config().set("context_secret", std::string(secret));
     cart.config().set("upstream_timeout_ms", "750");
+    cart.config().set("db_timeout_ms", "1500");
     ASSERT_TRUE(cart.start_with(make));
     product.put(1, "Brown Bread", 4'500);
     product.put(2, "Paneer", 9'000);
@@ -469,6 +470,13 @@ TEST_F(cart_routes, checkout_clear_checks_its_body) {
   auto r = internal(http::method::post, "/internal/carts/42/checkout", many);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(error_message(r).rfind("lines:", 0), 0U) << r.body;
+}
+
+TEST_F(cart_routes, transactions_run_with_the_configured_database_timeout) {
+  const auto before = db->transactions;
+  ASSERT_EQ(add(42, 1, 1).status, 200);
+  EXPECT_GT(db->transactions, before);
+  EXPECT_EQ(db->last_timeout, ms(1500));
 }
 
 TEST_F(cart_routes, operations_are_counted) {

@@ -233,6 +233,14 @@ TEST_F(notification_routes, a_full_outbox_refuses_with_503_until_it_drains) {
   EXPECT_TRUE(n.host().log().saw("outbox full"));
 }
 
+TEST_F(notification_routes, health_reports_the_outbox_depth) {
+  start();
+  ASSERT_EQ(n.post_event(event_body(1, "delivered", 1)).status, 202);
+  auto r = n.host().handle(make_request(http::method::get, "/health"));
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(parse(r).at("outbox_depth").as_int64(), 1);
+}
+
 TEST_F(notification_routes, one_drain_sends_at_most_one_batch) {
   start({{"drain_batch", "10"}});
   for (std::int64_t order = 1; order <= 25; ++order) {
