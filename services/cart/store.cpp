@@ -116,7 +116,8 @@ task<db_result<add_outcome>> cart_store::add(std::int64_t user_id, cart_line lin
 task<db_result<std::optional<std::vector<cart_line>>>> cart_store::set_quantity(
     std::int64_t user_id, cart_line line, std::int64_t now_s) {
   QM_ASSERT(line.quantity >= 0 && line.quantity <= max_line_quantity);
-  auto body = [user_id, line, now_s](sql::transaction& tx) -> std::optional<std::vector<cart_line>> {
+  using changed_lines = std::optional<std::vector<cart_line>>;
+  auto body = [user_id, line, now_s](sql::transaction& tx) -> changed_lines {
     lock_cart(tx, user_id, now_s);
     const auto before = read_lines(tx, user_id);
     const cart_line* existing = find_line(before, line.product_id);
@@ -126,8 +127,7 @@ task<db_result<std::optional<std::vector<cart_line>>>> cart_store::set_quantity(
     write_line(tx, user_id, line.product_id, existing->quantity, line.quantity, now_s);
     return read_lines(tx, user_id);
   };
-  co_return co_await transact_retrying<std::optional<std::vector<cart_line>>>(db_, timeout_,
-                                                                              body);
+  co_return co_await transact_retrying<changed_lines>(db_, timeout_, body);
 }
 
 task<db_result<std::int64_t>> cart_store::clear(std::int64_t user_id, std::int64_t now_s) {

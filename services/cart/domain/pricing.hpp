@@ -26,7 +26,7 @@ struct product_info {
 // Products by id; ordered, so everything built from it is deterministic.
 using catalogue = std::map<std::int64_t, product_info>;
 
-// A price beyond this (ten crore rupees) is refused as a broken reply: it also keeps
+// A price beyond this (a thousand crore rupees) is refused as a broken reply: it also keeps
 // 100 lines x 50 units x price far inside int64.
 inline constexpr std::int64_t max_price_paise = 1'000'000'000'000;
 

@@ -175,7 +175,9 @@ TEST_P(cart_store_engines, a_checkout_is_applied_once_per_order) {
 }
 
 INSTANTIATE_TEST_SUITE_P(engines, cart_store_engines, ::testing::Values("sqlite", "postgres"),
-                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           return info.param;
+                         });
 
 }  // namespace
 }  // namespace qm::test

@@ -383,10 +383,14 @@ TEST_F(cart_routes, an_unreachable_product_service_answers_503_never_500) {
 
 TEST_F(cart_routes, a_malformed_product_reply_is_an_upstream_failure) {
   ASSERT_EQ(add(42, 1, 2).status, 200);
+  // A negative price: the reply is refused as a whole rather than priced.
   http::router broken;
-  broken.add(http::method::get, "/internal/products", [](http::request_context) -> task<http::response> {
-    co_return http::json_response(200, R"({"items":[{"id":1,"name":"x","price_paise":-5,"active":true,"available":1}]})");
-  });
+  broken.add(http::method::get, "/internal/products",
+             [](http::request_context) -> task<http::response> {
+               co_return http::json_response(
+                   200, R"({"items":[{"id":1,"name":"x","price_paise":-5,"active":true,)"
+                        R"("available":1}]})");
+             });
   http.attach("product", broken);
   auto r = as(42, http::method::get, "/cart");
   EXPECT_EQ(r.status, 503) << r.body;

@@ -147,7 +147,8 @@ TEST_F(notification_routes, user_routes_need_a_verified_caller) {
            {http::method::get, "/notifications"},
            {http::method::get, "/notifications/settings"},
            {http::method::put, "/notifications/settings"}}) {
-    auto r = n.host().handle(make_request(verb, target, R"({"push":true,"sms":true,"email":true})"));
+    auto r = n.host().handle(
+        make_request(verb, target, R"({"push":true,"sms":true,"email":true})"));
     EXPECT_EQ(r.status, 401) << target;
     EXPECT_EQ(error_code(r), "unauthenticated");
   }
