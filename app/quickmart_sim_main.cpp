@@ -16,6 +16,7 @@
 
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/runner.hpp"
+#include "sim/scenario/steps.hpp"
 
 namespace {
 
@@ -98,8 +99,13 @@ int run(const cli_options& o) {
   if (!o.quiet) {
     std::cout << report.summary;
     const double compression = report.wall_seconds > 0 ? report.virtual_seconds / report.wall_seconds : 0;
-    std::printf("wall: %.3f s, events: %llu, time compression: %.1fx\n", report.wall_seconds,
+    std::printf("wall: %.3f s, events: %llu, time compression: %.1fx", report.wall_seconds,
                 static_cast<unsigned long long>(report.events), compression);
+    const std::uint64_t checkouts = report.requests_by_step.at(qm::sim::step_checkout);
+    if (checkouts > 0 && report.wall_seconds > 0) {
+      std::printf(", checkouts per wall second: %.0f", static_cast<double>(checkouts) / report.wall_seconds);
+    }
+    std::printf("\n");
   } else {
     for (const auto& c : report.checks) {
       if (!c.passed) {

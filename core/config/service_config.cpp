@@ -111,6 +111,8 @@ std::vector<option_spec> service_options(std::string_view service) {
         context_secret_option(),
         {"outbox-capacity", "outbox_capacity", "notifications waiting to be sent (more are refused)", "10000", false, false, ""},
         {"drain-interval-ms", "drain_interval_ms", "interval between outbox sends", "100", false, false, ""},
+        {"drain-batch", "drain_batch", "notifications sent per round", "1000", false, false, ""},
+        {"max-users", "max_users", "users whose settings and delivery log are kept in memory", "100000", false, false, ""},
     };
   }
   return {};

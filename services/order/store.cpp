@@ -353,6 +353,12 @@ task<db_result<status_change>> order_store::change_status(std::int64_t id, actor
     QM_ASSERT(after.has_value());
     std::vector<outbox_message> owed;
     if (to == order_status::cancelled) {
+      // The customer gets the money back with the stock: the order's captured payment is
+      // refunded in the same transaction that cancels it.
+      tx.exec(
+          "UPDATE payments SET status = 'refunded' WHERE user_id = $1 AND status = 'captured' "
+          "AND idem_key = (SELECT idem_key FROM orders WHERE id = $2)",
+          {after->user_id, after->id});
       owed = cancel_messages(*after);
     } else if (auto note = status_notification(*after, to)) {
       owed.push_back(std::move(*note));

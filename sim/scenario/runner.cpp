@@ -231,6 +231,10 @@ run_report run_scenario(const scenario& s, const run_options& options) {
   }
   report.events = c.sched().events_run();
   report.requests = log.records().size();
+  report.requests_by_step.assign(step_count, 0);
+  for (const auto& r : log.records()) {
+    ++report.requests_by_step[r.step];
+  }
   report.virtual_seconds = static_cast<double>(s.length.count()) / 1e6;
   report.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();

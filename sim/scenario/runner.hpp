@@ -30,6 +30,7 @@ struct run_report {
   double virtual_seconds = 0;
   std::uint64_t events = 0;
   std::uint64_t requests = 0;
+  std::vector<std::uint64_t> requests_by_step;  // indexed by step_id (steps.hpp)
 };
 
 run_report run_scenario(const scenario& s, const run_options& options);

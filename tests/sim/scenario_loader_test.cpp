@@ -37,7 +37,8 @@ TEST(scenario_loader, accepts_a_minimal_scenario_with_defaults) {
 
 TEST(scenario_loader, loads_every_shipped_scenario) {
   for (const char* f : {"auth_smoke.yaml", "auth_db_outage.yaml", "auth_crash_restart.yaml",
-                        "auth_partition.yaml", "auth_rough_network.yaml"}) {
+                        "auth_partition.yaml", "auth_rough_network.yaml", "checkout_rush.yaml",
+                        "checkout_faults.yaml", "cart_db_outage.yaml"}) {
     auto r = load_scenario_file(std::string(QM_SOURCE_DIR) + "/scenarios/" + f);
     EXPECT_TRUE(r.ok()) << f << ": " << (r.ok() ? "" : r.error().message);
   }
@@ -71,14 +72,72 @@ TEST(scenario_loader, missing_required_fields_are_named) {
   EXPECT_NE(load_error_of("duration_s: 3\n").find("name: is required"), std::string::npos);
 }
 
+const std::string shop_minimal = R"(name: s
+duration_s: 10
+services: [gateway, auth, product, cart, order, delivery, notification]
+workload:
+  flows: [{name: flash_sale}]
+shop:
+  products: 12
+  stock: {min: 2, max: 4}
+  hot_products: 3
+  partners: 2
+  delivery_s: 5
+  restocks: [{at_s: 5, units: 7}]
+  settle_s: 3
+checks:
+  - kind: no_oversell
+)";
+
+TEST(scenario_loader, reads_a_shop_section) {
+  auto r = load_scenario_text(shop_minimal, "s.yaml");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(r->shop.enabled);
+  EXPECT_EQ(r->shop.products, 12u);
+  EXPECT_EQ(r->shop.stock_min, 2);
+  EXPECT_EQ(r->shop.stock_max, 4);
+  EXPECT_EQ(r->shop.hot_products, 3u);
+  EXPECT_EQ(r->shop.partners, 2u);
+  EXPECT_EQ(r->shop.delivery_time, seconds(5));
+  EXPECT_EQ(r->shop.settle, seconds(3));
+  ASSERT_EQ(r->shop.restocks.size(), 1u);
+  EXPECT_EQ(r->shop.restocks[0].at, seconds(5));
+  EXPECT_EQ(r->shop.restocks[0].units, 7);
+  EXPECT_EQ(r->checks.at(0).kind, check_kind::no_oversell);
+}
+
+TEST(scenario_loader, shop_flows_checks_and_bounds_need_a_sound_shop) {
+  // A shop flow or check without a shop section.
+  auto text = minimal;
+  text.replace(text.find("login_me"), 8, "flash_sale");
+  EXPECT_NE(load_error_of(text).find("needs a shop section"), std::string::npos);
+  text = minimal;
+  text.replace(text.find("no_server_errors"), 16, "no_oversell");
+  EXPECT_NE(load_error_of(text).find("needs a shop section"), std::string::npos);
+  // A shop without all of its services.
+  text = shop_minimal;
+  text.replace(text.find(", notification]"), 15, "]");
+  EXPECT_NE(load_error_of(text).find("missing notification"), std::string::npos);
+  // Ranges and bounds.
+  text = shop_minimal;
+  text.replace(text.find("{min: 2, max: 4}"), 16, "{min: 5, max: 4}");
+  EXPECT_NE(load_error_of(text).find("shop.stock: max must not be below min"), std::string::npos);
+  text = shop_minimal;
+  text.replace(text.find("hot_products: 3"), 15, "hot_products: 30");
+  EXPECT_NE(load_error_of(text).find("hot_products: cannot exceed products"), std::string::npos);
+  text = shop_minimal;
+  text.replace(text.find("partners: 2"), 11, "partnres: 2");
+  EXPECT_NE(load_error_of(text).find("shop.partnres: unknown field"), std::string::npos);
+}
+
 TEST(scenario_loader, unknown_service_flow_fault_and_check_kinds_are_refused) {
   auto text = minimal;
   text.replace(text.find("[gateway, auth]"), 15, "[gateway, billing]");
   EXPECT_NE(load_error_of(text).find("unknown service 'billing'"), std::string::npos);
 
   text = minimal;
-  text.replace(text.find("login_me"), 8, "shop");
-  EXPECT_NE(load_error_of(text).find("unknown flow 'shop'"), std::string::npos);
+  text.replace(text.find("login_me"), 8, "teleport");
+  EXPECT_NE(load_error_of(text).find("unknown flow 'teleport'"), std::string::npos);
 
   EXPECT_NE(load_error_of(minimal + "faults:\n  - {kind: meteor, at_s: 1}\n").find("unknown fault kind 'meteor'"),
             std::string::npos);

@@ -63,7 +63,9 @@ bool may_move(actor who, order_status from, order_status to) {
     case actor::delivery:
       return to == order_status::out_for_delivery || to == order_status::delivered;
     case actor::admin:
-      return true;
+      // The store packs and may cancel; pickup and delivery are the partner's to record, so an
+      // admin can never leave a partner holding an order the order service calls delivered.
+      return to == order_status::packed || to == order_status::cancelled;
   }
   return false;
 }

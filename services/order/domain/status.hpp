@@ -8,8 +8,8 @@
 // (409) and the partner comes back for it.
 //
 // delivered and cancelled are terminal. A customer may only cancel; the delivery service may
-// only record a pickup (out_for_delivery) or a delivery (delivered); an admin may make any
-// legal move.
+// only record a pickup (out_for_delivery) or a delivery (delivered); an admin (the store) may
+// pack or cancel. Every actor's moves are legal moves.
 
 #include <array>
 #include <cstdint>

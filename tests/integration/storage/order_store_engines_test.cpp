@@ -269,6 +269,15 @@ TEST_P(order_store_engines, status_moves_follow_the_machine_and_write_their_outb
                                            std::nullopt, {1, 2, 3}, now_s + 1));
   ASSERT_TRUE(illegal.ok()) << illegal.error().message;
   EXPECT_EQ(illegal->outcome, change_outcome::illegal);
+  // No pickup before the store has packed the order.
+  auto early = run(store().change_status(55, actor::delivery, order_status::out_for_delivery,
+                                         std::int64_t{31}, {16, 17, 18}, now_s + 1));
+  ASSERT_TRUE(early.ok());
+  EXPECT_EQ(early->outcome, change_outcome::illegal);
+  auto packed = run(store().change_status(55, actor::admin, order_status::packed, std::nullopt,
+                                          {19, 20, 21}, now_s + 1));
+  ASSERT_TRUE(packed.ok());
+  EXPECT_EQ(packed->outcome, change_outcome::changed);
   auto picked = run(store().change_status(55, actor::delivery, order_status::out_for_delivery,
                                           std::int64_t{31}, {4, 5, 6}, now_s + 2));
   ASSERT_TRUE(picked.ok());

@@ -51,6 +51,8 @@ TEST(order_status, actors) {
   EXPECT_TRUE(may_move(actor::admin, s::confirmed, s::packed));
   EXPECT_TRUE(may_move(actor::admin, s::packed, s::cancelled));
   EXPECT_FALSE(may_move(actor::admin, s::delivered, s::cancelled));
+  EXPECT_FALSE(may_move(actor::admin, s::packed, s::out_for_delivery));
+  EXPECT_FALSE(may_move(actor::admin, s::out_for_delivery, s::delivered));
   EXPECT_EQ(parse_status("out_for_delivery"), s::out_for_delivery);
   EXPECT_EQ(parse_status("shipped"), std::nullopt);
 }

@@ -80,9 +80,13 @@ TEST_F(order_lifecycle, another_user_s_order_is_404_and_an_admin_sees_any) {
 TEST_F(order_lifecycle, cancel_from_confirmed_releases_stock_frees_delivery_and_notifies) {
   const auto id = place(7, "cancel-me", 4);
   EXPECT_EQ(product.items[1].available, 6);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments WHERE status = 'captured'"), 1);
   auto r = call(http::method::post, "/orders/" + std::to_string(id) + "/cancel", 7);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(parse_body(r).at("status").as_string(), "cancelled");
+  // The money goes back with the stock.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments WHERE status = 'captured'"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments WHERE status = 'refunded'"), 1);
   auto report = dispatch();
   EXPECT_EQ(report.delivered, 3);
   EXPECT_EQ(product.items[1].available, 10);
