@@ -72,9 +72,14 @@ task<dispatch_report> outbox_dispatcher::dispatch_once() {
         co_return report;
     }
   }
-  const std::int64_t before_s = to_unix_seconds(rt_.clock.now()) - done_retention_s;
-  auto pruned = co_await store_.prune_outbox(before_s, settings_.outbox_batch);
+  const std::int64_t now_s = to_unix_seconds(rt_.clock.now());
+  if (now_s < next_prune_s_) {
+    co_return report;
+  }
+  auto pruned = co_await store_.prune_outbox(now_s - done_retention_s, settings_.outbox_batch);
   report.db_failed = !pruned.ok();
+  // A full batch means more may be waiting: the next round prunes again.
+  next_prune_s_ = pruned.ok() && *pruned < settings_.outbox_batch ? now_s + prune_interval_s : now_s;
   co_return report;
 }
 

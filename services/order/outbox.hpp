@@ -31,9 +31,13 @@ class outbox_dispatcher {
 
   // How long a delivered row is kept before pruning.
   static constexpr std::int64_t done_retention_s = 3600;
+  // Pruning looks at old rows only, so once a minute keeps the table bounded without paying
+  // for a delete on every round.
+  static constexpr std::int64_t prune_interval_s = 60;
 
-  // One bounded batch: every due row (at most outbox_batch), one attempt each; then at most a
-  // batch of delivered rows older than done_retention_s is pruned.
+  // One bounded batch: every due row (at most outbox_batch), one attempt each; then, at most
+  // once per prune_interval_s, a batch of delivered rows older than done_retention_s is
+  // pruned.
   task<dispatch_report> dispatch_once();
   // One attempt of row, its outcome recorded in the outbox.
   task<delivery_outcome> deliver(outbox_row row);
@@ -42,6 +46,7 @@ class outbox_dispatcher {
   rt::runtime& rt_;
   order_store& store_;
   const order_settings& settings_;
+  std::int64_t next_prune_s_ = 0;  // unix seconds; 0: prune on the first round
 };
 
 }  // namespace qm::order

@@ -91,4 +91,6 @@ CREATE TABLE outbox (
 );
 
 CREATE INDEX outbox_due ON outbox (state, next_attempt_at, seq, id);
+-- Pruning reads delivered rows oldest first.
+CREATE INDEX outbox_by_age ON outbox (state, created_at, id);
 CREATE INDEX outbox_by_order ON outbox (order_id, upstream, seq);

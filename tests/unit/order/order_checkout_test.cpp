@@ -2,6 +2,7 @@
 // idempotency by key, refusals passed on and replayed, compensation, transient failures that
 // leave the key reusable, recovery of a crashed attempt, and the outbox after the commit.
 
+#include "services/order/outbox.hpp"
 #include "tests/unit/order/order_fixture.hpp"
 
 namespace qm::test {
@@ -345,7 +346,11 @@ TEST_F(order_checkout, delivered_outbox_rows_are_pruned_after_an_hour) {
   clock.advance(seconds(3599));
   dispatch();
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox"), 3);
+  // Pruning runs once a minute: rows past their hour go within the next minute.
   clock.advance(seconds(2));
+  dispatch();
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox"), 3);
+  clock.advance(seconds(order::outbox_dispatcher::prune_interval_s));
   dispatch();
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox"), 0);
 }
