@@ -69,7 +69,12 @@ std::vector<option_spec> service_options(std::string_view service) {
     };
   }
   if (service == "gateway") {
-    return {context_secret_option(), upstream_timeout_option()};
+    return {
+        context_secret_option(),
+        upstream_timeout_option(),
+        {"auth-cache-ttl-s", "auth_cache_ttl_s", "how long an introspected token is trusted without asking auth again (0: always ask)", "30", false, false, ""},
+        {"auth-cache-entries", "auth_cache_entries", "introspected tokens remembered at most", "100000", false, false, ""},
+    };
   }
   if (service == "product") {
     return {

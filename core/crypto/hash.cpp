@@ -1,5 +1,7 @@
 #include "core/crypto/hash.hpp"
 
+#include <array>
+
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 
@@ -23,9 +25,8 @@ EVP_MAC* hmac_algorithm() {
   return mac;
 }
 
-// The keyed HMAC state for the last key used on this thread. A service signs and verifies
-// every token with one secret, so keeping the state keyed (its inner and outer pads already
-// hashed) leaves only the message to hash: about a quarter of the one-shot cost.
+// A keyed HMAC state: its inner and outer pads already hashed, so each use hashes only the
+// message, about a quarter of the one-shot cost.
 // The key comparison below is not constant-time; that is fine because keys are the
 // service's own secrets, never attacker input.
 class keyed_hmac {
@@ -34,6 +35,8 @@ class keyed_hmac {
   keyed_hmac(const keyed_hmac&) = delete;
   keyed_hmac& operator=(const keyed_hmac&) = delete;
   ~keyed_hmac() { EVP_MAC_CTX_free(ctx_); }
+
+  bool holds(std::string_view key) const { return ctx_ != nullptr && key == key_; }
 
   std::string compute(std::string_view key, std::string_view data) {
     if (ctx_ == nullptr || key != key_) {
@@ -84,8 +87,30 @@ std::string sha256(std::string_view data) {
   return out;
 }
 
+// The keyed states of the last few keys used on this thread. A process holds a handful of
+// secrets (a token key, the context key); in the simulator every service shares the thread,
+// so one slot would be rekeyed on almost every call.
+class keyed_hmac_slots {
+ public:
+  std::string compute(std::string_view key, std::string_view data) {
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+      if (slots_[i].holds(key)) {
+        return slots_[i].compute(key, data);
+      }
+    }
+    // Round-robin replacement: with more keys than slots, each gets its turn.
+    keyed_hmac& victim = slots_[next_victim_];
+    next_victim_ = (next_victim_ + 1) % slots_.size();
+    return victim.compute(key, data);
+  }
+
+ private:
+  std::array<keyed_hmac, 4> slots_;
+  std::size_t next_victim_ = 0;
+};
+
 std::string hmac_sha256(std::string_view key, std::string_view data) {
-  thread_local keyed_hmac state;
+  thread_local keyed_hmac_slots state;
   return state.compute(key, data);
 }
 

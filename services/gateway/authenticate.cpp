@@ -58,11 +58,24 @@ bool role_meets(std::string_view role, access need) {
   return false;
 }
 
-void count(gateway_context& c, std::string_view outcome) {
+void count(gateway_context& c, std::string_view outcome, std::string_view source = "introspection") {
   c.rt.metrics
       .get_counter("gateway_auth_decisions_total", "Authentication decisions at the gateway.",
-                   {{"source", "introspection"}, {"outcome", std::string(outcome)}})
+                   {{"source", std::string(source)}, {"outcome", std::string(outcome)}})
       .inc();
+}
+
+// The caller's context, or the reply when its role does not meet need.
+auth_result admit(gateway_context& c, identity::user_context caller, access need,
+                  std::string_view source, const std::string& request_id) {
+  if (!role_meets(caller.role, need)) {
+    count(c, "forbidden", source);
+    return make_unexpected(http::error_response(
+        403, "forbidden", "this route needs the " + std::string(to_string(need)) + " role",
+        request_id));
+  }
+  count(c, "allowed", source);
+  return caller;
 }
 
 }  // namespace
@@ -88,6 +101,12 @@ task<auth_result> authenticate_client(gateway_context& c, const http::request& r
   if (!token) {
     count(c, "missing_token");
     co_return make_unexpected(unauthenticated(request_id, "a Bearer token is required"));
+  }
+  const std::int64_t now_s = to_unix_seconds(c.rt.clock.now());
+  if (auto hit = c.tokens.find(*token, now_s)) {
+    identity::user_context caller{hit->user_id, std::move(hit->role),
+                                  now_s + identity::context_lifetime_s, request_id};
+    co_return admit(c, std::move(caller), need, "cache", request_id);
   }
   json::object body;
   body["token"] = *token;
@@ -129,14 +148,12 @@ task<auth_result> authenticate_client(gateway_context& c, const http::request& r
     count(c, "auth_unreachable");
     co_return make_unexpected(auth_unreachable(c, "introspection reply without a usable user", request_id));
   }
-  if (!role_meets(caller.role, need)) {
-    count(c, "forbidden");
-    co_return make_unexpected(http::error_response(
-        403, "forbidden", "this route needs the " + std::string(to_string(need)) + " role",
-        request_id));
+  const auto* exp = o->if_contains("exp");
+  if (exp != nullptr && exp->is_int64()) {
+    c.tokens.remember(std::string(*token), cached_caller{caller.user_id, caller.role}, exp->as_int64(),
+                      now_s);
   }
-  count(c, "allowed");
-  co_return caller;
+  co_return admit(c, std::move(caller), need, "introspection", request_id);
 }
 
 }  // namespace qm::gateway

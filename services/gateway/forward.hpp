@@ -11,17 +11,21 @@
 #include "core/base/time.hpp"
 #include "core/http/router.hpp"
 #include "runtime/runtime.hpp"
+#include "services/gateway/token_cache.hpp"
 
 namespace qm::gateway {
 
 struct gateway_settings {
   duration upstream_timeout = ms(2000);  // upstream_timeout_ms
   std::string context_secret;            // context_secret: signs the caller for services
+  std::int64_t auth_cache_ttl_s = 30;    // auth_cache_ttl_s: 0 = ask auth every time
+  std::int64_t auth_cache_entries = 100'000;  // auth_cache_entries
 };
 
 struct gateway_context {
   rt::runtime& rt;
   gateway_settings settings;
+  token_cache tokens;  // recent introspection answers
 };
 
 // True when the path holds a "." or ".." segment, a backslash or an encoded dot, slash or

@@ -17,6 +17,16 @@ result<gateway_settings, std::string> read_settings(const rt::settings& config) 
     return make_unexpected(secret.error());
   }
   s.context_secret = std::move(*secret);
+  auto ttl = services::int_setting(config, "auth_cache_ttl_s", 30, 0, 300);
+  if (!ttl) {
+    return make_unexpected(ttl.error());
+  }
+  s.auth_cache_ttl_s = *ttl;
+  auto entries = services::int_setting(config, "auth_cache_entries", 100'000, 1, 10'000'000);
+  if (!entries) {
+    return make_unexpected(entries.error());
+  }
+  s.auth_cache_entries = *entries;
   return s;
 }
 
@@ -29,7 +39,9 @@ task<bool> gateway_service::start() {
     rt_.log.error("gateway refuses to start: bad settings", {{"reason", settings.error()}});
     co_return false;
   }
-  ctx_.emplace(gateway_context{rt_, *settings});
+  ctx_.emplace(gateway_context{
+      rt_, *settings,
+      token_cache(static_cast<std::size_t>(settings->auth_cache_entries), settings->auth_cache_ttl_s)});
   register_routes(rt_.routes, *ctx_);
   rt_.log.info("gateway started");
   co_return true;

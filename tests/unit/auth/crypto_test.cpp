@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
+#include <vector>
 
 #include "core/crypto/compare.hpp"
 #include "core/crypto/encoding.hpp"
@@ -74,6 +76,18 @@ TEST(hmac_sha256, interleaved_keys_and_the_empty_key) {
             "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
   // A key that is a prefix of another is another key.
   EXPECT_NE(hmac_sha256("Jef", "x"), hmac_sha256("Jefe", "x"));
+  // More keys in turn than the thread keeps keyed states for: each answer stays its own.
+  std::vector<std::string> first;
+  for (int k = 0; k < 7; ++k) {
+    first.push_back(hmac_sha256("key-" + std::to_string(k), "msg"));
+  }
+  for (int round = 0; round < 3; ++round) {
+    for (int k = 6; k >= 0; --k) {
+      EXPECT_EQ(hmac_sha256("key-" + std::to_string(k), "msg"), first[static_cast<std::size_t>(k)]);
+    }
+    EXPECT_EQ(hex(hmac_sha256("Jefe", "what do ya want for nothing?")), a);
+  }
+  EXPECT_EQ(std::set<std::string>(first.begin(), first.end()).size(), first.size());
 }
 
 TEST(scrypt, rfc7914_vectors) {

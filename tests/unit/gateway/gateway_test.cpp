@@ -15,6 +15,7 @@
 #include "services/gateway/forward.hpp"
 #include "services/gateway/request_id.hpp"
 #include "services/gateway/route_table.hpp"
+#include "services/gateway/token_cache.hpp"
 #include "tests/support/service_harness.hpp"
 
 namespace qm::test {
@@ -231,6 +232,50 @@ TEST_F(gateway_routes, services_receive_the_caller_signed_and_never_a_client_mad
   EXPECT_EQ(gateway.handle(std::move(open)).status, 201);
   ASSERT_EQ(received.size(), 1U);
   EXPECT_FALSE(received[0].request.headers.contains(identity::context_header));
+}
+
+TEST_F(gateway_routes, a_token_auth_vouched_for_is_trusted_for_the_cache_ttl_then_asked_again) {
+  const auto introspections = [&] {
+    std::size_t n = 0;
+    for (const auto& req : http.sent) {
+      n += req.target == "/internal/verify-token" ? 1 : 0;
+    }
+    return n;
+  };
+  ASSERT_EQ(send(http::method::get, "/cart", {}, std::nullopt, "tok-customer").status, 201);
+  ASSERT_EQ(send(http::method::get, "/cart", {}, std::nullopt, "tok-customer").status, 201);
+  EXPECT_EQ(introspections(), 1U);
+  // The cached answer still meets role checks and still signs a fresh context.
+  EXPECT_EQ(send(http::method::get, "/delivery/orders", {}, std::nullopt, "tok-customer").status, 403);
+  const auto header = received.back().request.headers.get(identity::context_header);
+  ASSERT_TRUE(header.has_value());
+  EXPECT_EQ(identity::verify(*header, context_secret, to_unix_seconds(t0))->user_id, 11);
+  // Unknown tokens are not cached: each one is asked about.
+  send(http::method::get, "/cart", {}, std::nullopt, "tok-unknown");
+  send(http::method::get, "/cart", {}, std::nullopt, "tok-unknown");
+  EXPECT_EQ(introspections(), 3U);
+  // Past the TTL (30 s by default) auth is asked again.
+  clock.advance(seconds(31));
+  ASSERT_EQ(send(http::method::get, "/cart", {}, std::nullopt, "tok-customer").status, 201);
+  EXPECT_EQ(introspections(), 4U);
+}
+
+TEST(gateway_token_cache, bounded_and_never_past_the_token_s_expiry) {
+  gateway::token_cache cache(2, 30);
+  cache.remember("a", {1, "customer"}, 1'000 + 10, 1'000);  // the token expires first
+  EXPECT_TRUE(cache.find("a", 1'009).has_value());
+  EXPECT_FALSE(cache.find("a", 1'010).has_value());
+  cache.remember("b", {2, "admin"}, 5'000, 1'000);
+  EXPECT_FALSE(cache.find("b", 1'030).has_value());  // the TTL ends first
+  EXPECT_EQ(cache.find("b", 1'029)->role, "admin");
+  cache.remember("c", {3, "partner"}, 5'000, 1'000);
+  EXPECT_EQ(cache.size(), 2U);  // the oldest ("a") made room
+  EXPECT_FALSE(cache.find("a", 1'001).has_value());
+  EXPECT_TRUE(cache.find("c", 1'001).has_value());
+  gateway::token_cache off(2, 0);
+  off.remember("a", {1, "customer"}, 5'000, 1'000);
+  EXPECT_FALSE(off.find("a", 1'000).has_value());
+  EXPECT_EQ(off.size(), 0U);
 }
 
 TEST_F(gateway_routes, auth_unreachable_is_a_503_not_a_401) {
