@@ -3,6 +3,7 @@
 // auth's introspection endpoint (POST /internal/verify-token), and hands the services the
 // caller in one header it signs with the context secret (core/identity/user_context.hpp).
 // Services trust only that header, so a client can never pick its own user id or role.
+// Positive introspection answers are remembered for a short TTL (token_cache.hpp).
 
 #include <string>
 
@@ -17,7 +18,7 @@ namespace qm::gateway {
 using auth_result = result<identity::user_context, http::response>;
 
 // The caller of req when its Bearer token is active and its role meets need; otherwise the
-// reply: 401 (no, malformed or inactive token), 403 (role), 503/504 (auth unreachable).
+// reply: 401 (no, malformed or inactive token), 403 (role), 503 (auth unreachable or slow).
 // Precondition: need is not access::open.
 task<auth_result> authenticate_client(gateway_context& c, const http::request& req, access need,
                                       std::string request_id, time_point deadline);
