@@ -1,8 +1,7 @@
 #include "services/cart/domain/requests.hpp"
 
-#include <charconv>
-
 #include "services/cart/domain/limits.hpp"
+#include "services/common/params.hpp"
 
 namespace qm::cart {
 
@@ -102,21 +101,11 @@ result<checkout_request, json::input_error> parse_checkout(std::string_view body
 }
 
 std::optional<std::int64_t> parse_id(std::string_view text) {
-  // Plain decimal digits only: "+5", " 5" and "5x" are refused rather than half-read.
-  if (text.empty() || text.size() > 16) {
+  // max_id has 16 digits: a longer segment (zero-padded) is refused before it is read.
+  if (text.size() > 16) {
     return std::nullopt;
   }
-  for (char c : text) {
-    if (c < '0' || c > '9') {
-      return std::nullopt;
-    }
-  }
-  std::int64_t v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} || end != text.data() + text.size() || v < 1 || v > max_id) {
-    return std::nullopt;
-  }
-  return v;
+  return services::parse_positive_id(text, max_id);
 }
 
 }  // namespace qm::cart

@@ -1,9 +1,9 @@
 #include "services/delivery/domain/inputs.hpp"
 
-#include <charconv>
 #include <cmath>
 
 #include "core/http/message.hpp"
+#include "services/common/params.hpp"
 #include "services/delivery/domain/status.hpp"
 
 namespace qm::delivery {
@@ -12,24 +12,6 @@ namespace {
 
 json::input_error bad(std::string_view field, std::string message) {
   return json::input_error{std::string(field), std::move(message)};
-}
-
-// Plain decimal digits only: "+5", " 5" and "5x" are refused rather than half-read.
-std::optional<std::int64_t> parse_decimal(std::string_view text) {
-  if (text.empty() || text.size() > 18) {
-    return std::nullopt;
-  }
-  for (char c : text) {
-    if (c < '0' || c > '9') {
-      return std::nullopt;
-    }
-  }
-  std::int64_t v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} || end != text.data() + text.size()) {
-    return std::nullopt;
-  }
-  return v;
 }
 
 input_result<geo_point> point_of(const json::object& o, std::string_view prefix) {
@@ -44,21 +26,6 @@ input_result<geo_point> point_of(const json::object& o, std::string_view prefix)
     return make_unexpected(lon.error());
   }
   return geo_point{*lat, *lon};
-}
-
-input_result<std::int64_t> bounded_param(std::string_view query, std::string_view name,
-                                         std::int64_t fallback, std::int64_t min,
-                                         std::int64_t max) {
-  const auto text = http::query_param(query, name);
-  if (!text) {
-    return fallback;
-  }
-  const auto v = parse_decimal(*text);
-  if (!v || *v < min || *v > max) {
-    return make_unexpected(bad(name, "must be an integer from " + std::to_string(min) + " to " +
-                                         std::to_string(max)));
-  }
-  return *v;
 }
 
 }  // namespace
@@ -183,15 +150,11 @@ input_result<admin_assignment_input> parse_admin_assignment(std::string_view bod
 }
 
 input_result<page> parse_page(std::string_view query) {
-  auto limit = bounded_param(query, "limit", default_limit, 1, max_limit);
-  if (!limit) {
-    return make_unexpected(limit.error());
+  const auto p = services::parse_page_params(query, {default_limit, max_limit, max_offset});
+  if (!p) {
+    return make_unexpected(p.error());
   }
-  auto offset = bounded_param(query, "offset", 0, 0, max_offset);
-  if (!offset) {
-    return make_unexpected(offset.error());
-  }
-  return page{*limit, *offset};
+  return page{p->limit, p->offset};
 }
 
 input_result<std::optional<partner_status>> parse_status_filter(std::string_view query) {
@@ -207,11 +170,7 @@ input_result<std::optional<partner_status>> parse_status_filter(std::string_view
 }
 
 std::optional<std::int64_t> parse_id(std::string_view text) {
-  const auto v = parse_decimal(text);
-  if (!v || *v < 1 || *v > max_id) {
-    return std::nullopt;
-  }
-  return v;
+  return services::parse_positive_id(text, max_id);
 }
 
 }  // namespace qm::delivery

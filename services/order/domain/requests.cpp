@@ -1,9 +1,9 @@
 #include "services/order/domain/requests.hpp"
 
-#include <charconv>
 #include <string>
 
 #include "core/http/message.hpp"
+#include "services/common/params.hpp"
 
 namespace qm::order {
 
@@ -11,40 +11,6 @@ namespace {
 
 unexpected<json::input_error> bad(std::string_view field, std::string message) {
   return make_unexpected(json::input_error{std::string(field), std::move(message)});
-}
-
-// Plain decimal digits only: "+5", " 5" and "5x" are refused rather than half-read.
-std::optional<std::int64_t> parse_decimal(std::string_view text) {
-  if (text.empty() || text.size() > 18) {
-    return std::nullopt;
-  }
-  for (char c : text) {
-    if (c < '0' || c > '9') {
-      return std::nullopt;
-    }
-  }
-  std::int64_t v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} || end != text.data() + text.size()) {
-    return std::nullopt;
-  }
-  return v;
-}
-
-result<std::int64_t, json::input_error> bounded_param(std::string_view query,
-                                                      std::string_view name,
-                                                      std::int64_t fallback, std::int64_t min,
-                                                      std::int64_t max) {
-  const auto text = http::query_param(query, name);
-  if (!text) {
-    return fallback;
-  }
-  const auto v = parse_decimal(*text);
-  if (!v || *v < min || *v > max) {
-    return bad(name, "must be an integer from " + std::to_string(min) + " to " +
-                         std::to_string(max));
-  }
-  return *v;
 }
 
 result<order_status, json::input_error> status_field(const json::object& o) {
@@ -63,23 +29,16 @@ result<order_status, json::input_error> status_field(const json::object& o) {
 }  // namespace
 
 std::optional<std::int64_t> parse_id(std::string_view text) {
-  const auto v = parse_decimal(text);
-  if (!v || *v < 1 || *v > max_id) {
-    return std::nullopt;
-  }
-  return v;
+  return services::parse_positive_id(text, max_id);
 }
 
 result<page, json::input_error> parse_page(std::string_view query) {
-  auto limit = bounded_param(query, "limit", default_page_limit, 1, max_page_limit);
-  if (!limit) {
-    return make_unexpected(limit.error());
+  const auto p =
+      services::parse_page_params(query, {default_page_limit, max_page_limit, max_page_offset});
+  if (!p) {
+    return make_unexpected(p.error());
   }
-  auto offset = bounded_param(query, "offset", 0, 0, max_page_offset);
-  if (!offset) {
-    return make_unexpected(offset.error());
-  }
-  return page{*limit, *offset};
+  return page{p->limit, p->offset};
 }
 
 result<admin_query, json::input_error> parse_admin_query(std::string_view query) {

@@ -1,58 +1,23 @@
 #include "services/product/domain/listing.hpp"
 
-#include <charconv>
+#include <limits>
 
 #include "core/http/message.hpp"
+#include "services/common/params.hpp"
 
 namespace qm::product {
 
 namespace {
 
-// Plain decimal digits only: "+5", " 5" and "5x" are refused rather than half-read.
-std::optional<std::int64_t> parse_decimal(std::string_view text) {
-  if (text.empty() || text.size() > 18) {
-    return std::nullopt;
-  }
-  for (char c : text) {
-    if (c < '0' || c > '9') {
-      return std::nullopt;
-    }
-  }
-  std::int64_t v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} || end != text.data() + text.size()) {
-    return std::nullopt;
-  }
-  return v;
-}
-
 json::input_error bad(std::string_view field, std::string message) {
   return json::input_error{std::string(field), std::move(message)};
-}
-
-result<std::int64_t, json::input_error> bounded_param(std::string_view query, std::string_view name,
-                                                      std::int64_t fallback, std::int64_t min,
-                                                      std::int64_t max) {
-  const auto text = http::query_param(query, name);
-  if (!text) {
-    return fallback;
-  }
-  const auto v = parse_decimal(*text);
-  if (!v || *v < min || *v > max) {
-    return make_unexpected(bad(name, "must be an integer from " + std::to_string(min) + " to " +
-                                         std::to_string(max)));
-  }
-  return *v;
 }
 
 }  // namespace
 
 std::optional<std::int64_t> parse_id(std::string_view text) {
-  const auto v = parse_decimal(text);
-  if (!v || *v < 1) {
-    return std::nullopt;
-  }
-  return v;
+  // A product id is bounded only by the 18 digits a segment may hold, not by 2^53.
+  return services::parse_positive_id(text, std::numeric_limits<std::int64_t>::max());
 }
 
 result<listing_query, json::input_error> parse_listing_query(std::string_view query) {
@@ -70,16 +35,12 @@ result<listing_query, json::input_error> parse_listing_query(std::string_view qu
     }
     out.search = std::move(*q);
   }
-  auto limit = bounded_param(query, "limit", default_limit, 1, max_limit);
-  if (!limit) {
-    return make_unexpected(limit.error());
+  const auto page = services::parse_page_params(query, {default_limit, max_limit, max_offset});
+  if (!page) {
+    return make_unexpected(page.error());
   }
-  auto offset = bounded_param(query, "offset", 0, 0, max_offset);
-  if (!offset) {
-    return make_unexpected(offset.error());
-  }
-  out.limit = *limit;
-  out.offset = *offset;
+  out.limit = page->limit;
+  out.offset = page->offset;
   return out;
 }
 
