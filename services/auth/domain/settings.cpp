@@ -1,6 +1,5 @@
 #include "services/auth/domain/settings.hpp"
 
-#include <charconv>
 #include <optional>
 
 #include "core/crypto/scrypt.hpp"
@@ -12,27 +11,6 @@
 
 namespace qm::auth {
 
-namespace {
-
-// The integer value of key within [min, max], its default when unset, or an error message.
-result<std::int64_t, std::string> read_int(const rt::settings& config, std::string_view key,
-                                           std::int64_t fallback, std::int64_t min,
-                                           std::int64_t max) {
-  const std::string text = config.get(key);
-  if (text.empty()) {
-    return fallback;
-  }
-  std::int64_t v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} || end != text.data() + text.size() || v < min || v > max) {
-    return make_unexpected(std::string(key) + " must be an integer in [" + std::to_string(min) +
-                           ", " + std::to_string(max) + "], got '" + text + "'");
-  }
-  return v;
-}
-
-}  // namespace
-
 result<auth_settings, std::string> read_settings(const rt::settings& config) {
   auth_settings s;
   s.token_secret = config.get("token_secret");
@@ -42,11 +20,12 @@ result<auth_settings, std::string> read_settings(const rt::settings& config) {
                            std::to_string(token::min_secret_bytes) + " bytes");
   }
   constexpr std::int64_t day_s = 24 * 3600;
-  auto n = read_int(config, "scrypt_n", 16384, 2, static_cast<std::int64_t>(crypto::scrypt_max_n));
-  auto access = read_int(config, "access_ttl_s", 900, 1, day_s);
-  auto refresh = read_int(config, "refresh_ttl_s", 30 * day_s, 1, 365 * day_s);
-  auto timeout = read_int(config, "db_timeout_ms", 2000, 1, 60'000);
-  auto leeway = read_int(config, "token_leeway_s", 30, 0, 300);
+  auto n = services::int_setting(config, "scrypt_n", 16384, 2,
+                                 static_cast<std::int64_t>(crypto::scrypt_max_n));
+  auto access = services::int_setting(config, "access_ttl_s", 900, 1, day_s);
+  auto refresh = services::int_setting(config, "refresh_ttl_s", 30 * day_s, 1, 365 * day_s);
+  auto timeout = services::int_setting(config, "db_timeout_ms", 2000, 1, 60'000);
+  auto leeway = services::int_setting(config, "token_leeway_s", 30, 0, 300);
   for (const auto* r : {&n, &access, &refresh, &timeout, &leeway}) {
     if (!*r) {
       return make_unexpected(r->error());
