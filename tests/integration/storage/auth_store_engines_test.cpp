@@ -34,54 +34,9 @@ auth::refresh_record token(std::string jti, std::string family, std::int64_t use
   return auth::refresh_record{std::move(jti), std::move(family), user_id, expires_at};
 }
 
-class auth_store_engines : public ::testing::TestWithParam<std::string> {
+class auth_store_engines : public store_engines_fixture<auth::auth_store> {
  protected:
-  void SetUp() override {
-    std::string server;
-    if (GetParam() == "postgres") {
-      const postgres_availability pg = postgres_from_environment();
-      if (pg.skip) {
-        GTEST_SKIP() << pg.reason;
-      }
-      ASSERT_TRUE(pg.url.has_value()) << pg.reason;
-      server = *pg.url;
-    }
-    engine_ = engine_under_test::open(GetParam(), server);
-    ASSERT_NE(engine_, nullptr);
-    auto migrated = engine_->run(rt::apply_migrations(engine_->storage(), auth_migrations()));
-    ASSERT_TRUE(migrated.has_value());
-    ASSERT_TRUE(migrated->ok()) << migrated->error().message;
-    store_.emplace(engine_->storage(), seconds(10));
-  }
-
-  template <typename T>
-  T run(task<T> t) {
-    auto out = engine_->run(std::move(t));
-    QM_ASSERT_MSG(out.has_value(), "the task did not finish");
-    return std::move(*out);
-  }
-
-  // Runs one statement in its own transaction.
-  rt::db_status exec(std::string statement, sql::params args = {}) {
-    return run(engine_->storage().transact(
-        [statement = std::move(statement), args = std::move(args)](sql::transaction& tx) {
-          tx.exec(statement, args);
-        },
-        seconds(10)));
-  }
-
-  result<sql::rows, sql::error> query(std::string statement, sql::params args = {}) {
-    return run(rt::transact_value<sql::rows>(
-        engine_->storage(), seconds(10),
-        [statement = std::move(statement), args = std::move(args)](sql::transaction& tx) {
-          return tx.exec(statement, args);
-        }));
-  }
-
-  auth::auth_store& store() { return *store_; }
-
-  std::unique_ptr<engine_under_test> engine_;
-  std::optional<auth::auth_store> store_;
+  auth_store_engines() : store_engines_fixture(auth_migrations()) {}
 };
 
 TEST_P(auth_store_engines, engine_reports_its_name) {

@@ -27,40 +27,9 @@ const std::array<rt::migration, 1>& cart_migrations() {
   return list;
 }
 
-class cart_store_engines : public ::testing::TestWithParam<std::string> {
+class cart_store_engines : public store_engines_fixture<cart::cart_store> {
  protected:
-  void SetUp() override {
-    std::string server;
-    if (GetParam() == "postgres") {
-      const postgres_availability pg = postgres_from_environment();
-      if (pg.skip) {
-        GTEST_SKIP() << pg.reason;
-      }
-      ASSERT_TRUE(pg.url.has_value()) << pg.reason;
-      server = *pg.url;
-    }
-    engine_ = engine_under_test::open(GetParam(), server);
-    ASSERT_NE(engine_, nullptr);
-    auto migrated = engine_->run(rt::apply_migrations(engine_->storage(), cart_migrations()));
-    ASSERT_TRUE(migrated.has_value());
-    ASSERT_TRUE(migrated->ok()) << migrated->error().message;
-    store_.emplace(engine_->storage(), seconds(10));
-  }
-
-  template <typename T>
-  T run(task<T> t) {
-    auto out = engine_->run(std::move(t));
-    QM_ASSERT_MSG(out.has_value(), "the task did not finish");
-    return std::move(*out);
-  }
-
-  rt::db_status exec(std::string statement, sql::params args = {}) {
-    return run(engine_->storage().transact(
-        [statement = std::move(statement), args = std::move(args)](sql::transaction& tx) {
-          tx.exec(statement, args);
-        },
-        seconds(10)));
-  }
+  cart_store_engines() : store_engines_fixture(cart_migrations()) {}
 
   lines lines_of(std::int64_t user_id) {
     auto found = run(store().lines(user_id));
@@ -73,11 +42,6 @@ class cart_store_engines : public ::testing::TestWithParam<std::string> {
     EXPECT_TRUE(out.ok()) << out.error().message;
     return out.ok() ? *out : cart::add_outcome{};
   }
-
-  cart::cart_store& store() { return *store_; }
-
-  std::unique_ptr<engine_under_test> engine_;
-  std::optional<cart::cart_store> store_;
 };
 
 TEST_P(cart_store_engines, adds_sum_into_lines_ordered_by_product) {

@@ -33,42 +33,9 @@ delivery::new_assignment_input order(std::int64_t order_id, std::int64_t user_id
   return delivery::new_assignment_input{order_id, user_id, geo_point{12.99, 77.61}};
 }
 
-class delivery_store_engines : public ::testing::TestWithParam<std::string> {
+class delivery_store_engines : public store_engines_fixture<delivery::delivery_store> {
  protected:
-  void SetUp() override {
-    std::string server;
-    if (GetParam() == "postgres") {
-      const postgres_availability pg = postgres_from_environment();
-      if (pg.skip) {
-        GTEST_SKIP() << pg.reason;
-      }
-      ASSERT_TRUE(pg.url.has_value()) << pg.reason;
-      server = *pg.url;
-    }
-    engine_ = engine_under_test::open(GetParam(), server);
-    ASSERT_NE(engine_, nullptr);
-    auto migrated = engine_->run(rt::apply_migrations(engine_->storage(), delivery_migrations()));
-    ASSERT_TRUE(migrated.has_value());
-    ASSERT_TRUE(migrated->ok()) << migrated->error().message;
-    store_.emplace(engine_->storage(), seconds(10));
-  }
-
-  template <typename T>
-  T run(task<T> t) {
-    auto out = engine_->run(std::move(t));
-    QM_ASSERT_MSG(out.has_value(), "the task did not finish");
-    return std::move(*out);
-  }
-
-  rt::db_status exec(std::string statement, sql::params args = {}) {
-    return run(engine_->storage().transact(
-        [statement = std::move(statement), args = std::move(args)](sql::transaction& tx) {
-          tx.exec(statement, args);
-        },
-        seconds(10)));
-  }
-
-  delivery::delivery_store& store() { return *store_; }
+  delivery_store_engines() : store_engines_fixture(delivery_migrations()) {}
 
   // A partner at p, available unless said otherwise.
   void add_partner(std::int64_t id, geo_point p, bool available = true) {
@@ -92,9 +59,6 @@ class delivery_store_engines : public ::testing::TestWithParam<std::string> {
     EXPECT_TRUE(placed.ok()) << placed.error().message;
     return placed.ok() ? *placed : delivery::placement{};
   }
-
-  std::unique_ptr<engine_under_test> engine_;
-  std::optional<delivery::delivery_store> store_;
 };
 
 TEST_P(delivery_store_engines, engine_reports_its_name) {

@@ -53,40 +53,9 @@ std::vector<outbox_row> rows_for(const order_record& o, std::int64_t first_id) {
   return rows;
 }
 
-class order_store_engines : public ::testing::TestWithParam<std::string> {
+class order_store_engines : public store_engines_fixture<order_store> {
  protected:
-  void SetUp() override {
-    std::string server;
-    if (GetParam() == "postgres") {
-      const postgres_availability pg = postgres_from_environment();
-      if (pg.skip) {
-        GTEST_SKIP() << pg.reason;
-      }
-      ASSERT_TRUE(pg.url.has_value()) << pg.reason;
-      server = *pg.url;
-    }
-    engine_ = engine_under_test::open(GetParam(), server);
-    ASSERT_NE(engine_, nullptr);
-    auto migrated = engine_->run(rt::apply_migrations(engine_->storage(), order_migrations()));
-    ASSERT_TRUE(migrated.has_value());
-    ASSERT_TRUE(migrated->ok()) << migrated->error().message;
-    store_.emplace(engine_->storage(), seconds(10));
-  }
-
-  template <typename T>
-  T run(task<T> t) {
-    auto out = engine_->run(std::move(t));
-    QM_ASSERT_MSG(out.has_value(), "the task did not finish");
-    return std::move(*out);
-  }
-
-  rt::db_status exec(std::string statement, sql::params args = {}) {
-    return run(engine_->storage().transact(
-        [statement = std::move(statement), args = std::move(args)](sql::transaction& tx) {
-          tx.exec(statement, args);
-        },
-        seconds(10)));
-  }
+  order_store_engines() : store_engines_fixture(order_migrations()) {}
 
   std::int64_t count(std::string statement, sql::params args = {}) {
     auto r = run(rt::transact_value<std::int64_t>(
@@ -105,11 +74,6 @@ class order_store_engines : public ::testing::TestWithParam<std::string> {
     EXPECT_EQ(c.ok() ? c->kind : claim_kind::failed, claim_kind::started);
     return c.ok() ? c->ref : checkout_ref{};
   }
-
-  order_store& store() { return *store_; }
-
-  std::unique_ptr<engine_under_test> engine_;
-  std::optional<order_store> store_;
 };
 
 TEST_P(order_store_engines, engine_reports_its_name) {

@@ -39,24 +39,15 @@ product::reserve_input reservation(std::string id,
   return product::reserve_input{std::move(id), std::move(*normalized)};
 }
 
-class product_store_engines : public ::testing::TestWithParam<std::string> {
+class product_store_engines : public store_engines_fixture<product::product_store> {
  protected:
+  product_store_engines() : store_engines_fixture(product_migrations()) {}
+
   void SetUp() override {
-    std::string server;
-    if (GetParam() == "postgres") {
-      const postgres_availability pg = postgres_from_environment();
-      if (pg.skip) {
-        GTEST_SKIP() << pg.reason;
-      }
-      ASSERT_TRUE(pg.url.has_value()) << pg.reason;
-      server = *pg.url;
+    store_engines_fixture::SetUp();
+    if (IsSkipped() || HasFatalFailure()) {
+      return;
     }
-    engine_ = engine_under_test::open(GetParam(), server);
-    ASSERT_NE(engine_, nullptr);
-    auto migrated = engine_->run(rt::apply_migrations(engine_->storage(), product_migrations()));
-    ASSERT_TRUE(migrated.has_value());
-    ASSERT_TRUE(migrated->ok()) << migrated->error().message;
-    store_.emplace(engine_->storage(), seconds(10));
     seed();
   }
 
@@ -65,31 +56,6 @@ class product_store_engines : public ::testing::TestWithParam<std::string> {
       expect_balanced();
     }
   }
-
-  template <typename T>
-  T run(task<T> t) {
-    auto out = engine_->run(std::move(t));
-    QM_ASSERT_MSG(out.has_value(), "the task did not finish");
-    return std::move(*out);
-  }
-
-  rt::db_status exec(std::string statement, sql::params args = {}) {
-    return run(engine_->storage().transact(
-        [statement = std::move(statement), args = std::move(args)](sql::transaction& tx) {
-          tx.exec(statement, args);
-        },
-        seconds(10)));
-  }
-
-  result<sql::rows, sql::error> query(std::string statement, sql::params args = {}) {
-    return run(rt::transact_value<sql::rows>(
-        engine_->storage(), seconds(10),
-        [statement = std::move(statement), args = std::move(args)](sql::transaction& tx) {
-          return tx.exec(statement, args);
-        }));
-  }
-
-  product::product_store& store() { return *store_; }
 
   // Category 1; products 1 (10 units), 2 (3 units), 3 (inactive, 5 units) through the store.
   void seed() {
@@ -137,9 +103,6 @@ class product_store_engines : public ::testing::TestWithParam<std::string> {
       EXPECT_EQ(r.get_int(2) + r.get_int(3), r.get_int(1)) << "product " << r.get_int(0);
     }
   }
-
-  std::unique_ptr<engine_under_test> engine_;
-  std::optional<product::product_store> store_;
 };
 
 TEST_P(product_store_engines, migrations_are_recorded_and_idempotent) {

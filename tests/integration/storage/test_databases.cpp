@@ -109,4 +109,38 @@ engine_under_test::~engine_under_test() {
   database_.reset();
 }
 
+void migrated_engine_fixture::SetUp() {
+  std::string server;
+  if (GetParam() == "postgres") {
+    const postgres_availability pg = postgres_from_environment();
+    if (pg.skip) {
+      GTEST_SKIP() << pg.reason;
+    }
+    ASSERT_TRUE(pg.url.has_value()) << pg.reason;
+    server = *pg.url;
+  }
+  engine_ = engine_under_test::open(GetParam(), server);
+  ASSERT_NE(engine_, nullptr);
+  auto migrated = engine_->run(rt::apply_migrations(engine_->storage(), migrations_));
+  ASSERT_TRUE(migrated.has_value());
+  ASSERT_TRUE(migrated->ok()) << migrated->error().message;
+}
+
+rt::db_status migrated_engine_fixture::exec(std::string statement, sql::params args) {
+  return run(engine_->storage().transact(
+      [statement = std::move(statement), args = std::move(args)](sql::transaction& tx) {
+        tx.exec(statement, args);
+      },
+      seconds(10)));
+}
+
+result<sql::rows, sql::error> migrated_engine_fixture::query(std::string statement,
+                                                             sql::params args) {
+  return run(rt::transact_value<sql::rows>(
+      engine_->storage(), seconds(10),
+      [statement = std::move(statement), args = std::move(args)](sql::transaction& tx) {
+        return tx.exec(statement, args);
+      }));
+}
+
 }  // namespace qm::test
