@@ -178,6 +178,8 @@ task<response> run_saga(order_context& c, const request_context& rc, checkout_re
     o.created_at = now_s;
     o.updated_at = now_s;
     std::vector<outbox_row> rows = rows_for(c, checkout_messages(o));
+    QM_ASSERT(!rows.empty() && rows.front().message.upstream == "cart");
+    outbox_row clear_cart = rows.front();
     auto done = co_await c.store.complete_checkout(ref, o, std::move(rows), now_s);
     if (!done) {
       response reply = db_failure(rc, c.rt.log, "complete_checkout", done.error());
@@ -185,6 +187,10 @@ task<response> run_saga(order_context& c, const request_context& rc, checkout_re
     }
     if (*done == complete_outcome::completed) {
       count(c, "created");
+      // The cart is emptied before the customer hears of the order, so a quick second
+      // checkout cannot order the same lines again; the outbox row stays the guarantee if
+      // this attempt fails (the clear is idempotent by order id, so both may run).
+      co_await c.outbox.deliver(std::move(clear_cart));
       co_return order_reply(201, o);
     }
     if (*done == complete_outcome::lease_lost) {

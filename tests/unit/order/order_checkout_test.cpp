@@ -37,7 +37,9 @@ TEST_F(order_checkout, happy_path_prices_the_reservation_and_charges_the_fee_und
   EXPECT_EQ(count("SELECT COUNT(*) FROM payments WHERE status = 'captured' AND amount_paise = "
                   "16000"),
             1);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE state = 'pending'"), 3);
+  // The cart was emptied before the reply; assignment and notification wait in the outbox.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE state = 'done' AND upstream = 'cart'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE state = 'pending'"), 2);
 }
 
 TEST_F(order_checkout, no_fee_from_199_rupees) {
@@ -272,14 +274,15 @@ TEST_F(order_checkout, the_outbox_clears_the_cart_assigns_delivery_and_notifies_
   auto r = checkout(7, "outbox");
   ASSERT_EQ(r.status, 201) << r.body;
   const auto id = parse_body(r).at("id").as_int64();
-  // Nothing is sent before the dispatcher runs: the checkout only wrote the rows.
-  EXPECT_TRUE(cart.checkouts.empty());
-  EXPECT_TRUE(delivery.calls.empty());
-  auto report = dispatch();
-  EXPECT_EQ(report.delivered, 3);
+  // The cart is emptied before the reply; the rest waits for the dispatcher.
   ASSERT_EQ(cart.checkouts.size(), 1u);
   EXPECT_EQ(cart.checkouts[0].at("order_id").as_int64(), id);
   EXPECT_TRUE(cart.carts[7].empty());
+  EXPECT_TRUE(delivery.calls.empty());
+  EXPECT_TRUE(notification.calls.empty());
+  auto report = dispatch();
+  EXPECT_EQ(report.delivered, 2);
+  EXPECT_EQ(cart.checkouts.size(), 1u);
   ASSERT_EQ(delivery.calls_to("/internal/assignments").size(), 1u);
   EXPECT_EQ(delivery.calls[0].body.at("order_id").as_int64(), id);
   EXPECT_EQ(delivery.calls[0].body.at("user_id").as_int64(), 7);
@@ -289,13 +292,27 @@ TEST_F(order_checkout, the_outbox_clears_the_cart_assigns_delivery_and_notifies_
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE state = 'done'"), 3);
 }
 
+TEST_F(order_checkout, a_cart_that_fails_the_clear_at_checkout_is_cleared_by_the_outbox_later) {
+  start();
+  cart.carts[7] = {{1, 1}};
+  cart.clear_status = 503;
+  ASSERT_EQ(checkout(7, "late-clear").status, 201);  // the order stands all the same
+  EXPECT_FALSE(cart.carts[7].empty());
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE upstream = 'cart' AND state = 'pending'"), 1);
+  cart.clear_status.reset();
+  clock.advance(seconds(1));  // the failed attempt's backoff
+  dispatch();
+  EXPECT_TRUE(cart.carts[7].empty());
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE upstream = 'cart' AND state = 'done'"), 1);
+}
+
 TEST_F(order_checkout, outbox_deliveries_are_retried_with_backoff_until_they_pass) {
   start();
   cart.carts[7] = {{1, 1}};
   ASSERT_EQ(checkout(7, "retry").status, 201);
   http.failures["delivery"] = rt::call_errc::connect_failed;
   auto first = dispatch();
-  EXPECT_EQ(first.delivered, 2);
+  EXPECT_EQ(first.delivered, 1);  // the notification (the cart was cleared at checkout)
   EXPECT_EQ(first.retried, 1);
   EXPECT_EQ(dispatch().retried, 0);  // not due before its backoff
   clock.advance(seconds(1));
@@ -334,14 +351,14 @@ TEST_F(order_checkout, a_request_refused_by_the_upstream_is_dead_at_once) {
   delivery.answer_status = 400;
   auto report = dispatch();
   EXPECT_EQ(report.dead, 1);
-  EXPECT_EQ(report.delivered, 2);
+  EXPECT_EQ(report.delivered, 1);  // the notification; the cart was cleared at checkout
 }
 
 TEST_F(order_checkout, delivered_outbox_rows_are_pruned_after_an_hour) {
   start();
   cart.carts[7] = {{1, 1}};
   ASSERT_EQ(checkout(7, "prune").status, 201);
-  EXPECT_EQ(dispatch().delivered, 3);
+  EXPECT_EQ(dispatch().delivered, 2);  // the cart clear went out with the checkout
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox"), 3);
   clock.advance(seconds(3599));
   dispatch();
@@ -363,7 +380,8 @@ TEST_F(order_checkout, the_background_loop_recovers_and_dispatches_every_round) 
   ASSERT_EQ(clock.sleepers(), 1u);  // the loop, waiting for its first round
   cart.carts[7] = {{1, 2}};
   ASSERT_EQ(checkout(7, "looped").status, 201);
-  EXPECT_TRUE(cart.checkouts.empty());
+  EXPECT_EQ(cart.checkouts.size(), 1u);  // cleared with the checkout
+  EXPECT_TRUE(delivery.calls.empty());
   const time_point before = clock.now();
   ASSERT_TRUE(clock.wake_one());
   EXPECT_EQ(clock.now() - before, ms(500));

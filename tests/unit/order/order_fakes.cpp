@@ -174,6 +174,9 @@ fake_cart::fake_cart() {
   });
   routes_.add(http::method::post, "/internal/carts/{uid}/checkout",
               [this](http::request_context rc) {
+                if (clear_status) {
+                  return ready(json_reply(*clear_status, json::object{}));
+                }
                 const std::int64_t uid = std::stoll(std::string(rc.param("uid")));
                 json::object body = body_of(rc.request);
                 const std::int64_t order_id = body.at("order_id").as_int64();

@@ -61,6 +61,8 @@ class fake_cart {
   std::map<std::int64_t, std::vector<std::pair<std::int64_t, std::int64_t>>> carts;
   std::vector<json::object> checkouts;  // bodies of checkout-clear calls, with "user_id" added
   std::map<std::int64_t, bool> cleared_orders;  // order ids already applied
+  // When set, checkout-clear calls are answered with this status and change nothing.
+  std::optional<int> clear_status;
 
  private:
   http::router routes_;
