@@ -3,13 +3,13 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/json/parse.hpp>
 #include <string>
 
 #include "core/identity/user_context.hpp"
 #include "core/json/json.hpp"
 #include "core/token/jwt.hpp"
 #include "runtime/storage.hpp"
+#include "tests/support/replies.hpp"
 #include "tests/support/service_harness.hpp"
 
 namespace qm::test {
@@ -20,24 +20,6 @@ const std::string context_secret = "route-test-context-0123456789abcdefghij";
 const std::string admin_email = "root@quickmart.test";
 const std::string admin_password = "bootstrap-admin-password-0123456789ab";
 const time_point t0 = from_unix_us(std::int64_t{1'750'000'000} * 1'000'000);
-
-json::object parse(const http::response& r) {
-  auto v = boost::json::parse(r.body);
-  EXPECT_TRUE(v.is_object()) << r.body;
-  return v.is_object() ? v.as_object() : json::object{};
-}
-
-std::string error_code(const http::response& r) {
-  auto o = parse(r);
-  const auto* e = o.if_contains("error");
-  return e != nullptr && e->is_object() ? std::string(e->as_object().at("code").as_string()) : "";
-}
-
-std::string error_message(const http::response& r) {
-  auto o = parse(r);
-  const auto* e = o.if_contains("error");
-  return e != nullptr && e->is_object() ? std::string(e->as_object().at("message").as_string()) : "";
-}
 
 std::string str(const json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);

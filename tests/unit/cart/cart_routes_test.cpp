@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/json/parse.hpp>
 #include <map>
 #include <memory>
 #include <string>
@@ -14,6 +13,7 @@
 #include "core/json/json.hpp"
 #include "services/cart/domain/pricing.hpp"
 #include "services/cart/service.hpp"
+#include "tests/support/replies.hpp"
 #include "tests/support/service_harness.hpp"
 
 namespace qm::test {
@@ -21,25 +21,6 @@ namespace {
 
 const time_point t0 = from_unix_us(std::int64_t{1'750'000'000} * 1'000'000);
 constexpr std::string_view secret = "cart-test-context-secret-0123456789";
-
-json::object parse(const http::response& r) {
-  auto v = boost::json::parse(r.body);
-  EXPECT_TRUE(v.is_object()) << r.body;
-  return v.is_object() ? v.as_object() : json::object{};
-}
-
-std::string error_code(const http::response& r) {
-  auto o = parse(r);
-  const auto* e = o.if_contains("error");
-  return e != nullptr && e->is_object() ? std::string(e->as_object().at("code").as_string()) : "";
-}
-
-std::string error_message(const http::response& r) {
-  auto o = parse(r);
-  const auto* e = o.if_contains("error");
-  return e != nullptr && e->is_object() ? std::string(e->as_object().at("message").as_string())
-                                        : "";
-}
 
 // The product service's batch lookup as the contract describes it: 1..100 distinct ids,
 // unknown ids absent from the reply.

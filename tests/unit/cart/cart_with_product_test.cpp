@@ -4,13 +4,13 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/json/parse.hpp>
 #include <memory>
 #include <string>
 
 #include "core/identity/user_context.hpp"
 #include "core/json/json.hpp"
 #include "services/cart/service.hpp"
+#include "tests/support/replies.hpp"
 #include "tests/support/service_harness.hpp"
 
 namespace qm::test {
@@ -18,12 +18,6 @@ namespace {
 
 const time_point t0 = from_unix_us(std::int64_t{1'750'000'000} * 1'000'000);
 constexpr std::string_view secret = "cart-product-context-secret-0123456789";
-
-json::object parse(const http::response& r) {
-  auto v = boost::json::parse(r.body);
-  EXPECT_TRUE(v.is_object()) << r.body;
-  return v.is_object() ? v.as_object() : json::object{};
-}
 
 class cart_with_product : public ::testing::Test {
  protected:

@@ -14,6 +14,7 @@
 #include "core/json/json.hpp"
 #include "services/delivery/domain/geo.hpp"
 #include "services/delivery/service.hpp"
+#include "tests/support/replies.hpp"
 #include "tests/support/service_harness.hpp"
 
 namespace qm::test {
@@ -24,18 +25,6 @@ using delivery::geo_point;
 const time_point t0 = from_unix_us(std::int64_t{1'750'000'000} * 1'000'000);
 constexpr std::string_view secret = "delivery-route-tests-context-secret-0123456789";
 const geo_point store{12.9716, 77.5946};
-
-json::object parse(const http::response& r) {
-  auto v = boost::json::parse(r.body);
-  EXPECT_TRUE(v.is_object()) << r.body;
-  return v.is_object() ? v.as_object() : json::object{};
-}
-
-std::string error_code(const http::response& r) {
-  auto o = parse(r);
-  const auto* e = o.if_contains("error");
-  return e != nullptr && e->is_object() ? std::string(e->as_object().at("code").as_string()) : "";
-}
 
 std::string text(const json::object& o, std::string_view key) {
   return std::string(o.at(key).as_string());

@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/json/parse.hpp>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +14,7 @@
 #include "core/json/json.hpp"
 #include "core/task/completion.hpp"
 #include "services/notification/service.hpp"
+#include "tests/support/replies.hpp"
 #include "tests/support/service_harness.hpp"
 
 namespace qm::test {
@@ -22,25 +22,6 @@ namespace {
 
 const time_point t0 = from_unix_us(std::int64_t{1'750'000'000} * 1'000'000);
 constexpr std::string_view secret = "notification-test-context-secret-0123456789";
-
-json::object parse(const http::response& r) {
-  auto v = boost::json::parse(r.body);
-  EXPECT_TRUE(v.is_object()) << r.body;
-  return v.is_object() ? v.as_object() : json::object{};
-}
-
-std::string error_code(const http::response& r) {
-  auto o = parse(r);
-  const auto* e = o.if_contains("error");
-  return e != nullptr && e->is_object() ? std::string(e->as_object().at("code").as_string()) : "";
-}
-
-std::string error_message(const http::response& r) {
-  auto o = parse(r);
-  const auto* e = o.if_contains("error");
-  return e != nullptr && e->is_object() ? std::string(e->as_object().at("message").as_string())
-                                        : "";
-}
 
 std::string event_body(std::int64_t user_id, std::string_view kind, std::int64_t order_id) {
   return R"({"user_id":)" + std::to_string(user_id) + R"(,"kind":")" + std::string(kind) +

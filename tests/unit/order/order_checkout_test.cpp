@@ -15,7 +15,7 @@ TEST_F(order_checkout, happy_path_prices_the_reservation_and_charges_the_fee_und
   cart.carts[7] = {{1, 2}, {2, 1}};  // 2 x 50 + 1 x 40 rupees = 140 rupees: fee applies
   auto r = checkout(7, "key-1");
   ASSERT_EQ(r.status, 201) << r.body;
-  auto o = parse_body(r);
+  auto o = parse(r);
   EXPECT_EQ(o.at("user_id").as_int64(), 7);
   EXPECT_EQ(o.at("status").as_string(), "confirmed");
   EXPECT_EQ(o.at("subtotal_paise").as_int64(), 14'000);
@@ -47,7 +47,7 @@ TEST_F(order_checkout, no_fee_from_199_rupees) {
   cart.carts[7] = {{3, 1}};
   auto r = checkout(7, "big");
   ASSERT_EQ(r.status, 201) << r.body;
-  auto o = parse_body(r);
+  auto o = parse(r);
   EXPECT_EQ(o.at("subtotal_paise").as_int64(), 19'900);
   EXPECT_EQ(o.at("delivery_fee_paise").as_int64(), 0);
   EXPECT_EQ(o.at("total_paise").as_int64(), 19'900);
@@ -58,11 +58,11 @@ TEST_F(order_checkout, a_retry_with_the_same_key_returns_the_same_order_and_neve
   cart.carts[7] = {{1, 1}};
   auto first = checkout(7, "same");
   ASSERT_EQ(first.status, 201) << first.body;
-  const auto id = parse_body(first).at("id").as_int64();
+  const auto id = parse(first).at("id").as_int64();
   for (int i = 0; i < 3; ++i) {
     auto again = checkout(7, "same");
     ASSERT_EQ(again.status, 200) << again.body;
-    EXPECT_EQ(parse_body(again).at("id").as_int64(), id);
+    EXPECT_EQ(parse(again).at("id").as_int64(), id);
   }
   EXPECT_EQ(product.reserve_calls, 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM orders"), 1);
@@ -71,7 +71,7 @@ TEST_F(order_checkout, a_retry_with_the_same_key_returns_the_same_order_and_neve
   cart.carts[8] = {{1, 1}};
   auto other = checkout(8, "same");
   ASSERT_EQ(other.status, 201) << other.body;
-  EXPECT_NE(parse_body(other).at("id").as_int64(), id);
+  EXPECT_NE(parse(other).at("id").as_int64(), id);
 }
 
 TEST_F(order_checkout, the_key_is_required_and_checked) {
@@ -136,7 +136,7 @@ TEST_F(order_checkout, insufficient_stock_passes_product_s_reply_on_and_replays_
   auto r = checkout(7, "short");
   ASSERT_EQ(r.status, 409) << r.body;
   EXPECT_EQ(error_code(r), "insufficient_stock");
-  auto shortage = parse_body(r).at("shortages").as_array().at(0).as_object();
+  auto shortage = parse(r).at("shortages").as_array().at(0).as_object();
   EXPECT_EQ(shortage.at("product_id").as_int64(), 3);
   EXPECT_EQ(shortage.at("requested").as_int64(), 6);
   EXPECT_EQ(shortage.at("available").as_int64(), 5);
@@ -157,7 +157,7 @@ TEST_F(order_checkout, an_inactive_product_is_refused_with_product_s_reply) {
   auto r = checkout(7, "inactive");
   ASSERT_EQ(r.status, 409) << r.body;
   EXPECT_EQ(error_code(r), "product_unavailable");
-  EXPECT_EQ(parse_body(r).at("product_ids").as_array().at(0).as_int64(), 2);
+  EXPECT_EQ(parse(r).at("product_ids").as_array().at(0).as_int64(), 2);
   EXPECT_EQ(product.items[1].available, 10);
   EXPECT_EQ(count("SELECT COUNT(*) FROM checkouts WHERE state = 'failed'"), 1);
 }
@@ -273,7 +273,7 @@ TEST_F(order_checkout, the_outbox_clears_the_cart_assigns_delivery_and_notifies_
   cart.carts[7] = {{1, 2}, {2, 1}};
   auto r = checkout(7, "outbox");
   ASSERT_EQ(r.status, 201) << r.body;
-  const auto id = parse_body(r).at("id").as_int64();
+  const auto id = parse(r).at("id").as_int64();
   // The cart is emptied before the reply; the rest waits for the dispatcher.
   ASSERT_EQ(cart.checkouts.size(), 1u);
   EXPECT_EQ(cart.checkouts[0].at("order_id").as_int64(), id);

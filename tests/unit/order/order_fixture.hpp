@@ -6,7 +6,6 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/json/parse.hpp>
 #include <coroutine>
 #include <memory>
 #include <string>
@@ -16,6 +15,7 @@
 #include "core/json/json.hpp"
 #include "services/order/service.hpp"
 #include "sim/engine/prng.hpp"
+#include "tests/support/replies.hpp"
 #include "tests/support/service_harness.hpp"
 #include "tests/unit/order/order_fakes.hpp"
 
@@ -25,18 +25,6 @@ inline const time_point order_t0 = from_unix_us(std::int64_t{1'750'000'000} * 1'
 inline const std::string order_secret(40, 's');
 inline const std::string default_checkout_body =
     R"({"address":"12 MG Road, Bengaluru","location":{"lat":12.9352,"lon":77.6245}})";
-
-inline json::object parse_body(const http::response& r) {
-  auto v = boost::json::parse(r.body);
-  EXPECT_TRUE(v.is_object()) << r.body;
-  return v.is_object() ? v.as_object() : json::object{};
-}
-
-inline std::string error_code(const http::response& r) {
-  auto o = parse_body(r);
-  const auto* e = o.if_contains("error");
-  return e != nullptr && e->is_object() ? std::string(e->as_object().at("code").as_string()) : "";
-}
 
 // The harness's manual clock (a sleep passes its time at once), able to hold sleepers instead
 // until the test wakes them: a background loop then runs one round per wake_one().

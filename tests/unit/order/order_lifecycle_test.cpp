@@ -20,7 +20,7 @@ class order_lifecycle : public order_fixture {
     auto r = checkout(user, std::move(key));
     EXPECT_EQ(r.status, 201) << r.body;
     dispatch();
-    return r.status == 201 ? parse_body(r).at("id").as_int64() : 0;
+    return r.status == 201 ? parse(r).at("id").as_int64() : 0;
   }
 
   http::response admin(http::method verb, std::string target, std::string body = {}) {
@@ -35,7 +35,7 @@ class order_lifecycle : public order_fixture {
 
   std::string status_of(std::int64_t id) {
     auto r = admin(http::method::get, "/orders/" + std::to_string(id));
-    return r.status == 200 ? std::string(parse_body(r).at("status").as_string()) : "";
+    return r.status == 200 ? std::string(parse(r).at("status").as_string()) : "";
   }
 };
 
@@ -46,7 +46,7 @@ TEST_F(order_lifecycle, my_orders_newest_first_and_nobody_else_s) {
   place(8, "c");
   auto r = call(http::method::get, "/orders", 7);
   ASSERT_EQ(r.status, 200) << r.body;
-  auto page = parse_body(r);
+  auto page = parse(r);
   const auto& items = page.at("items").as_array();
   ASSERT_EQ(items.size(), 2u);
   EXPECT_EQ(items[0].as_object().at("id").as_int64(), b);
@@ -54,8 +54,8 @@ TEST_F(order_lifecycle, my_orders_newest_first_and_nobody_else_s) {
   EXPECT_EQ(page.at("limit").as_int64(), 20);
   auto second = call(http::method::get, "/orders?limit=1&offset=1", 7);
   ASSERT_EQ(second.status, 200);
-  ASSERT_EQ(parse_body(second).at("items").as_array().size(), 1u);
-  EXPECT_EQ(parse_body(second).at("items").as_array()[0].as_object().at("id").as_int64(), a);
+  ASSERT_EQ(parse(second).at("items").as_array().size(), 1u);
+  EXPECT_EQ(parse(second).at("items").as_array()[0].as_object().at("id").as_int64(), a);
   EXPECT_EQ(call(http::method::get, "/orders?limit=0", 7).status, 400);
   EXPECT_EQ(call(http::method::get, "/orders", std::nullopt).status, 401);
 }
@@ -65,7 +65,7 @@ TEST_F(order_lifecycle, another_user_s_order_is_404_and_an_admin_sees_any) {
   const std::string target = "/orders/" + std::to_string(id);
   auto mine = call(http::method::get, target, 7);
   ASSERT_EQ(mine.status, 200);
-  EXPECT_EQ(parse_body(mine).at("id").as_int64(), id);
+  EXPECT_EQ(parse(mine).at("id").as_int64(), id);
   auto theirs = call(http::method::get, target, 8);
   EXPECT_EQ(theirs.status, 404);
   EXPECT_EQ(error_code(theirs), "not_found");
@@ -83,7 +83,7 @@ TEST_F(order_lifecycle, cancel_from_confirmed_releases_stock_frees_delivery_and_
   EXPECT_EQ(count("SELECT COUNT(*) FROM payments WHERE status = 'captured'"), 1);
   auto r = call(http::method::post, "/orders/" + std::to_string(id) + "/cancel", 7);
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(parse_body(r).at("status").as_string(), "cancelled");
+  EXPECT_EQ(parse(r).at("status").as_string(), "cancelled");
   // The money goes back with the stock.
   EXPECT_EQ(count("SELECT COUNT(*) FROM payments WHERE status = 'captured'"), 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM payments WHERE status = 'refunded'"), 1);
@@ -105,7 +105,7 @@ TEST_F(order_lifecycle, a_cancel_waits_in_the_outbox_behind_the_order_s_earlier_
   cart.carts[7] = {{1, 1}};
   auto r = checkout(7, "ordered");
   ASSERT_EQ(r.status, 201);
-  const auto id = parse_body(r).at("id").as_int64();
+  const auto id = parse(r).at("id").as_int64();
   // The assignment cannot be delivered yet; the cancel of the same order must not overtake it.
   delivery.answer_status = 503;
   ASSERT_EQ(call(http::method::post, "/orders/" + std::to_string(id) + "/cancel", 7).status, 200);
@@ -125,7 +125,7 @@ TEST_F(order_lifecycle, the_delivery_service_drives_pickup_and_delivery) {
       http::method::post, "/internal/orders/" + std::to_string(id) + "/partner",
       R"({"partner_id":77})"));
   ASSERT_EQ(partner.status, 200) << partner.body;
-  EXPECT_EQ(parse_body(partner).at("partner_id").as_int64(), 77);
+  EXPECT_EQ(parse(partner).at("partner_id").as_int64(), 77);
   // Delivered before pickup is not a move the machine has.
   auto early = internal_status(id, R"({"status":"delivered"})");
   EXPECT_EQ(early.status, 409);
@@ -140,8 +140,8 @@ TEST_F(order_lifecycle, the_delivery_service_drives_pickup_and_delivery) {
             200);
   auto picked = internal_status(id, R"({"status":"out_for_delivery","partner_id":78})");
   ASSERT_EQ(picked.status, 200) << picked.body;
-  EXPECT_EQ(parse_body(picked).at("status").as_string(), "out_for_delivery");
-  EXPECT_EQ(parse_body(picked).at("partner_id").as_int64(), 78);
+  EXPECT_EQ(parse(picked).at("status").as_string(), "out_for_delivery");
+  EXPECT_EQ(parse(picked).at("partner_id").as_int64(), 78);
   // The delivery service retries its calls: the same move again is a success.
   EXPECT_EQ(internal_status(id, R"({"status":"out_for_delivery"})").status, 200);
   // Past pickup the customer can no longer cancel.
@@ -165,7 +165,7 @@ TEST_F(order_lifecycle, admin_moves_orders_along_the_machine_and_cancels_packed_
   const std::string target = "/admin/orders/" + std::to_string(id) + "/status";
   auto packed = admin(http::method::post, target, R"({"status":"packed"})");
   ASSERT_EQ(packed.status, 200) << packed.body;
-  EXPECT_EQ(parse_body(packed).at("status").as_string(), "packed");
+  EXPECT_EQ(parse(packed).at("status").as_string(), "packed");
   EXPECT_EQ(admin(http::method::post, target, R"({"status":"confirmed"})").status, 409);
   EXPECT_EQ(admin(http::method::post, target, R"({"status":"packed"})").status, 409);
   // The customer cancels a packed order; the stock comes back.
@@ -191,18 +191,18 @@ TEST_F(order_lifecycle, admin_lists_with_filters_and_counts_orders_and_revenue) 
             200);
   auto all = admin(http::method::get, "/admin/orders");
   ASSERT_EQ(all.status, 200) << all.body;
-  EXPECT_EQ(parse_body(all).at("items").as_array().size(), 3u);
+  EXPECT_EQ(parse(all).at("items").as_array().size(), 3u);
   auto eights = admin(http::method::get, "/admin/orders?user_id=8");
-  EXPECT_EQ(parse_body(eights).at("items").as_array().size(), 2u);
+  EXPECT_EQ(parse(eights).at("items").as_array().size(), 2u);
   auto cancelled = admin(http::method::get, "/admin/orders?status=cancelled");
-  ASSERT_EQ(parse_body(cancelled).at("items").as_array().size(), 1u);
-  EXPECT_EQ(parse_body(cancelled).at("items").as_array()[0].as_object().at("id").as_int64(), b);
+  ASSERT_EQ(parse(cancelled).at("items").as_array().size(), 1u);
+  EXPECT_EQ(parse(cancelled).at("items").as_array()[0].as_object().at("id").as_int64(), b);
   EXPECT_EQ(admin(http::method::get, "/admin/orders?status=lost").status, 400);
   EXPECT_EQ(call(http::method::get, "/admin/orders", 7).status, 403);
 
   auto stats = admin(http::method::get, "/admin/stats");
   ASSERT_EQ(stats.status, 200) << stats.body;
-  auto s = parse_body(stats);
+  auto s = parse(stats);
   const auto& by = s.at("orders_by_status").as_object();
   EXPECT_EQ(by.at("confirmed").as_int64(), 1);
   EXPECT_EQ(by.at("packed").as_int64(), 1);

@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/json/parse.hpp>
 #include <map>
 #include <optional>
 #include <string>
@@ -15,31 +14,13 @@
 #include "core/json/json.hpp"
 #include "runtime/storage.hpp"
 #include "services/product/store.hpp"
+#include "tests/support/replies.hpp"
 #include "tests/support/service_harness.hpp"
 
 namespace qm::test {
 
 inline const time_point product_t0 = from_unix_us(std::int64_t{1'750'000'000} * 1'000'000);
 inline const std::string product_context_secret = "product-route-context-0123456789abcdefgh";
-
-inline json::object parse(const http::response& r) {
-  auto v = boost::json::parse(r.body);
-  EXPECT_TRUE(v.is_object()) << r.body;
-  return v.is_object() ? v.as_object() : json::object{};
-}
-
-inline std::string error_code(const http::response& r) {
-  auto o = parse(r);
-  const auto* e = o.if_contains("error");
-  return e != nullptr && e->is_object() ? std::string(e->as_object().at("code").as_string()) : "";
-}
-
-inline std::string error_message(const http::response& r) {
-  auto o = parse(r);
-  const auto* e = o.if_contains("error");
-  return e != nullptr && e->is_object() ? std::string(e->as_object().at("message").as_string())
-                                        : "";
-}
 
 // Per product: the units the ledger says entered, and where they are now.
 struct stock_account {
