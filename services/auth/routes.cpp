@@ -4,6 +4,7 @@
 
 #include "core/identity/user_context.hpp"
 #include "core/token/jwt.hpp"
+#include "services/common/binding.hpp"
 #include "services/common/caller.hpp"
 #include "services/auth/domain/passwords.hpp"
 #include "services/auth/domain/tokens.hpp"
@@ -298,16 +299,7 @@ task<response> handle_set_role(auth_context& c, request_context rc) {
   co_return http::json_response(200, json::serialize(user_json(**updated)));
 }
 
-task<response> handle_health(auth_context&, request_context) {
-  co_return http::json_response(200, R"({"status":"ok"})");
-}
-
-using handler_fn = task<response> (*)(auth_context&, request_context);
-
-http::handler bind(auth_context& c, handler_fn fn) {
-  auth_context* ctx = &c;
-  return [ctx, fn](request_context rc) { return fn(*ctx, std::move(rc)); };
-}
+using services::bind;
 
 }  // namespace
 
@@ -320,7 +312,7 @@ void register_routes(http::router& routes, auth_context& ctx) {
   routes.add(http::method::put, "/auth/me", bind(ctx, handle_put_me));
   routes.add(http::method::put, "/admin/users/{id}/role", bind(ctx, handle_set_role));
   routes.add(http::method::post, "/internal/verify-token", bind(ctx, handle_verify_token));
-  routes.add(http::method::get, "/health", bind(ctx, handle_health));
+  routes.add(http::method::get, "/health", services::health);
 }
 
 }  // namespace qm::auth

@@ -7,6 +7,7 @@
 #include "services/cart/domain/requests.hpp"
 #include "services/cart/product_client.hpp"
 #include "services/cart/responses.hpp"
+#include "services/common/binding.hpp"
 #include "services/common/caller.hpp"
 
 namespace qm::cart {
@@ -226,16 +227,7 @@ task<response> handle_checkout(cart_context& c, request_context rc) {
   co_return http::json_response(200, json::serialize(o));
 }
 
-task<response> handle_health(cart_context&, request_context) {
-  co_return http::json_response(200, R"({"status":"ok"})");
-}
-
-using handler_fn = task<response> (*)(cart_context&, request_context);
-
-http::handler bind(cart_context& c, handler_fn fn) {
-  cart_context* ctx = &c;
-  return [ctx, fn](request_context rc) { return fn(*ctx, std::move(rc)); };
-}
+using services::bind;
 
 }  // namespace
 
@@ -248,7 +240,7 @@ void register_routes(http::router& routes, cart_context& ctx) {
   routes.add(http::method::get, "/internal/carts/{user_id}", bind(ctx, handle_internal_get));
   routes.add(http::method::post, "/internal/carts/{user_id}/checkout",
              bind(ctx, handle_checkout));
-  routes.add(http::method::get, "/health", bind(ctx, handle_health));
+  routes.add(http::method::get, "/health", services::health);
 }
 
 }  // namespace qm::cart

@@ -7,8 +7,6 @@
 
 namespace qm::delivery {
 
-using handler_fn = task<http::response> (*)(delivery_context&, http::request_context);
-
 // partner_routes.cpp
 task<http::response> handle_put_profile(delivery_context& c, http::request_context rc);
 task<http::response> handle_get_profile(delivery_context& c, http::request_context rc);

@@ -1,19 +1,13 @@
 #include "services/delivery/routes.hpp"
 
+#include "services/common/binding.hpp"
 #include "services/delivery/handlers.hpp"
 
 namespace qm::delivery {
 
 namespace {
 
-task<http::response> handle_health(delivery_context&, http::request_context) {
-  co_return http::json_response(200, R"({"status":"ok"})");
-}
-
-http::handler bind(delivery_context& c, handler_fn fn) {
-  delivery_context* ctx = &c;
-  return [ctx, fn](http::request_context rc) { return fn(*ctx, std::move(rc)); };
-}
+using services::bind;
 
 }  // namespace
 
@@ -33,7 +27,7 @@ void register_routes(http::router& routes, delivery_context& ctx) {
   routes.add(method::get, "/admin/partners", bind(ctx, handle_admin_partners));
   routes.add(method::post, "/admin/assignments", bind(ctx, handle_admin_assign));
   routes.add(method::get, "/admin/stats", bind(ctx, handle_admin_stats));
-  routes.add(method::get, "/health", bind(ctx, handle_health));
+  routes.add(method::get, "/health", services::health);
 }
 
 }  // namespace qm::delivery

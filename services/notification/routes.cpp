@@ -1,5 +1,6 @@
 #include "services/notification/routes.hpp"
 
+#include "services/common/binding.hpp"
 #include "services/common/caller.hpp"
 #include "services/notification/responses.hpp"
 
@@ -93,12 +94,7 @@ task<response> handle_health(notification_context& c, request_context) {
   co_return http::json_response(200, json::serialize(o));
 }
 
-using handler_fn = task<response> (*)(notification_context&, request_context);
-
-http::handler bind(notification_context& c, handler_fn fn) {
-  notification_context* ctx = &c;
-  return [ctx, fn](request_context rc) { return fn(*ctx, std::move(rc)); };
-}
+using services::bind;
 
 }  // namespace
 

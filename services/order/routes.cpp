@@ -1,5 +1,6 @@
 #include "services/order/routes.hpp"
 
+#include "services/common/binding.hpp"
 #include "services/common/caller.hpp"
 #include "services/order/checkout.hpp"
 #include "services/order/domain/requests.hpp"
@@ -197,16 +198,7 @@ task<response> handle_admin_stats(order_context& c, request_context rc) {
   co_return http::json_response(200, json::serialize(stats_json(*s)));
 }
 
-task<response> handle_health(order_context&, request_context) {
-  co_return http::json_response(200, R"({"status":"ok"})");
-}
-
-using handler_fn = task<response> (*)(order_context&, request_context);
-
-http::handler bind(order_context& c, handler_fn fn) {
-  order_context* ctx = &c;
-  return [ctx, fn](request_context rc) { return fn(*ctx, std::move(rc)); };
-}
+using services::bind;
 
 }  // namespace
 
@@ -226,7 +218,7 @@ void register_routes(http::router& routes, order_context& ctx) {
   routes.add(http::method::get, "/admin/orders", bind(ctx, handle_admin_list));
   routes.add(http::method::post, "/admin/orders/{id}/status", bind(ctx, handle_admin_status));
   routes.add(http::method::get, "/admin/stats", bind(ctx, handle_admin_stats));
-  routes.add(http::method::get, "/health", bind(ctx, handle_health));
+  routes.add(http::method::get, "/health", services::health);
 }
 
 }  // namespace qm::order

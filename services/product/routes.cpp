@@ -61,22 +61,13 @@ task<response> handle_detail(product_context& c, request_context rc) {
   co_return http::json_response(200, json::serialize(detail_json(**found)));
 }
 
-task<response> handle_health(product_context&, request_context) {
-  co_return http::json_response(200, R"({"status":"ok"})");
-}
-
 }  // namespace
-
-http::handler bind(product_context& c, handler_fn fn) {
-  product_context* ctx = &c;
-  return [ctx, fn](http::request_context rc) { return fn(*ctx, std::move(rc)); };
-}
 
 void register_routes(http::router& routes, product_context& ctx) {
   routes.add(http::method::get, "/categories", bind(ctx, handle_categories));
   routes.add(http::method::get, "/products", bind(ctx, handle_list));
   routes.add(http::method::get, "/products/{id}", bind(ctx, handle_detail));
-  routes.add(http::method::get, "/health", bind(ctx, handle_health));
+  routes.add(http::method::get, "/health", services::health);
   register_reservation_routes(routes, ctx);
   register_admin_routes(routes, ctx);
 }

@@ -50,6 +50,7 @@
 
 #include "core/http/router.hpp"
 #include "runtime/runtime.hpp"
+#include "services/common/binding.hpp"
 #include "services/product/domain/settings.hpp"
 #include "services/product/store.hpp"
 
@@ -69,7 +70,7 @@ void register_reservation_routes(http::router& routes, product_context& ctx);
 void register_admin_routes(http::router& routes, product_context& ctx);
 
 // A handler of one group, bound to the context it runs with.
-using handler_fn = task<http::response> (*)(product_context&, http::request_context);
-http::handler bind(product_context& c, handler_fn fn);
+using handler_fn = services::context_handler<product_context>;
+using services::bind;
 
 }  // namespace qm::product
