@@ -46,6 +46,9 @@ task<upstream_result<http::response>> upstreams::call(std::string upstream, http
   if (!req.body.empty()) {
     req.headers.set("Content-Type", "application/json");
   }
+  if (!request_id_.empty()) {
+    req.headers.set("X-Request-ID", request_id_);
+  }
   const time_point deadline = rt_.clock.now() + timeout_;
   auto reply = co_await rt_.http.request(upstream, std::move(req), deadline);
   if (!reply) {

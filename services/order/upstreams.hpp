@@ -42,7 +42,9 @@ inline constexpr std::size_t max_cart_lines = 100;
 
 class upstreams {
  public:
-  upstreams(rt::runtime& rt, duration timeout) : rt_(rt), timeout_(timeout) {}
+  // request_id: the caller's X-Request-ID, passed on with every call ("" for none).
+  upstreams(rt::runtime& rt, duration timeout, std::string request_id)
+      : rt_(rt), timeout_(timeout), request_id_(std::move(request_id)) {}
 
   // GET cart /internal/carts/{user_id}: the lines, possibly none.
   task<upstream_result<std::vector<cart_line>>> cart_lines(std::int64_t user_id);
@@ -58,6 +60,7 @@ class upstreams {
 
   rt::runtime& rt_;
   duration timeout_;
+  std::string request_id_;
 };
 
 }  // namespace qm::order

@@ -42,6 +42,27 @@ TEST_F(order_checkout, happy_path_prices_the_reservation_and_charges_the_fee_und
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE state = 'pending'"), 2);
 }
 
+TEST_F(order_checkout, the_caller_s_request_id_travels_with_every_call_the_checkout_makes) {
+  start();
+  cart.carts[7] = {{1, 1}};
+  auto req = make_request(http::method::post, "/orders/checkout", default_checkout_body);
+  req.headers.set(std::string(identity::context_header), context_for(7));
+  req.headers.set("Idempotency-Key", "traced");
+  req.headers.set("X-Request-ID", "rid-checkout-1");
+  ASSERT_EQ(host.handle(std::move(req)).status, 201);
+  // The saga's own calls: cart read, reserve, confirm. (Outbox deliveries, the cart clear
+  // among them, run outside any request and carry no request id.)
+  std::size_t saga_calls = 0;
+  for (const auto& sent : http.sent) {
+    if (sent.target.ends_with("/checkout")) {
+      continue;
+    }
+    ++saga_calls;
+    EXPECT_EQ(sent.headers.get("X-Request-ID"), "rid-checkout-1") << sent.target;
+  }
+  EXPECT_EQ(saga_calls, 3U);
+}
+
 TEST_F(order_checkout, no_fee_from_199_rupees) {
   start();
   cart.carts[7] = {{3, 1}};
