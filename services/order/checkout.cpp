@@ -219,11 +219,17 @@ task<response> handle_checkout(order_context& c, request_context rc) {
     co_return bad_parameter(rc, input.error());
   }
   const std::int64_t now_s = to_unix_seconds(c.rt.clock.now());
-  auto claimed = co_await c.store.claim_checkout(caller->user_id, *key, now_s);
+  auto claimed =
+      co_await c.store.claim_checkout(caller->user_id, *key, request_digest(*input), now_s);
   if (!claimed) {
     co_return db_failure(rc, c.rt.log, "claim_checkout", claimed.error());
   }
   switch (claimed->kind) {
+    case claim_kind::mismatch:
+      co_return http::error_response(
+          422, "idempotency_key_reused",
+          "this Idempotency-Key was used with a different request; use a new key",
+          services::request_id(rc));
     case claim_kind::in_progress:
       co_return checkout_in_progress(rc);
     case claim_kind::failed:

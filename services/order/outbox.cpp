@@ -79,7 +79,8 @@ task<dispatch_report> outbox_dispatcher::dispatch_once() {
   auto pruned = co_await store_.prune_outbox(now_s - done_retention_s, settings_.outbox_batch);
   report.db_failed = !pruned.ok();
   // A full batch means more may be waiting: the next round prunes again.
-  next_prune_s_ = pruned.ok() && *pruned < settings_.outbox_batch ? now_s + prune_interval_s : now_s;
+  const bool caught_up = pruned.ok() && *pruned < settings_.outbox_batch;
+  next_prune_s_ = caught_up ? now_s + prune_interval_s : now_s;
   co_return report;
 }
 

@@ -19,6 +19,9 @@ CREATE TABLE checkouts (
   order_id       BIGINT,
   failure_status INTEGER,
   failure_body   TEXT,
+  -- What the request asked for (a digest of the delivery address and location): the same key
+  -- with another request is refused instead of answered with the first one's order.
+  request_digest TEXT NOT NULL,
   claimed_at     BIGINT NOT NULL,
   updated_at     BIGINT NOT NULL,
   PRIMARY KEY (user_id, idem_key)

@@ -14,7 +14,7 @@ constexpr std::string_view order_columns =
     "partner_id, reservation_id, created_at, updated_at";
 
 constexpr std::string_view checkout_columns =
-    "state, attempt, reservation_id, order_id, failure_status, failure_body";
+    "state, attempt, reservation_id, order_id, failure_status, failure_body, request_digest";
 
 order_record order_from_row(const sql::row& r) {
   order_record o;
@@ -113,6 +113,7 @@ std::string_view payment_status_text(payment_status s) {
 }  // namespace
 
 task<db_result<claim>> order_store::claim_checkout(std::int64_t user_id, std::string key,
+                                                   std::string request_digest,
                                                    std::int64_t now_s) {
   auto body = [&](sql::transaction& tx) -> claim {
     auto rows = tx.exec("SELECT " + std::string(checkout_columns) +
@@ -122,9 +123,12 @@ task<db_result<claim>> order_store::claim_checkout(std::int64_t user_id, std::st
       const std::string reservation = reservation_id_for(user_id, key, 1);
       tx.exec(
           "INSERT INTO checkouts (user_id, idem_key, state, attempt, reservation_id, "
-          "claimed_at, updated_at) VALUES ($1, $2, 'pending', 1, $3, $4, $4)",
-          {user_id, key, reservation, now_s});
+          "request_digest, claimed_at, updated_at) VALUES ($1, $2, 'pending', 1, $3, $5, $4, $4)",
+          {user_id, key, reservation, now_s, request_digest});
       return claim{claim_kind::started, checkout_ref{user_id, key, 1, reservation}, {}, 0, {}};
+    }
+    if (rows.front().get_text(6) != request_digest) {
+      return claim{claim_kind::mismatch, checkout_ref{user_id, key, 0, ""}, {}, 0, {}};
     }
     if (rows.front().get_text(0) != "retryable") {
       return claim_from_row(user_id, key, rows.front());

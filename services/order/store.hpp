@@ -36,6 +36,7 @@ enum class claim_kind : std::uint8_t {
   in_progress,  // another attempt is running
   completed,    // the key already made order_id
   failed,       // the key was refused for good: replay failure_status/failure_body
+  mismatch,     // the key was first used with another request
 };
 
 struct claim {
@@ -104,8 +105,10 @@ class order_store {
 
   // --- checkout keys -------------------------------------------------------------------------
   // Starts an attempt for (user_id, key) unless one is pending or the key is settled. A new key
-  // starts at attempt 1; a retryable one at its next attempt.
-  task<db_result<claim>> claim_checkout(std::int64_t user_id, std::string key, std::int64_t now_s);
+  // starts at attempt 1; a retryable one at its next attempt. A key first used with another
+  // request_digest is a mismatch, whatever its state.
+  task<db_result<claim>> claim_checkout(std::int64_t user_id, std::string key,
+                                        std::string request_digest, std::int64_t now_s);
   // In one transaction: the order, its lines, the key completed and the outbox rows, provided
   // the attempt is still pending.
   task<db_result<complete_outcome>> complete_checkout(checkout_ref ref, order_record o,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hash.hpp"
@@ -94,6 +95,16 @@ result<checkout_input, json::input_error> parse_checkout_body(std::string_view b
     return make_unexpected(where.error());
   }
   return checkout_input{std::move(*address), *where};
+}
+
+std::string request_digest(const checkout_input& in) {
+  // Coordinates are printed exactly (17 significant digits), so two requests digest alike
+  // only when they parse to the same values; the address's length keeps the fields apart.
+  char where[64];
+  std::snprintf(where, sizeof where, "%.17g,%.17g", in.location.lat, in.location.lon);
+  const std::string material = "checkout-request:" + std::to_string(in.address.size()) + ":" +
+                               in.address + ":" + where;
+  return crypto::hex_encode(crypto::sha256(material));
 }
 
 std::string reservation_id_for(std::int64_t user_id, std::string_view key, std::int64_t attempt) {

@@ -26,6 +26,10 @@ result<std::string, json::input_error> parse_idempotency_key(std::optional<std::
 
 result<checkout_input, json::input_error> parse_checkout_body(std::string_view body);
 
+// A digest of what the checkout asks for (address and location, as parsed): a retry with the
+// same key must carry the same request.
+std::string request_digest(const checkout_input& in);
+
 // The latitude/longitude object at o[field]: numbers within [-90, 90] and [-180, 180].
 result<order::location, json::input_error> parse_location(const json::object& o,
                                                           std::string_view field);

@@ -69,7 +69,7 @@ class order_store_engines : public store_engines_fixture<order_store> {
 
   // Claims (user, key) and expects a new attempt; returns it.
   checkout_ref started(std::int64_t user, std::string key, std::int64_t at = now_s) {
-    auto c = run(store().claim_checkout(user, std::move(key), at));
+    auto c = run(store().claim_checkout(user, std::move(key), "digest", at));
     EXPECT_TRUE(c.ok()) << (c.ok() ? "" : c.error().message);
     EXPECT_EQ(c.ok() ? c->kind : claim_kind::failed, claim_kind::started);
     return c.ok() ? c->ref : checkout_ref{};
@@ -82,20 +82,22 @@ TEST_P(order_store_engines, engine_reports_its_name) {
 
 TEST_P(order_store_engines, a_key_is_unique_per_user) {
   ASSERT_TRUE(exec("INSERT INTO checkouts (user_id, idem_key, state, attempt, reservation_id, "
-                   "claimed_at, updated_at) VALUES (1, 'k', 'pending', 1, 'r1', 0, 0)")
+                   "request_digest, claimed_at, updated_at) "
+                   "VALUES (1, 'k', 'pending', 1, 'r1', 'd', 0, 0)")
                   .ok());
   auto duplicate = exec(
-      "INSERT INTO checkouts (user_id, idem_key, state, attempt, reservation_id, claimed_at, "
-      "updated_at) VALUES (1, 'k', 'pending', 1, 'r2', 0, 0)");
+      "INSERT INTO checkouts (user_id, idem_key, state, attempt, reservation_id, request_digest, "
+      "claimed_at, updated_at) VALUES (1, 'k', 'pending', 1, 'r2', 'd', 0, 0)");
   ASSERT_FALSE(duplicate.ok());
   EXPECT_EQ(duplicate.error().code, sql::errc::unique_violation);
   EXPECT_TRUE(exec("INSERT INTO checkouts (user_id, idem_key, state, attempt, reservation_id, "
-                   "claimed_at, updated_at) VALUES (2, 'k', 'pending', 1, 'r3', 0, 0)")
+                   "request_digest, claimed_at, updated_at) "
+                   "VALUES (2, 'k', 'pending', 1, 'r3', 'd', 0, 0)")
                   .ok());
   // An unknown state is refused by the schema.
   auto odd = exec(
-      "INSERT INTO checkouts (user_id, idem_key, state, attempt, reservation_id, claimed_at, "
-      "updated_at) VALUES (3, 'k', 'lost', 1, 'r4', 0, 0)");
+      "INSERT INTO checkouts (user_id, idem_key, state, attempt, reservation_id, request_digest, "
+      "claimed_at, updated_at) VALUES (3, 'k', 'lost', 1, 'r4', 'd', 0, 0)");
   ASSERT_FALSE(odd.ok());
   EXPECT_EQ(odd.error().code, sql::errc::constraint_violation);
 }
@@ -104,7 +106,7 @@ TEST_P(order_store_engines, a_key_is_claimed_once_and_replays_its_outcome) {
   const checkout_ref ref = started(7, "key-1");
   EXPECT_EQ(ref.attempt, 1);
   EXPECT_EQ(ref.reservation_id.size(), 32u);
-  auto second = run(store().claim_checkout(7, "key-1", now_s + 1));
+  auto second = run(store().claim_checkout(7, "key-1", "digest", now_s + 1));
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(second->kind, claim_kind::in_progress);
 
@@ -112,10 +114,14 @@ TEST_P(order_store_engines, a_key_is_claimed_once_and_replays_its_outcome) {
   auto done = run(store().complete_checkout(ref, o, rows_for(o, 500), now_s + 2));
   ASSERT_TRUE(done.ok()) << done.error().message;
   EXPECT_EQ(*done, complete_outcome::completed);
-  auto replay = run(store().claim_checkout(7, "key-1", now_s + 3));
+  auto replay = run(store().claim_checkout(7, "key-1", "digest", now_s + 3));
   ASSERT_TRUE(replay.ok());
   EXPECT_EQ(replay->kind, claim_kind::completed);
   EXPECT_EQ(replay->order_id, 100);
+  // The same key with another request is refused, whatever the key's state.
+  auto other = run(store().claim_checkout(7, "key-1", "another-digest", now_s + 3));
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(other->kind, claim_kind::mismatch);
   // The same attempt cannot complete twice, and the order's (user, key) stays unique.
   auto again = run(store().complete_checkout(ref, make_order(101, 7, ref.reservation_id),
                                              rows_for(o, 600), now_s + 4));
@@ -190,7 +196,7 @@ TEST_P(order_store_engines, ending_an_attempt_refunds_queues_the_release_and_fre
                                          std::nullopt, now_s + 4));
   ASSERT_TRUE(refused.ok());
   EXPECT_TRUE(*refused);
-  auto replay = run(store().claim_checkout(7, "flaky", now_s + 5));
+  auto replay = run(store().claim_checkout(7, "flaky", "digest", now_s + 5));
   ASSERT_TRUE(replay.ok());
   EXPECT_EQ(replay->kind, claim_kind::failed);
   EXPECT_EQ(replay->failure_status, 402);

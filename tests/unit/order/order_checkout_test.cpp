@@ -63,6 +63,20 @@ TEST_F(order_checkout, the_caller_s_request_id_travels_with_every_call_the_check
   EXPECT_EQ(saga_calls, 3U);
 }
 
+TEST_F(order_checkout, a_key_reused_with_another_request_is_refused_not_given_the_first_order) {
+  start();
+  cart.carts[7] = {{1, 1}};
+  ASSERT_EQ(checkout(7, "reused").status, 201);
+  const std::string elsewhere =
+      R"({"address":"Somewhere else 9","location":{"lat":12.9,"lon":77.6}})";
+  auto other = checkout(7, "reused", elsewhere);
+  EXPECT_EQ(other.status, 422) << other.body;
+  EXPECT_EQ(error_code(other), "idempotency_key_reused");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM orders"), 1);
+  // The original request with its key still replays its order.
+  EXPECT_EQ(checkout(7, "reused").status, 200);
+}
+
 TEST_F(order_checkout, no_fee_from_199_rupees) {
   start();
   cart.carts[7] = {{3, 1}};
@@ -415,7 +429,8 @@ TEST_F(order_checkout, the_background_loop_recovers_and_dispatches_every_round) 
       [](sql::transaction& tx) {
         tx.exec(
             "INSERT INTO checkouts (user_id, idem_key, state, attempt, reservation_id, "
-            "claimed_at, updated_at) VALUES (9, 'lost', 'pending', 1, 'lost-reservation', 0, 0)");
+            "request_digest, claimed_at, updated_at) "
+            "VALUES (9, 'lost', 'pending', 1, 'lost-reservation', 'd', 0, 0)");
       },
       seconds(1)));
   ASSERT_TRUE(inserted.ok());

@@ -182,5 +182,20 @@ TEST(requests, paging_and_filters) {
   EXPECT_FALSE(parse_partner_body(R"({"partner_id":0})").ok());
 }
 
+TEST(checkout_input, the_request_digest_tells_requests_apart_and_ignores_formatting) {
+  auto a = parse_checkout_body(R"({"address":"12 MG Road","location":{"lat":12.5,"lon":77.25}})");
+  auto same = parse_checkout_body(
+      R"({ "location": {"lon": 77.250, "lat": 12.50}, "address": "12 MG Road" })");
+  auto moved =
+      parse_checkout_body(R"({"address":"12 MG Road","location":{"lat":12.5,"lon":77.26}})");
+  auto other =
+      parse_checkout_body(R"({"address":"13 MG Road","location":{"lat":12.5,"lon":77.25}})");
+  ASSERT_TRUE(a.ok() && same.ok() && moved.ok() && other.ok());
+  EXPECT_EQ(request_digest(*a), request_digest(*same));
+  EXPECT_NE(request_digest(*a), request_digest(*moved));
+  EXPECT_NE(request_digest(*a), request_digest(*other));
+  EXPECT_EQ(request_digest(*a).size(), 64U);
+}
+
 }  // namespace
 }  // namespace qm::order
