@@ -324,50 +324,48 @@ task<db_result<queue_step>> delivery_store::assign_oldest_waiting(geo_point stor
 task<db_result<moved>> delivery_store::mark_picked_up(std::int64_t order_id,
                                                       std::int64_t partner_id,
                                                       std::int64_t now_s) {
-  auto body = [&](sql::transaction& tx) -> moved {
-    auto a = load_assignment(tx, order_id);
-    if (!a || a->partner_id != partner_id) {
-      return {move_outcome::not_found, std::nullopt, std::nullopt};
-    }
-    if (a->status == assignment_status::picked_up) {
-      return {move_outcome::already, std::move(a), std::nullopt};
-    }
-    if (a->status != assignment_status::assigned) {
-      return {move_outcome::illegal, std::move(a), std::nullopt};
-    }
-    auto changed = tx.exec(
-        "UPDATE assignments SET status = 'picked_up', picked_up_at = $3, updated_at = $3 "
-        "WHERE order_id = $1 AND partner_id = $2 AND status = 'assigned'",
-        {order_id, partner_id, now_s});
-    if (changed.affected != 1) {
-      return {move_outcome::illegal, load_assignment(tx, order_id), std::nullopt};
-    }
-    return {move_outcome::done, reload_assignment(tx, order_id), std::nullopt};
-  };
-  co_return co_await rt::transact_value<moved>(db_, timeout_, body);
+  co_return co_await partner_move(order_id, partner_id, assignment_status::assigned,
+                                  assignment_status::picked_up, now_s);
 }
 
 task<db_result<moved>> delivery_store::mark_delivered(std::int64_t order_id,
                                                       std::int64_t partner_id,
                                                       std::int64_t now_s) {
+  co_return co_await partner_move(order_id, partner_id, assignment_status::picked_up,
+                                  assignment_status::delivered, now_s);
+}
+
+task<db_result<moved>> delivery_store::partner_move(std::int64_t order_id,
+                                                    std::int64_t partner_id,
+                                                    assignment_status from,
+                                                    assignment_status to, std::int64_t now_s) {
+  QM_ASSERT((from == assignment_status::assigned && to == assignment_status::picked_up) ||
+            (from == assignment_status::picked_up && to == assignment_status::delivered));
+  // The move's own timestamp column; both are fixed names, never input.
+  const std::string stamp = to == assignment_status::picked_up ? "picked_up_at" : "delivered_at";
   auto body = [&](sql::transaction& tx) -> moved {
     auto a = load_assignment(tx, order_id);
     if (!a || a->partner_id != partner_id) {
       return {move_outcome::not_found, std::nullopt, std::nullopt};
     }
-    if (a->status == assignment_status::delivered) {
+    if (a->status == to) {
       return {move_outcome::already, std::move(a), std::nullopt};
     }
-    if (a->status != assignment_status::picked_up) {
+    if (a->status != from) {
       return {move_outcome::illegal, std::move(a), std::nullopt};
     }
-    auto changed = tx.exec(
-        "UPDATE assignments SET status = 'delivered', delivered_at = $3, updated_at = $3 "
-        "WHERE order_id = $1 AND partner_id = $2 AND status = 'picked_up'",
-        {order_id, partner_id, now_s});
+    auto changed = tx.exec("UPDATE assignments SET status = $4, " + stamp +
+                               " = $3, updated_at = $3 "
+                               "WHERE order_id = $1 AND partner_id = $2 AND status = $5",
+                           {order_id, partner_id, now_s, std::string(to_string(to)),
+                            std::string(to_string(from))});
     if (changed.affected != 1) {
       return {move_outcome::illegal, load_assignment(tx, order_id), std::nullopt};
     }
+    if (to != assignment_status::delivered) {
+      return {move_outcome::done, reload_assignment(tx, order_id), std::nullopt};
+    }
+    // The delivery ends the partner's job.
     free_partner(tx, partner_id, now_s);
     return {move_outcome::done, reload_assignment(tx, order_id), partner_id};
   };

@@ -163,6 +163,11 @@ class delivery_store {
   task<db_result<delivery_stats>> stats();
 
  private:
+  // assigned -> picked_up or picked_up -> delivered, by the assigned partner (who is freed
+  // by a delivery).
+  task<db_result<moved>> partner_move(std::int64_t order_id, std::int64_t partner_id,
+                                      assignment_status from, assignment_status to,
+                                      std::int64_t now_s);
   rt::storage& db_;
   duration timeout_;
 };

@@ -79,24 +79,34 @@ task<response> handle_list(order_context& c, request_context rc) {
   co_return http::json_response(200, json::serialize(page_json(*found, *p)));
 }
 
+// The order named by the path when the caller may see it (its owner, or an admin); otherwise
+// the reply: another user's order is indistinguishable from a missing one.
+task<result<order_record, response>> visible_order(order_context& c, const request_context& rc,
+                                                   const identity::user_context& caller) {
+  const auto id = parse_id(rc.param("id"));
+  if (!id) {
+    co_return make_unexpected(not_found(rc));
+  }
+  auto found = co_await c.store.find_order(*id);
+  if (!found) {
+    co_return make_unexpected(db_failure(rc, c.rt.log, "find_order", found.error()));
+  }
+  if (!found->has_value() || ((*found)->user_id != caller.user_id && !is_admin(caller))) {
+    co_return make_unexpected(not_found(rc));
+  }
+  co_return std::move(**found);
+}
+
 task<response> handle_detail(order_context& c, request_context rc) {
   auto caller = services::authenticate(rc, c.settings.context_secret, c.rt.clock.now());
   if (!caller) {
     co_return std::move(caller).error();
   }
-  const auto id = parse_id(rc.param("id"));
-  if (!id) {
-    co_return not_found(rc);
+  auto order = co_await visible_order(c, rc, *caller);
+  if (!order) {
+    co_return std::move(order).error();
   }
-  auto found = co_await c.store.find_order(*id);
-  if (!found) {
-    co_return db_failure(rc, c.rt.log, "find_order", found.error());
-  }
-  // Another user's order is indistinguishable from a missing one.
-  if (!found->has_value() || ((*found)->user_id != caller->user_id && !is_admin(*caller))) {
-    co_return not_found(rc);
-  }
-  co_return order_reply(200, **found);
+  co_return order_reply(200, *order);
 }
 
 task<response> handle_cancel(order_context& c, request_context rc) {
@@ -104,19 +114,12 @@ task<response> handle_cancel(order_context& c, request_context rc) {
   if (!caller) {
     co_return std::move(caller).error();
   }
-  const auto id = parse_id(rc.param("id"));
-  if (!id) {
-    co_return not_found(rc);
-  }
-  auto found = co_await c.store.find_order(*id);
-  if (!found) {
-    co_return db_failure(rc, c.rt.log, "find_order", found.error());
-  }
-  if (!found->has_value() || ((*found)->user_id != caller->user_id && !is_admin(*caller))) {
-    co_return not_found(rc);
+  auto order = co_await visible_order(c, rc, *caller);
+  if (!order) {
+    co_return std::move(order).error();
   }
   const actor who = is_admin(*caller) ? actor::admin : actor::customer;
-  co_return co_await move(c, rc, *id, who, order_status::cancelled, std::nullopt);
+  co_return co_await move(c, rc, order->id, who, order_status::cancelled, std::nullopt);
 }
 
 task<response> handle_internal_status(order_context& c, request_context rc) {
