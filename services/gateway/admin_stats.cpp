@@ -22,9 +22,7 @@ task<http::response> admin_stats(gateway_context& c, http::request_context rc) {
   const time_point deadline = call_deadline(c, rc);
   auto caller = co_await authenticate_client(c, rc.request, access::admin, request_id, deadline);
   if (!caller) {
-    http::response r = std::move(caller.error());
-    r.headers.set(std::string(request_id_header), request_id);
-    co_return r;
+    co_return std::move(caller).error();
   }
   const std::string signed_caller = identity::sign(*caller, c.settings.context_secret);
   json::object merged;

@@ -12,8 +12,16 @@ namespace {
 // Tokens are a few hundred bytes; anything far longer is refused before it travels on.
 constexpr std::size_t max_token_bytes = 4096;
 
+// Every refusal carries the request id in its header too, as the gateway's replies do.
+http::response refusal(int status, std::string_view code, std::string_view message,
+                       const std::string& request_id) {
+  auto r = http::error_response(status, code, message, request_id);
+  r.headers.set(std::string(request_id_header), request_id);
+  return r;
+}
+
 http::response unauthenticated(const std::string& request_id, std::string_view message) {
-  auto r = http::error_response(401, "unauthenticated", message, request_id);
+  auto r = refusal(401, "unauthenticated", message, request_id);
   r.headers.set("WWW-Authenticate", "Bearer");
   return r;
 }
@@ -22,9 +30,8 @@ http::response auth_unreachable(gateway_context& c, std::string_view why,
                                 const std::string& request_id) {
   c.rt.log.warn("token introspection failed", {{"reason", std::string(why)},
                                                {"request_id", request_id}});
-  auto r = http::error_response(503, "auth_unavailable",
-                                "authentication is temporarily unavailable; retry shortly",
-                                request_id);
+  auto r = refusal(503, "auth_unavailable",
+                   "authentication is temporarily unavailable; retry shortly", request_id);
   r.headers.set("Retry-After", "1");
   return r;
 }
@@ -70,7 +77,7 @@ auth_result admit(gateway_context& c, identity::user_context caller, access need
                   std::string_view source, const std::string& request_id) {
   if (!role_meets(caller.role, need)) {
     count(c, "forbidden", source);
-    return make_unexpected(http::error_response(
+    return make_unexpected(refusal(
         403, "forbidden", "this route needs the " + std::string(to_string(need)) + " role",
         request_id));
   }

@@ -18,7 +18,8 @@ namespace qm::gateway {
 using auth_result = result<identity::user_context, http::response>;
 
 // The caller of req when its Bearer token is active and its role meets need; otherwise the
-// reply: 401 (no, malformed or inactive token), 403 (role), 503 (auth unreachable or slow).
+// reply, X-Request-ID set: 401 (no, malformed or inactive token), 403 (role), 503 (auth
+// unreachable or slow).
 // Precondition: need is not access::open.
 task<auth_result> authenticate_client(gateway_context& c, const http::request& req, access need,
                                       std::string request_id, time_point deadline);

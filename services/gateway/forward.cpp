@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 
 #include "core/http/router.hpp"
 #include "core/identity/user_context.hpp"
@@ -25,32 +26,23 @@ bool is_hop_by_hop(std::string_view name) {
                      [&](std::string_view h) { return http::iequals(h, name); });
 }
 
-http::headers end_to_end(const http::headers& in, const std::string& request_id) {
+// Copies in without hop-by-hop fields, with request_id as its X-Request-ID. On the way to an
+// upstream (to_upstream set) a client-made identity never passes, and the client's token
+// travels only where it is needed (auth reads it on /auth/me and /auth/logout).
+http::headers end_to_end(const http::headers& in, const std::string& request_id,
+                         std::optional<std::string_view> to_upstream = std::nullopt) {
   http::headers out;
   for (const auto& [name, value] : in.fields()) {
-    if (!is_hop_by_hop(name) && !http::iequals(name, request_id_header)) {
-      out.add(name, value);
-    }
-  }
-  out.set(std::string(request_id_header), request_id);
-  return out;
-}
-
-// The request headers an upstream sees: end to end, never a client-made identity, and the
-// client's token only where it is needed (auth reads it on /auth/me and /auth/logout).
-http::headers upstream_headers(const http::headers& in, const std::string& request_id,
-                               std::string_view upstream) {
-  const http::headers passed = end_to_end(in, request_id);
-  http::headers out;
-  for (const auto& [name, value] : passed.fields()) {
-    if (http::iequals(name, identity::context_header)) {
+    if (is_hop_by_hop(name) || http::iequals(name, request_id_header)) {
       continue;
     }
-    if (upstream != "auth" && http::iequals(name, "Authorization")) {
+    if (to_upstream && (http::iequals(name, identity::context_header) ||
+                        (*to_upstream != "auth" && http::iequals(name, "Authorization")))) {
       continue;
     }
     out.add(name, value);
   }
+  out.set(std::string(request_id_header), request_id);
   return out;
 }
 
@@ -131,9 +123,7 @@ task<http::response> forward(gateway_context& c, const gateway_route& route,
   if (route.need != access::open) {
     auto caller = co_await authenticate_client(c, rc.request, route.need, request_id, deadline);
     if (!caller) {
-      http::response r = std::move(caller.error());
-      r.headers.set(std::string(request_id_header), request_id);
-      co_return r;
+      co_return std::move(caller).error();
     }
     signed_caller = identity::sign(*caller, c.settings.context_secret);
   }
@@ -141,7 +131,7 @@ task<http::response> forward(gateway_context& c, const gateway_route& route,
   http::request out;
   out.verb = rc.request.verb;
   out.target = std::move(rc.request.target);
-  out.headers = upstream_headers(rc.request.headers, request_id, upstream);
+  out.headers = end_to_end(rc.request.headers, request_id, upstream);
   if (signed_caller) {
     out.headers.set(std::string(identity::context_header), std::move(*signed_caller));
   }

@@ -197,6 +197,7 @@ TEST_F(gateway_routes, protected_routes_need_an_active_token_and_the_right_role)
     if (c.status == 401) {
       EXPECT_EQ(r.headers.get("WWW-Authenticate"), "Bearer");
     }
+    EXPECT_TRUE(r.headers.contains("X-Request-ID")) << c.path;  // refusals are traceable too
   }
   // A malformed Authorization header is no token at all.
   auto req = make_request(http::method::get, "/cart");
