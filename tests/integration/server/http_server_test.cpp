@@ -40,10 +40,8 @@ TEST(http_server, keep_alive_serves_two_requests_on_one_connection) {
 
 TEST(http_server, post_body_reaches_the_handler) {
   server_fixture f(test_options());
-  auto c = test_client::connect(f.port());
-  ASSERT_TRUE(c);
-  ASSERT_TRUE(c->send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 11\r\n\r\nhello world"));
-  auto r = c->read_response();
+  auto r =
+      exchange(f.port(), "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 11\r\n\r\nhello world");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->body, "hello world");
@@ -51,11 +49,9 @@ TEST(http_server, post_body_reaches_the_handler) {
 
 TEST(http_server, chunked_body_within_the_limit_is_accepted) {
   server_fixture f(test_options());
-  auto c = test_client::connect(f.port());
-  ASSERT_TRUE(c);
-  ASSERT_TRUE(c->send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
-                      "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"));
-  auto r = c->read_response();
+  auto r = exchange(f.port(),
+                    "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->body, "hello world");
@@ -112,10 +108,7 @@ TEST(http_server, unknown_path_is_404_and_wrong_method_is_405_in_the_error_shape
 
 TEST(http_server, unsupported_method_is_501) {
   server_fixture f(test_options());
-  auto c = test_client::connect(f.port());
-  ASSERT_TRUE(c);
-  ASSERT_TRUE(c->send("PROPFIND /hello HTTP/1.1\r\nHost: t\r\n\r\n"));
-  auto r = c->read_response();
+  auto r = exchange(f.port(), "PROPFIND /hello HTTP/1.1\r\nHost: t\r\n\r\n");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 501);
   EXPECT_EQ(error_code_of(*r), "not_implemented");

@@ -166,4 +166,12 @@ std::string get_request(std::string_view target, std::string_view extra_headers)
   return r;
 }
 
+std::optional<raw_response> exchange(std::uint16_t port, std::string_view request) {
+  auto c = test_client::connect(port);
+  if (!c || !c->send(request)) {
+    return std::nullopt;
+  }
+  return c->read_response();
+}
+
 }  // namespace qm::test

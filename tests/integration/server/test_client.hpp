@@ -46,6 +46,9 @@ class test_client {
   std::string pending_;
 };
 
+// Connects, sends request and reads one response: nullopt when any of the three fails.
+std::optional<raw_response> exchange(std::uint16_t port, std::string_view request);
+
 // "GET /path HTTP/1.1" with Host and any extra header lines ("Name: value\r\n" each).
 std::string get_request(std::string_view target, std::string_view extra_headers = {});
 
