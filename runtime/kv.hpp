@@ -9,6 +9,7 @@
 
 #include "core/base/result.hpp"
 #include "core/base/time.hpp"
+#include "core/ratelimit/verdict.hpp"
 #include "core/task/task.hpp"
 
 namespace qm::rt {
@@ -32,6 +33,9 @@ class kv {
   // gets ttl, an existing one keeps its expiry.
   virtual task<kv_result<std::int64_t>> incr(std::string key, std::int64_t delta, duration ttl) = 0;
   virtual task<kv_result<void>> del(std::string key) = 0;
+  // One atomic sliding-window decision (see core/ratelimit/verdict.hpp): a Lua script run by
+  // EVALSHA in Redis, the same algorithm on the in-memory map in the simulator.
+  virtual task<kv_result<ratelimit::verdict>> admit(ratelimit::window_hit hit) = 0;
 };
 
 }  // namespace qm::rt

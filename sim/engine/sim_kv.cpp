@@ -52,20 +52,44 @@ void sim_kv::purge_expired() {
     by_expiry_.erase(by_expiry_.begin());
     ++stats_.expired;
   }
+  while (!logs_by_expiry_.empty() && logs_by_expiry_.begin()->first <= now) {
+    logs_.erase(logs_by_expiry_.begin()->second);
+    logs_by_expiry_.erase(logs_by_expiry_.begin());
+    ++stats_.expired;
+  }
 }
 
 std::size_t sim_kv::size() {
   purge_expired();
-  return entries_.size();
+  return entries_.size() + logs_.size();
 }
 
 std::optional<rt::kv_error> sim_kv::refuse_if_full(const std::string& key) {
-  if (entries_.size() < options_.max_keys || entries_.contains(key)) {
+  if (entries_.size() + logs_.size() < options_.max_keys || entries_.contains(key) ||
+      logs_.contains(key)) {
     return std::nullopt;
   }
   ++stats_.refused_full;
   trace_.record(sched_.now(), options_.name, "kv_error", "write " + key + " refused: store full");
   return rt::kv_error{rt::kv_errc::unavailable, "kv store full"};
+}
+
+std::optional<rt::kv_error> sim_kv::refuse_wrong_type(std::string_view op, const std::string& key,
+                                                     bool key_is_log) {
+  const bool clash = key_is_log ? entries_.contains(key) : logs_.contains(key);
+  if (!clash) {
+    return std::nullopt;
+  }
+  // A bug in the caller (two uses of one key), reported as a failure like Redis' WRONGTYPE.
+  trace_.record(sched_.now(), options_.name, "kv_error", std::string(op) + " " + key + " wrong type");
+  return rt::kv_error{rt::kv_errc::unavailable, "operation against a key holding the wrong kind of value"};
+}
+
+void sim_kv::erase_log(const std::string& key) {
+  if (auto it = logs_.find(key); it != logs_.end()) {
+    logs_by_expiry_.erase(it->second.expiry_slot);
+    logs_.erase(it);
+  }
 }
 
 void sim_kv::put(std::string key, std::string value, time_point expires) {
@@ -86,6 +110,9 @@ task<rt::kv_result<std::optional<std::string>>> sim_kv::get(std::string key) {
     co_return make_unexpected(std::move(*failure));
   }
   purge_expired();
+  if (auto clash = refuse_wrong_type("get", key, false)) {
+    co_return make_unexpected(std::move(*clash));
+  }
   auto it = entries_.find(key);
   if (it == entries_.end()) {
     co_return std::optional<std::string>();
@@ -102,6 +129,8 @@ task<rt::kv_result<void>> sim_kv::set(std::string key, std::string value, durati
   if (auto full = refuse_if_full(key)) {
     co_return make_unexpected(std::move(*full));
   }
+  // SET replaces whatever the key held, a rate-limit log included.
+  erase_log(key);
   put(std::move(key), std::move(value), sched_.now() + ttl);
   co_return ok_v;
 }
@@ -112,6 +141,9 @@ task<rt::kv_result<std::int64_t>> sim_kv::incr(std::string key, std::int64_t del
     co_return make_unexpected(std::move(*failure));
   }
   purge_expired();
+  if (auto clash = refuse_wrong_type("incr", key, false)) {
+    co_return make_unexpected(std::move(*clash));
+  }
   auto it = entries_.find(key);
   if (it == entries_.end()) {
     if (auto full = refuse_if_full(key)) {
@@ -147,7 +179,40 @@ task<rt::kv_result<void>> sim_kv::del(std::string key) {
     by_expiry_.erase(it->second.expiry_slot);
     entries_.erase(it);
   }
+  erase_log(key);
   co_return ok_v;
+}
+
+task<rt::kv_result<ratelimit::verdict>> sim_kv::admit(ratelimit::window_hit hit) {
+  QM_ASSERT_MSG(hit.limit > 0 && hit.limit <= ratelimit::max_limit, "a rate limit is between 1 and 100000");
+  QM_ASSERT_MSG(hit.window.count() > 0, "a rate-limit window is positive");
+  if (auto failure = co_await enter("admit", hit.key)) {
+    co_return make_unexpected(std::move(*failure));
+  }
+  purge_expired();
+  if (auto clash = refuse_wrong_type("admit", hit.key, true)) {
+    co_return make_unexpected(std::move(*clash));
+  }
+  auto it = logs_.find(hit.key);
+  if (it == logs_.end()) {
+    if (auto full = refuse_if_full(hit.key)) {
+      co_return make_unexpected(std::move(*full));
+    }
+    auto slot = logs_by_expiry_.emplace(hit.now, hit.key);  // re-dated below
+    it = logs_.emplace(hit.key, log_entry{ratelimit::sliding_log(hit.limit), slot}).first;
+  }
+  // The decision uses the caller's clock (hit.now), as the Lua script does; expiry runs on the
+  // store's virtual time, which is the same clock in the simulator.
+  const ratelimit::verdict v = it->second.log.admit(hit.now, hit.window, hit.limit);
+  if (v.allowed) {
+    ++stats_.admitted;
+  } else {
+    ++stats_.refused;
+  }
+  // The log is useless once its newest entry has left the window: it expires then.
+  logs_by_expiry_.erase(it->second.expiry_slot);
+  it->second.expiry_slot = logs_by_expiry_.emplace(it->second.log.newest() + hit.window, hit.key);
+  co_return v;
 }
 
 }  // namespace qm::sim

@@ -3,12 +3,15 @@
 // with expiry on virtual (scheduler) time, shared by every node that rate-limits. Faults: the
 // store can be unavailable (every call fails fast, like a refused connection) or slow (added
 // latency; a call slower than the client's operation timeout fails with timeout).
+// Rate-limit logs (admit) live beside the string values, one sliding_log per key that expires
+// when its newest entry leaves the window, and count toward the same key bound.
 
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 
+#include "core/ratelimit/sliding_log.hpp"
 #include "runtime/kv.hpp"
 #include "sim/engine/scheduler.hpp"
 #include "sim/engine/trace.hpp"
@@ -33,6 +36,8 @@ struct kv_stats {
   std::uint64_t timeouts = 0;
   std::uint64_t refused_full = 0;
   std::uint64_t expired = 0;
+  std::uint64_t admitted = 0;  // admit decisions that let the request through
+  std::uint64_t refused = 0;   // admit decisions that refused it
 };
 
 class sim_kv final : public rt::kv {
@@ -43,11 +48,12 @@ class sim_kv final : public rt::kv {
   task<rt::kv_result<void>> set(std::string key, std::string value, duration ttl) override;
   task<rt::kv_result<std::int64_t>> incr(std::string key, std::int64_t delta, duration ttl) override;
   task<rt::kv_result<void>> del(std::string key) override;
+  task<rt::kv_result<ratelimit::verdict>> admit(ratelimit::window_hit hit) override;
 
   void set_faults(const kv_faults& f);
   const kv_faults& faults() const { return faults_; }
 
-  // Live keys (expired ones are purged first).
+  // Live keys, values and rate-limit logs (expired ones are purged first).
   std::size_t size();
   const kv_stats& stats() const { return stats_; }
 
@@ -57,12 +63,20 @@ class sim_kv final : public rt::kv {
     time_point expires;
     std::multimap<time_point, std::string>::iterator expiry_slot;
   };
+  struct log_entry {
+    ratelimit::sliding_log log;
+    std::multimap<time_point, std::string>::iterator expiry_slot;
+  };
 
   // Waits out the call's latency; the error, if the call fails by a fault.
   task<std::optional<rt::kv_error>> enter(std::string_view op, const std::string& key);
   void purge_expired();
   void put(std::string key, std::string value, time_point expires);
   std::optional<rt::kv_error> refuse_if_full(const std::string& key);
+  // What Redis answers for an operation on a key holding the other kind of value.
+  std::optional<rt::kv_error> refuse_wrong_type(std::string_view op, const std::string& key,
+                                                bool key_is_log);
+  void erase_log(const std::string& key);
 
   scheduler& sched_;
   trace& trace_;
@@ -70,6 +84,8 @@ class sim_kv final : public rt::kv {
   kv_faults faults_;
   std::map<std::string, entry, std::less<>> entries_;
   std::multimap<time_point, std::string> by_expiry_;
+  std::map<std::string, log_entry, std::less<>> logs_;
+  std::multimap<time_point, std::string> logs_by_expiry_;
   kv_stats stats_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "core/ratelimit/sliding_log.hpp"
 #include "core/task/task_scope.hpp"
 #include "sim/engine/sim_kv.hpp"
 
@@ -106,6 +107,66 @@ TEST_F(kv_fixture, unavailable_fails_fast_and_latency_slows_calls) {
   EXPECT_EQ(slow.error().code, rt::kv_errc::timeout);
   kv.set_faults(kv_faults{});
   EXPECT_EQ(timed(kv.get("a")), duration(0));
+}
+
+ratelimit::window_hit hit_at(std::string key, std::int64_t limit, duration window, time_point now) {
+  return ratelimit::window_hit{std::move(key), limit, window, now};
+}
+
+TEST_F(kv_fixture, admit_decides_like_a_sliding_log_and_expires_the_log) {
+  ratelimit::sliding_log reference(2);
+  for (int i = 0; i < 5; ++i) {
+    const time_point now = sched.now();
+    auto got = run(kv.admit(hit_at("rl:a", 2, seconds(1), now)));
+    ASSERT_TRUE(got.ok());
+    const ratelimit::verdict want = reference.admit(now, seconds(1), 2);
+    EXPECT_EQ(got.value().allowed, want.allowed) << i;
+    EXPECT_EQ(got.value().remaining, want.remaining) << i;
+    EXPECT_EQ(got.value().reset_after, want.reset_after) << i;
+    sched.run_until(sched.now() + ms(300));
+  }
+  EXPECT_EQ(kv.stats().admitted + kv.stats().refused, 5u);
+  EXPECT_GT(kv.stats().refused, 0u);
+  // The log expires one window after its newest entry.
+  EXPECT_EQ(kv.size(), 1u);
+  sched.run_until(sched.now() + seconds(1));
+  EXPECT_EQ(kv.size(), 0u);
+}
+
+TEST_F(kv_fixture, admit_honours_faults_and_the_key_bound) {
+  kv.set_faults(kv_faults{true, duration(0)});
+  auto down = run(kv.admit(hit_at("rl:a", 5, seconds(1), sched.now())));
+  ASSERT_FALSE(down.ok());
+  EXPECT_EQ(down.error().code, rt::kv_errc::unavailable);
+  kv.set_faults(kv_faults{false, seconds(2)});
+  EXPECT_EQ(timed(kv.admit(hit_at("rl:a", 5, seconds(1), sched.now()))), ms(500));
+  auto slow = run(kv.admit(hit_at("rl:a", 5, seconds(1), sched.now())));
+  ASSERT_FALSE(slow.ok());
+  EXPECT_EQ(slow.error().code, rt::kv_errc::timeout);
+  kv.set_faults(kv_faults{});
+  // Failed calls recorded nothing.
+  EXPECT_EQ(kv.size(), 0u);
+  EXPECT_EQ(kv.stats().admitted, 0u);
+  // Logs count toward the bound of 3 keys.
+  EXPECT_TRUE(run(kv.set("s", "1", seconds(10))).ok());
+  EXPECT_TRUE(run(kv.admit(hit_at("rl:a", 5, seconds(10), sched.now()))).ok());
+  EXPECT_TRUE(run(kv.admit(hit_at("rl:b", 5, seconds(10), sched.now()))).ok());
+  EXPECT_FALSE(run(kv.admit(hit_at("rl:c", 5, seconds(10), sched.now()))).ok());
+  EXPECT_TRUE(run(kv.admit(hit_at("rl:a", 5, seconds(10), sched.now()))).ok());
+  EXPECT_EQ(kv.stats().refused_full, 1u);
+}
+
+TEST_F(kv_fixture, a_key_holds_either_a_value_or_a_log) {
+  EXPECT_TRUE(run(kv.set("s", "1", seconds(10))).ok());
+  EXPECT_FALSE(run(kv.admit(hit_at("s", 5, seconds(1), sched.now()))).ok());
+  EXPECT_TRUE(run(kv.admit(hit_at("rl:a", 5, seconds(10), sched.now()))).ok());
+  EXPECT_FALSE(run(kv.get("rl:a")).ok());
+  EXPECT_FALSE(run(kv.incr("rl:a", 1, seconds(1))).ok());
+  EXPECT_TRUE(run(kv.del("rl:a")).ok());
+  EXPECT_EQ(run(kv.admit(hit_at("rl:a", 5, seconds(10), sched.now()))).value().remaining, 4);
+  // SET replaces a log, as in Redis.
+  EXPECT_TRUE(run(kv.set("rl:a", "x", seconds(10))).ok());
+  EXPECT_EQ(run(kv.get("rl:a")).value(), std::optional<std::string>("x"));
 }
 
 }  // namespace
