@@ -16,6 +16,7 @@
 #include "runtime/asio/stderr_logger.hpp"
 #include "runtime/map_settings.hpp"
 #include "runtime/postgres/postgres_storage.hpp"
+#include "runtime/redis/redis_kv.hpp"
 #include "runtime/sqlite/embedded_storage.hpp"
 #include "services/registry.hpp"
 
@@ -57,6 +58,7 @@ struct process {
   std::unique_ptr<rt::storage> storage;
   rt::postgres::postgres_storage* postgres = nullptr;  // set when storage is PostgreSQL
   std::unique_ptr<rt::asio_http_client> http;
+  std::unique_ptr<rt::redis::redis_kv> kv;  // set when --redis-url is (the gateway's shared rate limits)
   std::unique_ptr<rt::runtime> runtime;
   std::unique_ptr<rt::service> service;
   std::unique_ptr<rt::asio::http_server> server;
@@ -115,6 +117,9 @@ void ensure_health_route(http::router& routes) {
 void stop_everything(process& p) {
   if (p.postgres != nullptr) {
     p.postgres->shutdown();
+  }
+  if (p.kv) {
+    p.kv->close();
   }
   p.loop.stop();
 }
@@ -179,8 +184,17 @@ int serve(const std::string& service, const std::vector<std::string>& args,
     return exit_usage;
   }
   p.http = std::move(client).value();
+  if (!cfg->redis_url.empty()) {
+    auto kv = rt::redis::redis_kv::create(p.loop.context(), cfg->redis_url);
+    if (!kv) {
+      std::fprintf(stderr, "quickmart serve %s: %s\n", service.c_str(), kv.error().c_str());  // never the password
+      return exit_usage;
+    }
+    p.kv = std::move(kv).value();
+    p.log.info("rate limits in redis", {{"redis", p.kv->where()}});
+  }
   p.runtime = std::make_unique<rt::runtime>(rt::runtime{service, p.clock, p.random, *p.http, p.routes,
-                                                        p.storage.get(), nullptr, p.log, p.metrics, p.settings});
+                                                        p.storage.get(), p.kv.get(), p.log, p.metrics, p.settings});
   p.service = services::make_service(service, *p.runtime);
   QM_ASSERT_MSG(p.service != nullptr, "config::resolve admits only known services");
 

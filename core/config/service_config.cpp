@@ -74,6 +74,8 @@ std::vector<option_spec> service_options(std::string_view service) {
         upstream_timeout_option(),
         {"auth-cache-ttl-s", "auth_cache_ttl_s", "how long an introspected token is trusted without asking auth again (0: always ask)", "30", false, false, ""},
         {"auth-cache-entries", "auth_cache_entries", "introspected tokens remembered at most", "100000", false, false, ""},
+        // secret: the URL may carry a password. Empty: rate limits are kept in this process.
+        {"redis-url", "", "Redis for rate limits shared by gateway replicas (redis://[:PASSWORD@]HOST:PORT[/DB]; empty: in-memory limits)", "", false, true, ""},
     };
   }
   if (service == "product") {
@@ -329,7 +331,7 @@ result<service_config, config_error> resolve(std::string_view service,
       it = values.emplace(o.name, o.default_value).first;
     }
     const std::string& v = it->second;
-    if (o.secret && o.name != "storage" && is_placeholder_secret(v)) {
+    if (o.secret && o.name != "storage" && o.name != "redis-url" && is_placeholder_secret(v)) {
       return fail(o, v.size() < min_secret_len ? "is shorter than " + std::to_string(min_secret_len) + " characters"
                                                : "is still a placeholder; set a real secret");
     }
@@ -345,6 +347,11 @@ result<service_config, config_error> resolve(std::string_view service,
         return fail(o, s.error());  // the message never repeats the value: it may hold a password
       }
       cfg.storage = *s;
+    } else if (o.name == "redis-url") {
+      if (!v.starts_with("redis://")) {
+        return fail(o, "must be redis://[:PASSWORD@]HOST:PORT[/DB]");  // the value may hold a password
+      }
+      cfg.redis_url = v;
     } else if (o.name.ends_with("-url")) {
       if (!valid_upstream_url(v)) {
         return fail(o, "must be http://HOST:PORT (got '" + v + "')");

@@ -46,6 +46,7 @@ struct service_config {
   listen_address listen;
   storage_target storage;
   std::map<std::string, std::string> upstreams;  // "auth" -> "http://127.0.0.1:8001"
+  std::string redis_url;  // gateway: Redis for rate limits ("" = in-memory); may hold a password
   std::map<std::string, std::string> settings;   // handed to the service as rt::settings
   // Server and runtime limits.
   std::uint64_t max_body_bytes = 1024 * 1024;

@@ -95,6 +95,27 @@ TEST(service_config, gateway_needs_every_upstream_and_the_context_secret) {
   EXPECT_FALSE(resolve("gateway", env, {}).ok());
 }
 
+TEST(service_config, gateway_redis_url_is_optional_and_never_echoed) {
+  std::map<std::string, std::string> env = {{"QUICKMART_CONTEXT_SECRET", good_secret}};
+  std::uint16_t port = 8001;
+  for (const char* upstream : {"AUTH", "PRODUCT", "CART", "ORDER", "DELIVERY", "NOTIFICATION"}) {
+    env[std::string("QUICKMART_") + upstream + "_URL"] = "http://127.0.0.1:" + std::to_string(port++);
+  }
+  auto r = resolve("gateway", env, {});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->redis_url, "");
+  EXPECT_EQ(r->upstreams.count("redis"), 0U);
+  env["QUICKMART_REDIS_URL"] = "redis://:pw@127.0.0.1:6379/1";
+  r = resolve("gateway", env, {});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->redis_url, "redis://:pw@127.0.0.1:6379/1");
+  env["QUICKMART_REDIS_URL"] = "http://:hunter2@redis:6379";
+  r = resolve("gateway", env, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("QUICKMART_REDIS_URL: must be redis://"), std::string::npos);
+  EXPECT_EQ(r.error().message.find("hunter2"), std::string::npos);
+}
+
 TEST(service_config, every_service_has_its_port_database_and_upstreams) {
   struct shape {
     const char* service;
