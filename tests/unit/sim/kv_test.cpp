@@ -2,7 +2,7 @@
 
 #include <optional>
 
-#include "core/ratelimit/sliding_log.hpp"
+#include "core/ratelimit/memory_limiter.hpp"
 #include "core/task/task_scope.hpp"
 #include "sim/engine/sim_kv.hpp"
 
@@ -113,23 +113,39 @@ ratelimit::window_hit hit_at(std::string key, std::int64_t limit, duration windo
   return ratelimit::window_hit{std::move(key), limit, window, now};
 }
 
-TEST_F(kv_fixture, admit_decides_like_a_sliding_log_and_expires_the_log) {
-  ratelimit::sliding_log reference(2);
-  for (int i = 0; i < 5; ++i) {
-    const time_point now = sched.now();
-    auto got = run(kv.admit(hit_at("rl:a", 2, seconds(1), now)));
+TEST_F(kv_fixture, admit_decides_like_the_memory_limiter_and_expires_the_log) {
+  ratelimit::memory_limiter reference;
+  for (int i = 0; i < 60; ++i) {
+    // Three keys with their own limits; a request every 100 ms, each key every 300 ms.
+    const std::string key = "rl:" + std::to_string(i % 3);
+    const std::int64_t limit = 1 + i % 3;
+    const ratelimit::window_hit hit = hit_at(key, limit, seconds(1), sched.now());
+    auto got = run(kv.admit(hit));
     ASSERT_TRUE(got.ok());
-    const ratelimit::verdict want = reference.admit(now, seconds(1), 2);
+    const ratelimit::verdict want = reference.admit(hit);
     EXPECT_EQ(got.value().allowed, want.allowed) << i;
+    EXPECT_EQ(got.value().limit, want.limit) << i;
     EXPECT_EQ(got.value().remaining, want.remaining) << i;
     EXPECT_EQ(got.value().reset_after, want.reset_after) << i;
-    sched.run_until(sched.now() + ms(300));
+    sched.run_until(sched.now() + ms(100));
   }
-  EXPECT_EQ(kv.stats().admitted + kv.stats().refused, 5u);
+  EXPECT_EQ(kv.stats().admitted, reference.stats().admitted);
+  EXPECT_EQ(kv.stats().refused, reference.stats().refused);
   EXPECT_GT(kv.stats().refused, 0u);
-  // The log expires one window after its newest entry.
-  EXPECT_EQ(kv.size(), 1u);
+  // A log lives until its newest admitted entry leaves the window: rl:0 (1 per second) last
+  // admitted at 4.8 s is gone at 6 s, the other two are not.
+  EXPECT_EQ(kv.size(), 2u);
   sched.run_until(sched.now() + seconds(1));
+  EXPECT_EQ(kv.size(), 0u);
+}
+
+TEST_F(kv_fixture, admit_expires_a_log_one_window_after_its_newest_entry) {
+  EXPECT_TRUE(run(kv.admit(hit_at("rl:a", 2, seconds(1), sched.now()))).value().allowed);
+  sched.run_until(sched.now() + ms(300));
+  EXPECT_TRUE(run(kv.admit(hit_at("rl:a", 2, seconds(1), sched.now()))).value().allowed);
+  sched.run_until(sched.now() + ms(999));
+  EXPECT_EQ(kv.size(), 1u);
+  sched.run_until(sched.now() + ms(1));
   EXPECT_EQ(kv.size(), 0u);
 }
 
