@@ -30,12 +30,12 @@ using steady_clock = std::chrono::steady_clock;
 
 namespace pipeline_detail {
 
-// One issued command: its bytes until written, its timer, and the caller's rendezvous.
+// One issued command: its bytes until written, its deadline, and the caller's rendezvous.
 struct pending_op {
-  pending_op(asio::io_context& io, std::string w) : wire(std::move(w)), timer(io) {}
+  explicit pending_op(std::string w) : wire(std::move(w)) {}
   std::string wire;
   completion<reply_result> done;
-  asio::steady_timer timer;
+  steady_clock::time_point deadline{};
   bool settled = false;  // answered, timed out, failed or abandoned: a later reply is dropped
 };
 
@@ -60,11 +60,10 @@ std::string millis(duration d) { return std::to_string(std::chrono::duration_cas
 
 kv_error unavailable(std::string message) { return kv_error{kv_errc::unavailable, std::move(message)}; }
 
-// Settles op (timer cancelled) and hands back its rendezvous, to fulfil once bookkeeping is done.
+// Settles op and hands back its rendezvous, to fulfil once bookkeeping is done.
 completion<reply_result> settle(pending_op& op) {
   QM_ASSERT(!op.settled);
   op.settled = true;
-  op.timer.cancel();
   op.wire = std::string();
   return op.done;
 }
@@ -113,7 +112,7 @@ struct pipeline::state : std::enable_shared_from_this<pipeline::state> {
   enum class phase : std::uint8_t { running, closing, closed };
 
   state(asio::io_context& io_ref, redis_url u, std::vector<std::vector<std::string>> setup, pipeline_options o)
-      : io(io_ref), url(std::move(u)), opts(o), backoff(o.backoff_first) {
+      : io(io_ref), url(std::move(u)), opts(o), backoff(o.backoff_first), deadline_timer(io_ref) {
     for (const auto& cmd : setup) {
       std::vector<std::string_view> args(cmd.begin(), cmd.end());
       append_command(setup_wire, args);
@@ -138,6 +137,11 @@ struct pipeline::state : std::enable_shared_from_this<pipeline::state> {
   steady_clock::time_point down_until{};
   duration backoff;
   pipeline_stats counters;
+  // Every unsettled command in issue order, which is deadline order (one op_timeout for all),
+  // watched by one timer: no timer per command. Settled ones are dropped from the front.
+  std::deque<std::shared_ptr<pending_op>> by_deadline;
+  asio::steady_timer deadline_timer;
+  bool deadline_armed = false;
 
   std::size_t pending() const { return waiting.size() + (current ? current->in_flight.size() : 0); }
 
@@ -175,7 +179,7 @@ struct pipeline::state : std::enable_shared_from_this<pipeline::state> {
       }
       start_connect();
     }
-    arm_timer(op);
+    watch_deadline(op);
     if (current->open) {
       send(current, op);
     } else {
@@ -183,28 +187,57 @@ struct pipeline::state : std::enable_shared_from_this<pipeline::state> {
     }
   }
 
-  void arm_timer(const std::shared_ptr<pending_op>& op) {
-    op->timer.expires_after(opts.op_timeout);
-    op->timer.async_wait([self = shared_from_this(), op](error_code ec) {
+  void watch_deadline(const std::shared_ptr<pending_op>& op) {
+    while (!by_deadline.empty() && by_deadline.front()->settled) {
+      by_deadline.pop_front();
+    }
+    op->deadline = steady_clock::now() + opts.op_timeout;
+    by_deadline.push_back(op);
+    if (!deadline_armed) {
+      arm_deadline_timer(by_deadline.front()->deadline);
+    }
+  }
+
+  void arm_deadline_timer(steady_clock::time_point at) {
+    deadline_armed = true;
+    deadline_timer.expires_at(at);
+    deadline_timer.async_wait([self = shared_from_this()](error_code ec) {
+      self->deadline_armed = false;
       if (ec != asio::error::operation_aborted) {
-        self->on_timeout(*op);
+        self->on_deadline();
       }
     });
   }
 
-  void on_timeout(pending_op& op) {
-    if (op.settled) {
+  // Fails the commands whose deadline passed with timeout; their FIFO slots stay, so a late
+  // reply is matched and dropped. Drops a connection whose oldest reply is overdue by the
+  // stall limit.
+  void on_deadline() {
+    if (ph == phase::closed) {
       return;
     }
-    ++counters.timeouts;
-    auto done = settle(op);
-    // Bookkeeping first: fulfil() resumes the caller inline, and it may issue more at once.
+    const auto now = steady_clock::now();
+    std::vector<completion<reply_result>> expired;
+    while (!by_deadline.empty() && (by_deadline.front()->settled || by_deadline.front()->deadline <= now)) {
+      if (!by_deadline.front()->settled) {
+        expired.push_back(settle(*by_deadline.front()));
+      }
+      by_deadline.pop_front();
+    }
+    counters.timeouts += expired.size();
+    // Bookkeeping first: fulfil() resumes the callers inline, and they may issue more at once.
     if (current && current->open && !current->in_flight.empty() &&
-        steady_clock::now() - current->in_flight.front().sent_at >= opts.stall_limit) {
+        now - current->in_flight.front().sent_at >= opts.stall_limit) {
       end_connection(current, ending::stalled, where() + ": no reply for " + millis(opts.stall_limit) +
                                                    ", connection dropped");
     }
-    done.fulfil(make_unexpected(kv_error{kv_errc::timeout, where() + ": no reply within " + millis(opts.op_timeout)}));
+    if (!by_deadline.empty() && !deadline_armed) {
+      arm_deadline_timer(by_deadline.front()->deadline);
+    }
+    const std::string message = where() + ": no reply within " + millis(opts.op_timeout);
+    for (auto& done : expired) {
+      done.fulfil(make_unexpected(kv_error{kv_errc::timeout, message}));
+    }
     finish_close_if_drained();
   }
 
@@ -348,6 +381,11 @@ struct pipeline::state : std::enable_shared_from_this<pipeline::state> {
         }
         self->on_reply(c, std::move(**next));
       }
+      if (!c->dead && c->reader.buffered() > self->opts.max_reply_bytes) {
+        self->end_connection(c, why, self->where() + ": a reply over " + std::to_string(self->opts.max_reply_bytes) +
+                                         " bytes; connection dropped");
+        return;
+      }
       if (!c->dead) {
         self->do_read(c);
       }
@@ -445,20 +483,13 @@ struct pipeline::state : std::enable_shared_from_this<pipeline::state> {
   // destroys them); timers and the socket are cancelled so no handler finds work to do.
   void abort_all() {
     ph = phase::closed;
-    auto quiet = [](pending_op& op) {
-      op.settled = true;
-      op.timer.cancel();
-    };
-    for (auto& op : waiting) {
-      quiet(*op);
+    for (auto& op : by_deadline) {
+      op->settled = true;
     }
+    by_deadline.clear();
+    deadline_timer.cancel();
     waiting.clear();
     if (current) {
-      for (auto& s : current->in_flight) {
-        if (s.op) {
-          quiet(*s.op);
-        }
-      }
       current->in_flight.clear();
       current->shut();
       current.reset();
@@ -473,10 +504,7 @@ class abandon_guard {
  public:
   explicit abandon_guard(std::shared_ptr<pending_op> op) : op_(std::move(op)) {}
   ~abandon_guard() {
-    if (!op_->settled) {
-      op_->settled = true;
-      op_->timer.cancel();
-    }
+    op_->settled = true;
   }
   abandon_guard(const abandon_guard&) = delete;
   abandon_guard& operator=(const abandon_guard&) = delete;
@@ -486,7 +514,7 @@ class abandon_guard {
 };
 
 task<reply_result> run_command(std::shared_ptr<pipeline::state> s, std::string wire) {
-  auto op = std::make_shared<pending_op>(s->io, std::move(wire));
+  auto op = std::make_shared<pending_op>(std::move(wire));
   abandon_guard guard(op);
   s->submit(op);
   reply_result r = co_await op->done;
@@ -502,7 +530,7 @@ pipeline::pipeline(asio::io_context& io, redis_url url, std::vector<std::vector<
   QM_ASSERT(options.connect_timeout > duration::zero());
   QM_ASSERT(options.max_pending > 0);
   QM_ASSERT(options.backoff_first > duration::zero() && options.backoff_first <= options.backoff_max);
-  QM_ASSERT(options.read_chunk_bytes > 0);
+  QM_ASSERT(options.read_chunk_bytes > 0 && options.max_reply_bytes > 0);
 }
 
 pipeline::~pipeline() { state_->abort_all(); }

@@ -52,6 +52,8 @@ struct pipeline_options {
   duration backoff_max = seconds(1);     // the longest wait between connect attempts
   duration stall_limit = ms(500);        // no reply to the oldest command for this long: drop
   std::size_t read_chunk_bytes = 64 * 1024;
+  std::size_t max_reply_bytes = 8 * 1024 * 1024;  // a reply still incomplete beyond this: drop
+
 };
 
 struct pipeline_stats {

@@ -75,6 +75,8 @@ reply_reader::reply_reader() : impl_(std::make_unique<impl>()) {
 
 reply_reader::~reply_reader() { redisReaderFree(impl_->reader); }
 
+std::size_t reply_reader::buffered() const { return impl_->reader->len - impl_->reader->pos; }
+
 bool reply_reader::feed(const char* data, std::size_t size) {
   return redisReaderFeed(impl_->reader, data, size) == REDIS_OK;
 }

@@ -39,6 +39,8 @@ class reply_reader {
 
   // Hands over bytes read from the socket. False (with error()) when the reader is broken.
   bool feed(const char* data, std::size_t size);
+  // Bytes received but not yet handed out as replies (a reply still arriving).
+  std::size_t buffered() const;
   // The next complete reply, nothing when more bytes are needed, or an error for a stream
   // that is not RESP (the connection cannot be trusted after that).
   result<std::optional<reply>, std::string> next();

@@ -362,6 +362,21 @@ TEST_F(redis_kv_test, a_full_queue_refuses_at_once) {
   EXPECT_EQ(std::count(values.begin(), values.end(), 0), 6);
 }
 
+TEST_F(redis_kv_test, a_reply_over_the_size_bound_drops_the_connection) {
+  rt::redis::redis_kv_options o;
+  o.connection.max_reply_bytes = 1000;
+  o.connection.read_chunk_bytes = 256;  // the reply arrives in pieces, as a big one would
+  auto& kv = open(o);
+  raw({"SET", "k:big", std::string(5000, 'x')});
+  auto big = run(kv.get("k:big"));
+  ASSERT_FALSE(big.ok());
+  EXPECT_EQ(big.error().code, kv_errc::unavailable);
+  EXPECT_NE(big.error().message.find("over 1000 bytes"), std::string::npos) << big.error().message;
+  // Small replies still come through, on a new connection.
+  ASSERT_TRUE(run(kv.set("k:small", "x", seconds(5))).ok());
+  EXPECT_EQ(run(kv.get("k:small"))->value_or(""), "x");
+}
+
 TEST_F(redis_kv_test, close_lets_issued_commands_finish_and_refuses_new_ones) {
   auto& kv = open();
   ASSERT_TRUE(run(kv.set("k:close", "1", seconds(10))).ok());
