@@ -19,7 +19,8 @@ enum class call_errc : std::uint8_t {
   connect_failed,    // nobody listening, partitioned, or the connection was refused
   connection_reset,  // the connection broke mid-request
   unknown_upstream,  // a name the runtime has no address for (a configuration bug)
-  overloaded,        // the client's own bounded pool or queue is full
+  overloaded,        // the client's own bounded pool or queue is full, or a bulkhead's
+  circuit_open,      // the caller's circuit breaker for the upstream is open: not even tried
 };
 
 std::string_view to_string(call_errc e);

@@ -10,6 +10,7 @@ std::string_view to_string(call_errc e) {
     case call_errc::connection_reset: return "connection_reset";
     case call_errc::unknown_upstream: return "unknown_upstream";
     case call_errc::overloaded: return "overloaded";
+    case call_errc::circuit_open: return "circuit_open";
   }
   return "unknown";
 }

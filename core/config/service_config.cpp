@@ -54,6 +54,32 @@ option_spec upstream_timeout_option() {
   return {"upstream-timeout-ms", "upstream_timeout_ms", "deadline of each call to another service", "2000", false, false, ""};
 }
 
+// Every service that calls another: its breaker, retries and bulkhead per upstream
+// (services/common/upstream_client.hpp, docs/resilience.md).
+std::vector<option_spec> resilience_options() {
+  return {
+      {"breaker-failures", "breaker_failures", "consecutive failures that open an upstream's breaker (0: rule off)", "5", false, false, ""},
+      {"breaker-failure-rate-percent", "breaker_failure_rate_percent", "failure rate over the window that opens the breaker (101: rule off)", "50", false, false, ""},
+      {"breaker-window-calls", "breaker_window_calls", "calls in the breaker's sliding window", "50", false, false, ""},
+      {"breaker-min-calls", "breaker_min_calls", "calls in the window before the rate is judged", "20", false, false, ""},
+      {"breaker-open-ms", "breaker_open_ms", "how long an open breaker refuses before probing", "5000", false, false, ""},
+      {"breaker-half-open-probes", "breaker_half_open_probes", "probe calls a half-open breaker admits at once (and successes that close it)", "3", false, false, ""},
+      {"retry-max-attempts", "retry_max_attempts", "attempts of a call that is safe to repeat (1: no retries)", "3", false, false, ""},
+      {"retry-base-ms", "retry_base_ms", "backoff base before the first retry (full jitter, doubling)", "25", false, false, ""},
+      {"retry-cap-ms", "retry_cap_ms", "longest backoff between attempts", "1000", false, false, ""},
+      {"retry-budget-percent", "retry_budget_percent", "retries allowed per upstream, as a share of its requests over 10 s", "20", false, false, ""},
+      {"retry-budget-min-per-s", "retry_budget_min_per_s", "retries per second always allowed, however few the requests", "3", false, false, ""},
+      {"bulkhead-max-concurrent", "bulkhead_max_concurrent", "calls in flight per upstream; more fail at once with 503", "256", false, false, ""},
+  };
+}
+
+std::vector<option_spec> with_resilience(std::vector<option_spec> options) {
+  for (auto& o : resilience_options()) {
+    options.push_back(std::move(o));
+  }
+  return options;
+}
+
 std::vector<option_spec> service_options(std::string_view service) {
   if (service == "auth") {
     return {
@@ -69,14 +95,22 @@ std::vector<option_spec> service_options(std::string_view service) {
     };
   }
   if (service == "gateway") {
-    return {
+    return with_resilience({
         context_secret_option(),
         upstream_timeout_option(),
         {"auth-cache-ttl-s", "auth_cache_ttl_s", "how long an introspected token is trusted without asking auth again (0: always ask)", "30", false, false, ""},
         {"auth-cache-entries", "auth_cache_entries", "introspected tokens remembered at most", "100000", false, false, ""},
+        {"auth-negative-cache-ttl-s", "auth_negative_cache_ttl_s", "how long a token auth called inactive is refused without asking again (0: always ask)", "5", false, false, ""},
+        {"token-secret", "token_secret", "auth's token secret; with it the gateway verifies tokens itself while auth is unreachable (revocation unseen then); empty: 503 instead", "", false, true, ""},
         // secret: the URL may carry a password. Empty: rate limits are kept in this process.
         {"redis-url", "", "Redis for rate limits shared by gateway replicas (redis://[:PASSWORD@]HOST:PORT[/DB]; empty: in-memory limits)", "", false, true, ""},
-    };
+        {"rate-limit-enabled", "rate_limit_enabled", "1: limit requests per user or client address; 0: off", "1", false, false, ""},
+        {"rate-limit-auth", "rate_limit_auth", "limit of /auth/login, register, refresh and logout (LIMIT/WINDOW, e.g. 20/1m)", "20/1m", false, false, ""},
+        {"rate-limit-admin", "rate_limit_admin", "limit of /admin/* routes", "50/1m", false, false, ""},
+        {"rate-limit-general", "rate_limit_general", "limit of every other route (health and metrics are not limited)", "100/1m", false, false, ""},
+        {"rate-limit-memory-keys", "rate_limit_memory_keys", "keys the in-memory limiter (and Redis fallback) keeps at most", "100000", false, false, ""},
+        {"trusted-proxies", "trusted_proxies", "addresses and CIDRs of proxies whose X-Forwarded-For is believed (comma list)", "", false, false, ""},
+    });
   }
   if (service == "product") {
     return {
@@ -87,10 +121,10 @@ std::vector<option_spec> service_options(std::string_view service) {
     };
   }
   if (service == "cart") {
-    return {context_secret_option(), db_timeout_option(), upstream_timeout_option()};
+    return with_resilience({context_secret_option(), db_timeout_option(), upstream_timeout_option()});
   }
   if (service == "order") {
-    return {
+    return with_resilience({
         context_secret_option(),
         db_timeout_option(),
         upstream_timeout_option(),
@@ -100,10 +134,10 @@ std::vector<option_spec> service_options(std::string_view service) {
         {"outbox-interval-ms", "outbox_interval_ms", "interval of the outbox dispatcher (0: off)", "250", false, false, ""},
         {"outbox-batch", "outbox_batch", "outbox messages sent per dispatcher round", "50", false, false, ""},
         {"outbox-max-attempts", "outbox_max_attempts", "attempts before an outbox message is given up (and logged)", "10", false, false, ""},
-    };
+    });
   }
   if (service == "delivery") {
-    return {
+    return with_resilience({
         context_secret_option(),
         db_timeout_option(),
         upstream_timeout_option(),
@@ -111,7 +145,7 @@ std::vector<option_spec> service_options(std::string_view service) {
         {"store-lon", "store_lon", "longitude of the store orders are picked up from", "77.5946", false, false, ""},
         {"partner-speed-mps", "partner_speed_mps", "partner travel speed for ETAs, metres per second", "5", false, false, ""},
         {"waiting-sweep-ms", "waiting_sweep_ms", "interval of the sweep that gives waiting orders to free partners (0: off)", "2000", false, false, ""},
-    };
+    });
   }
   if (service == "notification") {
     return {

@@ -23,6 +23,9 @@ struct request_context {
   std::vector<std::pair<std::string, std::string>> params;
   std::string route;
   time_point deadline{};
+  // The address of the connection's far end: an IP in production, the sending node's
+  // simulated address in the simulator. Rate limiting keys anonymous clients by it.
+  std::string peer;
 
   std::string_view param(std::string_view name) const;
 };

@@ -16,7 +16,7 @@ constexpr std::size_t max_header_bytes = 512;
 constexpr std::size_t max_request_id_len = 64;
 constexpr std::int64_t max_user_id = std::int64_t{1} << 53;
 
-bool known_role(std::string_view r) {
+bool known_user_role(std::string_view r) {
   return r == role_customer || r == role_partner || r == role_admin;
 }
 
@@ -67,8 +67,18 @@ std::string_view to_string(context_errc e) {
 }
 
 bool well_formed(const user_context& c) {
-  return c.user_id > 0 && c.user_id < max_user_id && known_role(c.role) &&
-         c.expires_at_s >= 0 && valid_request_id(c.request_id);
+  const bool who = c.role == role_service
+                      ? c.user_id == 0
+                      : c.user_id > 0 && c.user_id < max_user_id && known_user_role(c.role);
+  return who && c.expires_at_s >= 0 && valid_request_id(c.request_id);
+}
+
+user_context service_context(std::int64_t now_s, std::string request_id) {
+  user_context c{0, std::string(role_service), now_s + context_lifetime_s, std::move(request_id)};
+  if (!valid_request_id(c.request_id)) {
+    c.request_id.clear();
+  }
+  return c;
 }
 
 std::string sign(const user_context& c, std::string_view secret) {

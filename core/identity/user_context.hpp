@@ -24,6 +24,9 @@ inline constexpr std::string_view context_header = "x-quickmart-context";
 inline constexpr std::string_view role_customer = "customer";
 inline constexpr std::string_view role_partner = "partner";
 inline constexpr std::string_view role_admin = "admin";
+// Not a user: another service of the cluster calling an /internal/* route. A service context
+// has user id 0, and user routes refuse it just as internal routes refuse user contexts.
+inline constexpr std::string_view role_service = "service";
 
 // A context lives a short while: long enough for one request and the calls it makes, short
 // enough that a captured header is soon useless.
@@ -47,12 +50,15 @@ enum class context_errc : std::uint8_t {
 
 std::string_view to_string(context_errc e);
 
-// True when c can be signed: positive user id, a known role, a request id of at most 64
-// characters from [A-Za-z0-9_-].
+// True when c can be signed: a known role with a positive user id (user id 0 for the service
+// role), a request id of at most 64 characters from [A-Za-z0-9_-].
 bool well_formed(const user_context& c);
 
 // The header value for c. Precondition: well_formed(c) and a non-empty secret.
 std::string sign(const user_context& c, std::string_view secret);
+
+// The context a service signs for its own calls to another service's /internal/* routes.
+user_context service_context(std::int64_t now_s, std::string request_id);
 
 // The context in value when it is well-formed, signed under secret and not expired at now_s.
 result<user_context, context_errc> verify(std::string_view value, std::string_view secret,

@@ -54,4 +54,17 @@ std::optional<duration> parse_remaining(std::string_view value) {
   return ms(*parsed);
 }
 
+time_point propagated_deadline(std::optional<std::string_view> header, time_point now,
+                               time_point own) {
+  if (!header) {
+    return own;
+  }
+  const auto remaining = parse_remaining(*header);
+  if (!remaining) {
+    return own;
+  }
+  const time_point theirs = now + *remaining;
+  return theirs < own ? theirs : own;
+}
+
 }  // namespace qm::resilience

@@ -30,6 +30,11 @@ std::string format_remaining(duration remaining);
 // 1*DIGIT (optional surrounding spaces/tabs) of at most ten minutes; nullopt otherwise.
 std::optional<duration> parse_remaining(std::string_view value);
 
+// The deadline a handler works to: own (the server's request timeout), or sooner when the
+// caller sent its remaining time in deadline_header (a malformed value is ignored).
+time_point propagated_deadline(std::optional<std::string_view> header, time_point now,
+                               time_point own);
+
 // The shared grammar of numeric header values: optional spaces/tabs around 1*DIGIT, nothing
 // else (no sign, no exponent). Saturates at `saturate_at` instead of overflowing, so a
 // long run of digits is a large number, not an error; callers clamp or refuse above it.

@@ -1,5 +1,7 @@
 #include "runtime/asio/http_connection.hpp"
 
+#include "core/resilience/deadline.hpp"
+
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -90,7 +92,13 @@ class connection final : public tracked_connection,
   connection(std::shared_ptr<server_state> state, server_socket socket)
       : state_(std::move(state)),
         socket_(std::move(socket)),
-        buffer_(state_->options.max_header_bytes + read_buffer_slack_bytes) {}
+        buffer_(state_->options.max_header_bytes + read_buffer_slack_bytes) {
+    boost::system::error_code ec;
+    const auto remote = socket_.remote_endpoint(ec);
+    if (!ec) {
+      peer_ = remote.address().to_string();
+    }
+  }
 
   ~connection() {
     if (!state_->alive) {
@@ -314,9 +322,14 @@ class connection final : public tracked_connection,
     }
     const http::handler* target_handler = match->target;
     route_ = match->route;
-    deadline_ = asio_clock::wall_now() + state_->options.request_timeout;
+    const time_point now = asio_clock::wall_now();
+    deadline_ = now + state_->options.request_timeout;
+    // The handler works to the caller's remaining time when it sent one (deadline
+    // propagation); the server's own overrun check stays on its request timeout.
+    const time_point handler_deadline =
+        resilience::propagated_deadline(req.headers.get(resilience::deadline_header), now, deadline_);
     http::request_context ctx{std::move(req), std::move(match->params), std::move(match->route),
-                              deadline_};
+                              handler_deadline, peer_};
     phase_ = phase::handling;
     in_flight_ = true;
     state_->counters.in_flight.add(1);
@@ -497,6 +510,7 @@ class connection final : public tracked_connection,
   std::string out_;
   std::list<tracked_connection*>::iterator position_;
   std::string route_;
+  std::string peer_;  // the client's address, read once at accept
   time_point deadline_{};
   std::chrono::steady_clock::time_point io_deadline_{};
   std::size_t lingered_bytes_ = 0;

@@ -300,6 +300,7 @@ task<response> handle_set_role(auth_context& c, request_context rc) {
 }
 
 using services::bind;
+using services::bind_internal;
 
 }  // namespace
 
@@ -311,7 +312,7 @@ void register_routes(http::router& routes, auth_context& ctx) {
   routes.add(http::method::get, "/auth/me", bind(ctx, handle_get_me));
   routes.add(http::method::put, "/auth/me", bind(ctx, handle_put_me));
   routes.add(http::method::put, "/admin/users/{id}/role", bind(ctx, handle_set_role));
-  routes.add(http::method::post, "/internal/verify-token", bind(ctx, handle_verify_token));
+  routes.add(http::method::post, "/internal/verify-token", bind_internal(ctx, handle_verify_token));
   routes.add(http::method::get, "/health", services::health);
 }
 

@@ -1,20 +1,22 @@
 #include "services/cart/product_client.hpp"
 
 #include "services/cart/domain/limits.hpp"
-#include "services/common/caller.hpp"
+#include "services/common/replies.hpp"
 
 namespace qm::cart {
 
-task<result<catalogue, upstream_failure>> fetch_products(rt::runtime& rt, duration timeout,
+task<result<catalogue, upstream_failure>> fetch_products(services::upstream_client& client,
+                                                         time_point deadline,
                                                          const http::request_context& rc,
                                                          const std::vector<cart_line>& lines) {
   QM_ASSERT(!lines.empty() && lines.size() <= max_lines);
   http::request req;
   req.verb = http::method::get;
   req.target = "/internal/products?ids=" + ids_parameter(lines);
-  services::pass_caller(rc, req);
-  const time_point deadline = rt.clock.now() + timeout;
-  auto reply = co_await rt.http.request("product", std::move(req), deadline);
+  services::call_options opts;
+  opts.deadline = deadline;
+  opts.request_id = services::request_id(rc);
+  auto reply = co_await client.call("product", std::move(req), opts);
   if (!reply) {
     co_return make_unexpected(upstream_failure{"call failed: " +
                                                std::string(rt::to_string(reply.error().code))});

@@ -1,6 +1,6 @@
 #pragma once
 // The cart's one upstream call: the product service's batch lookup
-// (GET /internal/products?ids=...), with a deadline of now + upstream_timeout. Anything but a
+// (GET /internal/products?ids=...), a read the client may retry within the deadline. Anything but a
 // well-formed 200 (no answer, a 5xx, a malformed body) is an upstream failure that the routes
 // answer with 503 "upstream_unavailable".
 
@@ -11,6 +11,7 @@
 #include "core/http/router.hpp"
 #include "core/task/task.hpp"
 #include "runtime/runtime.hpp"
+#include "services/common/upstream_client.hpp"
 #include "services/cart/domain/pricing.hpp"
 
 namespace qm::cart {
@@ -20,8 +21,9 @@ struct upstream_failure {
 };
 
 // The products of lines (1..max_lines of them) as the product service sees them now. rc is
-// the request being served: its request id travels along.
-task<result<catalogue, upstream_failure>> fetch_products(rt::runtime& rt, duration timeout,
+// the request being served: its request id and deadline travel along.
+task<result<catalogue, upstream_failure>> fetch_products(services::upstream_client& client,
+                                                         time_point deadline,
                                                          const http::request_context& rc,
                                                          const std::vector<cart_line>& lines);
 

@@ -59,7 +59,7 @@ task<response> priced_reply(cart_context& c, const request_context& rc, std::str
   if (known != nullptr && known->covers(lines)) {
     products = known->products;
   } else if (!lines.empty()) {
-    auto fetched = co_await fetch_products(c.rt, c.settings.upstream_timeout, rc, lines);
+    auto fetched = co_await fetch_products(c.calls, c.call_deadline(rc), rc, lines);
     if (!fetched) {
       co_return upstream_failed(c, rc, op, fetched.error());
     }
@@ -108,7 +108,7 @@ task<response> handle_add(cart_context& c, request_context rc) {
     }
     known.asked.push_back(*in);
   }
-  auto products = co_await fetch_products(c.rt, c.settings.upstream_timeout, rc, known.asked);
+  auto products = co_await fetch_products(c.calls, c.call_deadline(rc), rc, known.asked);
   if (!products) {
     co_return upstream_failed(c, rc, "add", products.error());
   }
@@ -228,6 +228,7 @@ task<response> handle_checkout(cart_context& c, request_context rc) {
 }
 
 using services::bind;
+using services::bind_internal;
 
 }  // namespace
 
@@ -237,9 +238,9 @@ void register_routes(http::router& routes, cart_context& ctx) {
   routes.add(http::method::post, "/cart/items", bind(ctx, handle_add));
   routes.add(http::method::patch, "/cart/items/{product_id}", bind(ctx, handle_set_quantity));
   routes.add(http::method::del, "/cart/items/{product_id}", bind(ctx, handle_remove));
-  routes.add(http::method::get, "/internal/carts/{user_id}", bind(ctx, handle_internal_get));
+  routes.add(http::method::get, "/internal/carts/{user_id}", bind_internal(ctx, handle_internal_get));
   routes.add(http::method::post, "/internal/carts/{user_id}/checkout",
-             bind(ctx, handle_checkout));
+             bind_internal(ctx, handle_checkout));
   routes.add(http::method::get, "/health", services::health);
 }
 

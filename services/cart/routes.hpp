@@ -39,6 +39,14 @@ struct cart_context {
   rt::runtime& rt;
   cart_settings settings;
   cart_store store;
+  services::upstream_client calls;  // to product: breaker, retries, bulkhead
+
+  // The deadline of a call made while serving rc: the upstream timeout, or sooner when the
+  // request's own deadline comes first.
+  time_point call_deadline(const http::request_context& rc) const {
+    const time_point own = rt.clock.now() + settings.upstream_timeout;
+    return rc.deadline != time_point{} && rc.deadline < own ? rc.deadline : own;
+  }
 };
 
 void register_routes(http::router& routes, cart_context& ctx);

@@ -6,19 +6,44 @@
 
 namespace qm::services {
 
-caller_result authenticate(const http::request_context& rc, std::string_view context_secret,
-                           time_point now) {
+namespace {
+
+// The reason stays out of the reply: a prober learns nothing about why it failed.
+caller_result refused(const http::request_context& rc) {
+  auto r = http::error_response(401, "unauthenticated", "authentication required",
+                                request_id(rc));
+  r.headers.set("WWW-Authenticate", "Bearer");
+  return make_unexpected(std::move(r));
+}
+
+// The verified context of rc when its role is (service) or is not (user) the service role.
+caller_result verified_context(const http::request_context& rc, std::string_view context_secret,
+                               time_point now, bool want_service) {
   const auto header = rc.request.headers.get(identity::context_header);
   auto verified = identity::verify(header.value_or(std::string_view{}), context_secret,
                                    to_unix_seconds(now));
-  if (!verified) {
-    // The reason stays out of the reply: a prober learns nothing about why it failed.
-    auto r = http::error_response(401, "unauthenticated", "authentication required",
-                                  request_id(rc));
-    r.headers.set("WWW-Authenticate", "Bearer");
-    return make_unexpected(std::move(r));
+  if (!verified || (verified->role == identity::role_service) != want_service) {
+    return refused(rc);
   }
   return std::move(*verified);
+}
+
+}  // namespace
+
+caller_result authenticate(const http::request_context& rc, std::string_view context_secret,
+                           time_point now) {
+  return verified_context(rc, context_secret, now, false);
+}
+
+caller_result authenticate_service(const http::request_context& rc,
+                                   std::string_view context_secret, time_point now) {
+  return verified_context(rc, context_secret, now, true);
+}
+
+void sign_service_call(http::request& onward, std::string_view context_secret, time_point now,
+                       std::string_view request_id) {
+  const auto ctx = identity::service_context(to_unix_seconds(now), std::string(request_id));
+  onward.headers.set(std::string(identity::context_header), identity::sign(ctx, context_secret));
 }
 
 caller_result authenticate_role(const http::request_context& rc, std::string_view context_secret,

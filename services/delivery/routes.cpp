@@ -8,6 +8,7 @@ namespace qm::delivery {
 namespace {
 
 using services::bind;
+using services::bind_internal;
 
 }  // namespace
 
@@ -20,9 +21,9 @@ void register_routes(http::router& routes, delivery_context& ctx) {
   routes.add(method::get, "/delivery/orders", bind(ctx, handle_partner_orders));
   routes.add(method::post, "/delivery/orders/{order_id}/pickup", bind(ctx, handle_pickup));
   routes.add(method::post, "/delivery/orders/{order_id}/delivered", bind(ctx, handle_delivered));
-  routes.add(method::post, "/internal/assignments", bind(ctx, handle_create_assignment));
+  routes.add(method::post, "/internal/assignments", bind_internal(ctx, handle_create_assignment));
   routes.add(method::post, "/internal/assignments/{order_id}/cancel",
-             bind(ctx, handle_cancel_assignment));
+             bind_internal(ctx, handle_cancel_assignment));
   routes.add(method::get, "/orders/{id}/tracking", bind(ctx, handle_tracking));
   routes.add(method::get, "/admin/partners", bind(ctx, handle_admin_partners));
   routes.add(method::post, "/admin/assignments", bind(ctx, handle_admin_assign));

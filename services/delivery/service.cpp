@@ -34,8 +34,9 @@ task<bool> delivery_service::start() {
   }
   const duration db_timeout = settings->db_timeout;
   const duration upstream_timeout = settings->upstream_timeout;
+  services::upstream_client client(rt_, settings->context_secret, settings->upstreams);
   ctx_.emplace(delivery_context{rt_, std::move(*settings), delivery_store(*rt_.storage, db_timeout),
-                                upstreams(rt_, upstream_timeout)});
+                                upstreams(rt_, upstream_timeout, std::move(client))});
   register_routes(rt_.routes, *ctx_);
   if (ctx_->settings.waiting_sweep > duration{0}) {
     const bool spawned = background_.spawn(sweep_waiting());

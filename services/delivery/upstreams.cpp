@@ -28,11 +28,12 @@ task<rt::call_result> upstreams::post(std::string_view upstream, std::string tar
   req.target = std::move(target);
   req.body = std::move(body);
   req.headers.set("Content-Type", "application/json");
-  if (!request_id.empty()) {
-    req.headers.set("X-Request-ID", std::string(request_id));
-  }
-  const time_point deadline = rt_.clock.now() + timeout_;
-  co_return co_await rt_.http.request(upstream, std::move(req), deadline);
+  // Status moves are not repeatable as they stand (a second "picked up" is an illegal move),
+  // so one attempt per call; the partner's own retry is the retry.
+  services::call_options opts;
+  opts.deadline = rt_.clock.now() + timeout_;
+  opts.request_id = request_id;
+  co_return co_await client_.call(upstream, std::move(req), opts);
 }
 
 task<order_reply> upstreams::set_order_status(std::int64_t order_id, std::string_view status,

@@ -12,6 +12,7 @@
 #include "core/http/message.hpp"
 #include "core/task/task.hpp"
 #include "runtime/runtime.hpp"
+#include "services/common/upstream_client.hpp"
 
 namespace qm::delivery {
 
@@ -32,7 +33,8 @@ inline constexpr std::string_view event_partner_assigned = "partner_assigned";
 
 class upstreams {
  public:
-  upstreams(rt::runtime& rt, duration timeout) : rt_(rt), timeout_(timeout) {}
+  upstreams(rt::runtime& rt, duration timeout, services::upstream_client client)
+      : rt_(rt), timeout_(timeout), client_(std::move(client)) {}
 
   // POST order /internal/orders/{id}/status {"status","partner_id"}.
   task<order_reply> set_order_status(std::int64_t order_id, std::string_view status,
@@ -50,6 +52,7 @@ class upstreams {
 
   rt::runtime& rt_;
   duration timeout_;
+  services::upstream_client client_;  // breaker and bulkhead per upstream; no inline retries
 };
 
 }  // namespace qm::delivery

@@ -24,6 +24,10 @@ task<http::response> admin_stats(gateway_context& c, http::request_context rc) {
   if (!caller) {
     co_return std::move(caller).error();
   }
+  auto limited = co_await check_rate_limit(c, rc, caller->user_id, request_id);
+  if (!limited) {
+    co_return std::move(limited).error();
+  }
   const std::string signed_caller = identity::sign(*caller, c.settings.context_secret);
   json::object merged;
   std::size_t answered = 0;
@@ -34,7 +38,10 @@ task<http::response> admin_stats(gateway_context& c, http::request_context rc) {
     ask.target = "/admin/stats";
     ask.headers.set(std::string(identity::context_header), signed_caller);
     ask.headers.set(std::string(request_id_header), request_id);
-    auto reply = co_await c.rt.http.request(upstream, std::move(ask), deadline);
+    services::call_options opts;
+    opts.deadline = deadline;
+    opts.request_id = request_id;
+    auto reply = co_await c.calls.call(upstream, std::move(ask), opts);
     boost::system::error_code ec;
     boost::json::value part;
     if (reply && reply->status == 200) {
@@ -59,6 +66,9 @@ task<http::response> admin_stats(gateway_context& c, http::request_context rc) {
   merged["partial"] = answered < stats_upstreams.size();
   auto r = http::json_response(200, json::serialize(merged));
   r.headers.set(std::string(request_id_header), request_id);
+  if (*limited) {
+    add_limit_headers(r, **limited);
+  }
   co_return r;
 }
 

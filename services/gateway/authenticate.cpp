@@ -2,7 +2,10 @@
 
 #include <boost/json/parse.hpp>
 
+#include <charconv>
+
 #include "core/json/json.hpp"
+#include "core/token/jwt.hpp"
 #include "services/gateway/request_id.hpp"
 
 namespace qm::gateway {
@@ -67,7 +70,7 @@ bool role_meets(std::string_view role, access need) {
 
 void count(gateway_context& c, std::string_view outcome, std::string_view source = "introspection") {
   c.rt.metrics
-      .get_counter("gateway_auth_decisions_total", "Authentication decisions at the gateway.",
+      .get_counter("auth_decisions_total", "Authentication decisions at the gateway, by source.",
                    {{"source", std::string(source)}, {"outcome", std::string(outcome)}})
       .inc();
 }
@@ -101,6 +104,48 @@ std::string_view to_string(access a) {
   return "unknown";
 }
 
+namespace {
+
+// The caller from a token the gateway verified itself (signature and expiry under the token
+// secret), when auth cannot be asked. Revocation is not seen on this path (auth keeps no
+// per-access-token state today, but a future revocation list would be missed), which is why
+// it is counted apart and only used while auth is unreachable.
+auth_result verify_locally(gateway_context& c, std::string_view token, access need,
+                           const std::string& request_id, std::string_view why) {
+  const time_point now = c.rt.clock.now();
+  auto claims = token::verify(token, c.settings.token_secret, now);
+  if (!claims || claims->typ != token::token_type::access) {
+    count(c, "inactive_token", "fallback");
+    return make_unexpected(unauthenticated(request_id, "the token is invalid or expired"));
+  }
+  identity::user_context caller;
+  const auto [end, ec] = std::from_chars(claims->sub.data(), claims->sub.data() + claims->sub.size(),
+                                         caller.user_id);
+  caller.role = claims->role;
+  caller.expires_at_s = to_unix_seconds(now) + identity::context_lifetime_s;
+  caller.request_id = request_id;
+  if (ec != std::errc{} || end != claims->sub.data() + claims->sub.size() ||
+      !identity::well_formed(caller) || caller.role == identity::role_service) {
+    count(c, "inactive_token", "fallback");
+    return make_unexpected(unauthenticated(request_id, "the token is invalid or expired"));
+  }
+  c.rt.log.warn("auth unreachable; token verified locally",
+                {{"reason", std::string(why)}, {"request_id", request_id}});
+  return admit(c, std::move(caller), need, "fallback", request_id);
+}
+
+// Auth could not answer: verify locally when the gateway holds the token secret, else 503.
+auth_result auth_did_not_answer(gateway_context& c, std::string_view token, access need,
+                                const std::string& request_id, std::string_view why) {
+  if (!c.settings.token_secret.empty()) {
+    return verify_locally(c, token, need, request_id, why);
+  }
+  count(c, "auth_unreachable");
+  return make_unexpected(auth_unreachable(c, why, request_id));
+}
+
+}  // namespace
+
 task<auth_result> authenticate_client(gateway_context& c, const http::request& req, access need,
                                       std::string request_id, time_point deadline) {
   QM_ASSERT(need != access::open);
@@ -111,7 +156,11 @@ task<auth_result> authenticate_client(gateway_context& c, const http::request& r
   }
   const std::int64_t now_s = to_unix_seconds(c.rt.clock.now());
   if (auto hit = c.tokens.find(*token, now_s)) {
-    identity::user_context caller{hit->user_id, std::move(hit->role),
+    if (!hit->active) {
+      count(c, "inactive_token", "cache");
+      co_return make_unexpected(unauthenticated(request_id, "the token is invalid or expired"));
+    }
+    identity::user_context caller{hit->caller.user_id, std::move(hit->caller.role),
                                   now_s + identity::context_lifetime_s, request_id};
     co_return admit(c, std::move(caller), need, "cache", request_id);
   }
@@ -121,27 +170,30 @@ task<auth_result> authenticate_client(gateway_context& c, const http::request& r
   ask.verb = http::method::post;
   ask.target = "/internal/verify-token";
   ask.headers.set("Content-Type", "application/json");
-  ask.headers.set(std::string(request_id_header), request_id);
   ask.body = json::serialize(body);
-  auto reply = co_await c.rt.http.request("auth", std::move(ask), deadline);
+  // Introspection only reads: safe to ask again.
+  services::call_options opts;
+  opts.deadline = deadline;
+  opts.request_id = request_id;
+  opts.idempotent = true;
+  auto reply = co_await c.calls.call("auth", std::move(ask), opts);
   if (!reply) {
-    count(c, "auth_unreachable");
-    co_return make_unexpected(auth_unreachable(c, rt::to_string(reply.error().code), request_id));
+    co_return auth_did_not_answer(c, *token, need, request_id, rt::to_string(reply.error().code));
   }
   if (reply->status != 200) {
-    count(c, "auth_unreachable");
-    co_return make_unexpected(auth_unreachable(c, "status " + std::to_string(reply->status), request_id));
+    co_return auth_did_not_answer(c, *token, need, request_id,
+                                  "status " + std::to_string(reply->status));
   }
   boost::system::error_code ec;
   const auto parsed = boost::json::parse(reply->body, ec);
   const auto* o = !ec && parsed.is_object() ? &parsed.as_object() : nullptr;
   const auto* active = o != nullptr ? o->if_contains("active") : nullptr;
   if (active == nullptr || !active->is_bool()) {
-    count(c, "auth_unreachable");
-    co_return make_unexpected(auth_unreachable(c, "malformed introspection reply", request_id));
+    co_return auth_did_not_answer(c, *token, need, request_id, "malformed introspection reply");
   }
   if (!active->as_bool()) {
     count(c, "inactive_token");
+    c.tokens.remember_inactive(std::string(*token), now_s);
     co_return make_unexpected(unauthenticated(request_id, "the token is invalid or expired"));
   }
   const auto* uid = o->if_contains("user_id");
@@ -151,9 +203,9 @@ task<auth_result> authenticate_client(gateway_context& c, const http::request& r
   caller.role = role != nullptr && role->is_string() ? std::string(role->as_string()) : "";
   caller.expires_at_s = to_unix_seconds(c.rt.clock.now()) + identity::context_lifetime_s;
   caller.request_id = request_id;
-  if (!identity::well_formed(caller)) {
-    count(c, "auth_unreachable");
-    co_return make_unexpected(auth_unreachable(c, "introspection reply without a usable user", request_id));
+  if (!identity::well_formed(caller) || caller.role == identity::role_service) {
+    co_return auth_did_not_answer(c, *token, need, request_id,
+                                  "introspection reply without a usable user");
   }
   const auto* exp = o->if_contains("exp");
   if (exp != nullptr && exp->is_int64()) {

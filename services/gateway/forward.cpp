@@ -6,6 +6,7 @@
 
 #include "core/http/router.hpp"
 #include "core/identity/user_context.hpp"
+#include "core/resilience/deadline.hpp"
 #include "services/gateway/authenticate.hpp"
 #include "services/gateway/request_id.hpp"
 #include "services/gateway/route_table.hpp"
@@ -37,6 +38,7 @@ http::headers end_to_end(const http::headers& in, const std::string& request_id,
       continue;
     }
     if (to_upstream && (http::iequals(name, identity::context_header) ||
+                        http::iequals(name, resilience::deadline_header) ||
                         (*to_upstream != "auth" && http::iequals(name, "Authorization")))) {
       continue;
     }
@@ -64,6 +66,7 @@ http::response call_failed(gateway_context& c, std::string_view upstream,
       break;
     case rt::call_errc::connect_failed:
     case rt::call_errc::overloaded:
+    case rt::call_errc::circuit_open:
       r = http::error_response(503, "upstream_unavailable", "the upstream service is unavailable",
                                request_id);
       r.headers.set("Retry-After", "1");
@@ -101,6 +104,23 @@ bool unsafe_path(std::string_view path) {
   return false;
 }
 
+task<result<std::optional<limit_decision>, http::response>> check_rate_limit(
+    gateway_context& c, const http::request_context& rc, std::optional<std::int64_t> user_id,
+    const std::string& request_id) {
+  if (!c.limits.settings().enabled) {
+    co_return std::optional<limit_decision>{};
+  }
+  std::string subject = user_id ? ratelimit::user_subject(std::to_string(*user_id))
+                                : c.limits.anonymous_subject(rc.peer, rc.request.headers);
+  const limit_decision d = co_await c.limits.admit(class_of(rc.request.path()), std::move(subject));
+  if (!d.verdict.allowed) {
+    auto r = too_many_requests(d, request_id);
+    r.headers.set(std::string(request_id_header), request_id);
+    co_return make_unexpected(std::move(r));
+  }
+  co_return std::optional<limit_decision>{d};
+}
+
 time_point call_deadline(const gateway_context& c, const http::request_context& rc) {
   time_point deadline = c.rt.clock.now() + c.settings.upstream_timeout;
   if (rc.deadline != time_point{} && rc.deadline < deadline) {
@@ -120,12 +140,19 @@ task<http::response> forward(gateway_context& c, const gateway_route& route,
   }
   const time_point deadline = call_deadline(c, rc);
   std::optional<std::string> signed_caller;
+  std::optional<std::int64_t> user_id;
   if (route.need != access::open) {
     auto caller = co_await authenticate_client(c, rc.request, route.need, request_id, deadline);
     if (!caller) {
       co_return std::move(caller).error();
     }
     signed_caller = identity::sign(*caller, c.settings.context_secret);
+    user_id = caller->user_id;
+  }
+  // After authentication, so a signed-in caller is limited by account.
+  auto limited = co_await check_rate_limit(c, rc, user_id, request_id);
+  if (!limited) {
+    co_return std::move(limited).error();
   }
   const std::string_view upstream = route.upstream;
   http::request out;
@@ -137,7 +164,12 @@ task<http::response> forward(gateway_context& c, const gateway_route& route,
   }
   out.body = std::move(rc.request.body);
 
-  auto reply = co_await c.rt.http.request(upstream, std::move(out), deadline);
+  // A client's Idempotency-Key makes even a POST safe to send again (order honours it).
+  services::call_options opts;
+  opts.deadline = deadline;
+  opts.request_id = request_id;
+  opts.idempotent = out.headers.get("Idempotency-Key").has_value();
+  auto reply = co_await c.calls.call(upstream, std::move(out), opts);
   if (!reply) {
     co_return call_failed(c, upstream, reply.error(), request_id);
   }
@@ -146,6 +178,9 @@ task<http::response> forward(gateway_context& c, const gateway_route& route,
   r.status = reply->status;
   r.headers = end_to_end(reply->headers, request_id);
   r.body = std::move(reply->body);
+  if (*limited) {
+    add_limit_headers(r, **limited);
+  }
   co_return r;
 }
 

@@ -11,6 +11,8 @@
 #include "core/base/time.hpp"
 #include "core/http/router.hpp"
 #include "runtime/runtime.hpp"
+#include "services/common/upstream_client.hpp"
+#include "services/gateway/rate_limit.hpp"
 #include "services/gateway/token_cache.hpp"
 
 namespace qm::gateway {
@@ -20,12 +22,20 @@ struct gateway_settings {
   std::string context_secret;            // context_secret: signs the caller for services
   std::int64_t auth_cache_ttl_s = 30;    // auth_cache_ttl_s: 0 = ask auth every time
   std::int64_t auth_cache_entries = 100'000;  // auth_cache_entries
+  std::int64_t auth_negative_cache_ttl_s = 5;  // auth_negative_cache_ttl_s: 0 = not kept
+  // token_secret (optional, auth's): with it the gateway verifies tokens itself (signature
+  // and expiry) while auth is unreachable; without it, such requests get 503.
+  std::string token_secret;
+  services::upstream_policy upstreams;   // breaker_*, retry_*, bulkhead_* (docs/resilience.md)
+  rate_limit_settings limits;            // rate_limit_*, trusted_proxies
 };
 
 struct gateway_context {
   rt::runtime& rt;
   gateway_settings settings;
   token_cache tokens;  // recent introspection answers
+  services::upstream_client calls;  // every call to a service: breaker, retries, bulkhead
+  rate_limiter limits;              // after authentication, per user or client address
 };
 
 // True when the path holds a "." or ".." segment, a backslash or an encoded dot, slash or
@@ -38,6 +48,12 @@ struct gateway_route;
 // A client's own context header is always dropped; Authorization travels to auth only.
 task<http::response> forward(gateway_context& c, const gateway_route& route,
                              http::request_context rc);
+
+// The rate-limit decision for rc (nullopt when limiting is off), or the 429 to answer.
+// user_id: the authenticated caller, when the route needed one.
+task<result<std::optional<limit_decision>, http::response>> check_rate_limit(
+    gateway_context& c, const http::request_context& rc, std::optional<std::int64_t> user_id,
+    const std::string& request_id);
 
 // The deadline for a call made while serving rc: the upstream timeout, or sooner when the
 // client's own deadline comes first.

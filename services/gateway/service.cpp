@@ -1,5 +1,7 @@
 #include "services/gateway/service.hpp"
 
+#include "core/config/service_config.hpp"
+#include "core/token/jwt.hpp"
 #include "services/common/settings.hpp"
 #include "services/gateway/routes.hpp"
 
@@ -27,6 +29,28 @@ result<gateway_settings, std::string> read_settings(const rt::settings& config) 
     return make_unexpected(entries.error());
   }
   s.auth_cache_entries = *entries;
+  auto negative_ttl = services::int_setting(config, "auth_negative_cache_ttl_s", 5, 0, 60);
+  if (!negative_ttl) {
+    return make_unexpected(negative_ttl.error());
+  }
+  s.auth_negative_cache_ttl_s = *negative_ttl;
+  s.token_secret = config.get("token_secret");
+  if (!s.token_secret.empty() && (s.token_secret.size() < token::min_secret_bytes ||
+                                   config::is_placeholder_secret(s.token_secret))) {
+    return make_unexpected(
+        "token_secret (for the gateway's auth fallback) must be auth's real secret, at least " +
+        std::to_string(token::min_secret_bytes) + " characters");
+  }
+  auto policy = services::upstream_policy_settings(config, s.upstream_timeout);
+  if (!policy) {
+    return make_unexpected(policy.error());
+  }
+  s.upstreams = std::move(*policy);
+  auto limits = read_rate_limit_settings(config);
+  if (!limits) {
+    return make_unexpected(limits.error());
+  }
+  s.limits = std::move(*limits);
   return s;
 }
 
@@ -41,7 +65,10 @@ task<bool> gateway_service::start() {
   }
   ctx_.emplace(gateway_context{
       rt_, *settings,
-      token_cache(static_cast<std::size_t>(settings->auth_cache_entries), settings->auth_cache_ttl_s)});
+      token_cache(static_cast<std::size_t>(settings->auth_cache_entries), settings->auth_cache_ttl_s,
+                  settings->auth_negative_cache_ttl_s),
+      services::upstream_client(rt_, settings->context_secret, settings->upstreams),
+      rate_limiter(rt_, settings->limits)});
   register_routes(rt_.routes, *ctx_);
   rt_.log.info("gateway started");
   co_return true;

@@ -95,11 +95,12 @@ task<response> handle_health(notification_context& c, request_context) {
 }
 
 using services::bind;
+using services::bind_internal;
 
 }  // namespace
 
 void register_routes(http::router& routes, notification_context& ctx) {
-  routes.add(http::method::post, "/internal/events", bind(ctx, handle_event));
+  routes.add(http::method::post, "/internal/events", bind_internal(ctx, handle_event));
   routes.add(http::method::get, "/notifications", bind(ctx, handle_list));
   routes.add(http::method::get, "/notifications/settings", bind(ctx, handle_get_settings));
   routes.add(http::method::put, "/notifications/settings", bind(ctx, handle_put_settings));

@@ -109,6 +109,13 @@ task<payment_outcome> pay(order_context& c, const checkout_ref& ref, std::int64_
   co_return captured ? payment_outcome::captured : payment_outcome::declined;
 }
 
+// The saga's calls (cart read, reserve, confirm) share one deadline: the request's own when
+// it came with one, else three upstream timeouts from now.
+time_point saga_deadline(const order_context& c, const request_context& rc) {
+  const time_point own = c.rt.clock.now() + 3 * c.settings.upstream_timeout;
+  return rc.deadline != time_point{} && rc.deadline < own ? rc.deadline : own;
+}
+
 std::vector<outbox_row> rows_for(order_context& c, std::vector<outbox_message> messages) {
   std::vector<outbox_row> rows;
   for (auto& m : messages) {
@@ -119,7 +126,7 @@ std::vector<outbox_row> rows_for(order_context& c, std::vector<outbox_message> m
 
 task<response> run_saga(order_context& c, const request_context& rc, checkout_ref ref,
                         checkout_input input) {
-  upstreams up(c.rt, c.settings.upstream_timeout, std::string(services::request_id(rc)));
+  upstreams up(c.rt, c.calls, saga_deadline(c, rc), std::string(services::request_id(rc)));
   auto cart = co_await up.cart_lines(ref.user_id);
   if (!cart) {
     co_return co_await give_up(c, ref, release_plan::none, upstream_unavailable(rc),

@@ -17,9 +17,16 @@ task<delivery_outcome> outbox_dispatcher::deliver(outbox_row row) {
   req.target = row.message.target;
   req.body = row.message.body;
   req.headers.set("Content-Type", "application/json");
-  const time_point deadline = rt_.clock.now() + settings_.upstream_timeout;
-  auto reply = co_await rt_.http.request(row.message.upstream, std::move(req), deadline);
-  const std::int64_t attempts = row.attempts + 1;
+  // The outbox is the retry loop for its messages (bounded attempts, capped backoff), so the
+  // client makes one attempt; its breaker still keeps a sick upstream from being hammered.
+  services::call_options opts;
+  opts.deadline = rt_.clock.now() + settings_.upstream_timeout;
+  auto reply = co_await client_.call(row.message.upstream, std::move(req), opts);
+  // A call the client refused without sending (breaker open, bulkhead full) is no attempt:
+  // the message waits for the upstream's recovery instead of running out of attempts.
+  const bool not_sent = !reply && (reply.error().code == rt::call_errc::circuit_open ||
+                                   reply.error().code == rt::call_errc::overloaded);
+  const std::int64_t attempts = not_sent ? row.attempts : row.attempts + 1;
   std::string error;
   bool permanent = false;
   if (!reply) {

@@ -26,8 +26,9 @@ struct dispatch_report {
 
 class outbox_dispatcher {
  public:
-  outbox_dispatcher(rt::runtime& rt, order_store& store, const order_settings& settings)
-      : rt_(rt), store_(store), settings_(settings) {}
+  outbox_dispatcher(rt::runtime& rt, services::upstream_client& client, order_store& store,
+                    const order_settings& settings)
+      : rt_(rt), client_(client), store_(store), settings_(settings) {}
 
   // How long a delivered row is kept before pruning.
   static constexpr std::int64_t done_retention_s = 3600;
@@ -44,6 +45,7 @@ class outbox_dispatcher {
 
  private:
   rt::runtime& rt_;
+  services::upstream_client& client_;
   order_store& store_;
   const order_settings& settings_;
   std::int64_t next_prune_s_ = 0;  // unix seconds; 0: prune on the first round

@@ -202,6 +202,7 @@ task<response> handle_admin_stats(order_context& c, request_context rc) {
 }
 
 using services::bind;
+using services::bind_internal;
 
 }  // namespace
 
@@ -215,9 +216,9 @@ void register_routes(http::router& routes, order_context& ctx) {
   routes.add(http::method::get, "/orders", bind(ctx, handle_list));
   routes.add(http::method::get, "/orders/{id}", bind(ctx, handle_detail));
   routes.add(http::method::post, "/orders/{id}/cancel", bind(ctx, handle_cancel));
-  routes.add(http::method::post, "/internal/orders/{id}/status", bind(ctx, handle_internal_status));
+  routes.add(http::method::post, "/internal/orders/{id}/status", bind_internal(ctx, handle_internal_status));
   routes.add(http::method::post, "/internal/orders/{id}/partner",
-             bind(ctx, handle_internal_partner));
+             bind_internal(ctx, handle_internal_partner));
   routes.add(http::method::get, "/admin/orders", bind(ctx, handle_admin_list));
   routes.add(http::method::post, "/admin/orders/{id}/status", bind(ctx, handle_admin_status));
   routes.add(http::method::get, "/admin/stats", bind(ctx, handle_admin_stats));

@@ -34,7 +34,8 @@ struct order_context {
         store(*runtime.storage, settings.db_timeout),
         payments(runtime.clock, runtime.random, settings.payment_failure_permille,
                  settings.payment_latency),
-        outbox(runtime, store, settings) {}
+        calls(runtime, settings.context_secret, settings.upstreams),
+        outbox(runtime, calls, store, settings) {}
   order_context(const order_context&) = delete;
   order_context& operator=(const order_context&) = delete;
 
@@ -42,6 +43,7 @@ struct order_context {
   order_settings settings;
   order_store store;
   payment_gateway payments;
+  services::upstream_client calls;  // every call to another service
   outbox_dispatcher outbox;
 };
 

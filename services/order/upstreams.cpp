@@ -46,11 +46,11 @@ task<upstream_result<http::response>> upstreams::call(std::string upstream, http
   if (!req.body.empty()) {
     req.headers.set("Content-Type", "application/json");
   }
-  if (!request_id_.empty()) {
-    req.headers.set("X-Request-ID", request_id_);
-  }
-  const time_point deadline = rt_.clock.now() + timeout_;
-  auto reply = co_await rt_.http.request(upstream, std::move(req), deadline);
+  services::call_options opts;
+  opts.deadline = deadline_;
+  opts.request_id = request_id_;
+  opts.idempotent = true;
+  auto reply = co_await client_.call(upstream, std::move(req), opts);
   if (!reply) {
     co_return transient(upstream + ": " + std::string(rt::to_string(reply.error().code)));
   }

@@ -12,6 +12,7 @@
 #include "core/base/time.hpp"
 #include "core/task/task.hpp"
 #include "runtime/runtime.hpp"
+#include "services/common/upstream_client.hpp"
 #include "services/order/domain/order.hpp"
 
 namespace qm::order {
@@ -43,8 +44,10 @@ inline constexpr std::size_t max_cart_lines = 100;
 class upstreams {
  public:
   // request_id: the caller's X-Request-ID, passed on with every call ("" for none).
-  upstreams(rt::runtime& rt, duration timeout, std::string request_id)
-      : rt_(rt), timeout_(timeout), request_id_(std::move(request_id)) {}
+  // deadline: the checkout request's own; every call (and its retries) ends by it.
+  upstreams(rt::runtime& rt, services::upstream_client& client, time_point deadline,
+            std::string request_id)
+      : rt_(rt), client_(client), deadline_(deadline), request_id_(std::move(request_id)) {}
 
   // GET cart /internal/carts/{user_id}: the lines, possibly none.
   task<upstream_result<std::vector<cart_line>>> cart_lines(std::int64_t user_id);
@@ -55,11 +58,14 @@ class upstreams {
   task<upstream_result<bool>> confirm(std::string reservation_id);
 
  private:
+  // Every call of the saga is safe to repeat: the cart read, and the reservation calls that
+  // product keys by reservation id.
   task<upstream_result<http::response>> call(std::string upstream, http::method verb,
                                              std::string target, std::string body);
 
   rt::runtime& rt_;
-  duration timeout_;
+  services::upstream_client& client_;
+  time_point deadline_;
   std::string request_id_;
 };
 

@@ -147,11 +147,11 @@ task<response> handle_get(product_context& c, request_context rc) {
 }  // namespace
 
 void register_reservation_routes(http::router& routes, product_context& ctx) {
-  routes.add(http::method::get, "/internal/products", bind(ctx, handle_batch));
-  routes.add(http::method::post, "/internal/reservations", bind(ctx, handle_reserve));
-  routes.add(http::method::post, "/internal/reservations/{id}/confirm", bind(ctx, handle_confirm));
-  routes.add(http::method::post, "/internal/reservations/{id}/release", bind(ctx, handle_release));
-  routes.add(http::method::get, "/internal/reservations/{id}", bind(ctx, handle_get));
+  routes.add(http::method::get, "/internal/products", bind_internal(ctx, handle_batch));
+  routes.add(http::method::post, "/internal/reservations", bind_internal(ctx, handle_reserve));
+  routes.add(http::method::post, "/internal/reservations/{id}/confirm", bind_internal(ctx, handle_confirm));
+  routes.add(http::method::post, "/internal/reservations/{id}/release", bind_internal(ctx, handle_release));
+  routes.add(http::method::get, "/internal/reservations/{id}", bind_internal(ctx, handle_get));
 }
 
 }  // namespace qm::product

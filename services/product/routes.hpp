@@ -72,5 +72,6 @@ void register_admin_routes(http::router& routes, product_context& ctx);
 // A handler of one group, bound to the context it runs with.
 using handler_fn = services::context_handler<product_context>;
 using services::bind;
+using services::bind_internal;
 
 }  // namespace qm::product

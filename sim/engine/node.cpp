@@ -5,6 +5,7 @@
 
 #include "core/base/assert.hpp"
 #include "core/base/exception_text.hpp"
+#include "core/resilience/deadline.hpp"
 #include "sim/engine/text.hpp"
 
 namespace qm::sim {
@@ -240,8 +241,12 @@ void node::receive(std::unique_ptr<request_message> m) {
     answer(*m, http::error_response(503, "overloaded", "too many requests in progress", request_id()));
     return;
   }
+  // The transport carries the caller's deadline; a propagated remaining time can only shorten it.
+  const time_point handler_deadline = resilience::propagated_deadline(
+      m->request.headers.get(resilience::deadline_header), clock_.now(),
+      clock_.from_scheduler_time(m->due));
   http::request_context ctx{std::move(m->request), std::move(match->params), std::move(match->route),
-                            clock_.from_scheduler_time(m->due)};
+                            handler_deadline, address_of(*m->reply.caller)};
   const bool spawned = scope_.spawn(serve(match->target, std::move(ctx), std::move(m->reply)));
   QM_ASSERT_MSG(spawned, "the node's scope is full although in-flight requests are bounded");
 }
@@ -271,6 +276,11 @@ task<void> node::serve(const http::handler* target, http::request_context ctx, c
   append_int(scratch_, response.status);
   trace_event("handled", scratch_);
   net_.send_reply(*this, std::move(entry.reply), std::move(response));
+}
+
+std::string address_of(const node& n) {
+  const std::uint32_t id = n.net_id();
+  return "10.77." + std::to_string((id >> 8) & 0xff) + "." + std::to_string(id & 0xff);
 }
 
 }  // namespace qm::sim

@@ -164,4 +164,9 @@ class node {
   task_scope scope_;
 };
 
+// The node's simulated network address, what a server sees as its peer: 10.77.<hi>.<lo>
+// from its network id, so every node (and so every simulated load balancer or client) has
+// a distinct, stable address.
+std::string address_of(const node& n);
+
 }  // namespace qm::sim

@@ -2,7 +2,27 @@
 
 namespace qm::sim {
 
-task<rt::call_result> recorded_call(client_channel& ch, step_id step, http::request req) {
+namespace {
+
+std::string address_in(unsigned first, unsigned second_base, std::size_t index) {
+  const std::size_t i = index % (std::size_t{16} << 16);
+  return std::to_string(first) + "." + std::to_string(second_base + (i >> 16)) + "." +
+         std::to_string((i >> 8) & 0xff) + "." + std::to_string(i & 0xff);
+}
+
+}  // namespace
+
+std::string customer_address(std::size_t index) { return address_in(100, 64, index); }
+std::string staff_address(std::size_t index) { return address_in(100, 96, index); }
+
+task<rt::call_result> recorded_call(client_channel& ch, step_id step, http::request req,
+                                    std::string_view client_address) {
+  if (!client_address.empty()) {
+    std::string forwarded(req.headers.get("X-Forwarded-For").value_or(""));
+    forwarded += forwarded.empty() ? "" : ", ";
+    forwarded += client_address;
+    req.headers.set("X-Forwarded-For", std::move(forwarded));
+  }
   request_record rec;
   rec.step = step;
   rec.start = ch.clock.now();

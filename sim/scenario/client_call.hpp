@@ -20,7 +20,17 @@ struct client_channel {
   duration timeout;
 };
 
-task<rt::call_result> recorded_call(client_channel& ch, step_id step, http::request req);
+// client_address: the simulated address of whoever sends req. The client node plays the load
+// balancer in front of the gateway: it appends the address to X-Forwarded-For, as a real one
+// does, and the gateway (which trusts the cluster's own addresses as proxies) limits an
+// anonymous request by it. Empty: the request comes from the client node itself.
+task<rt::call_result> recorded_call(client_channel& ch, step_id step, http::request req,
+                                    std::string_view client_address = {});
+
+// Simulated client addresses, outside the cluster's own 10.77.0.0/16: customers are
+// 100.64.0.0/12 by index, staff (the admin and the delivery partners) 100.96.0.0/12.
+std::string customer_address(std::size_t index);
+std::string staff_address(std::size_t index);
 
 // Request builders.
 http::request json_request(http::method m, std::string target, const json::object& body);

@@ -43,6 +43,11 @@ std::map<std::string, std::string> default_settings(std::string_view service, st
   // Every service verifies the caller the gateway signs with the context secret.
   s["context_secret"] = hex64(prng::derive(seed, "secret/context").next_u64()) +
                         hex64(prng::derive(seed, "secret/context2").next_u64());
+  if (service == "gateway") {
+    // The client node plays the load balancer in front of the gateway: the cluster's own
+    // addresses (10.77.0.0/16) are the proxies whose X-Forwarded-For the gateway believes.
+    s["trusted_proxies"] = "10.77.0.0/16";
+  }
   if (service == "auth") {
     s["token_secret"] = secret;
     s["scrypt_n"] = "16";  // a real cost would only slow the simulation down
@@ -166,10 +171,11 @@ run_report run_scenario(const scenario& s, const run_options& options) {
   cluster::client* staff_client = nullptr;
   if (s.shop.enabled) {
     world.emplace();
-    world->admin = staff_account{std::string(admin_email), admin_password(seed), 0, ""};
+    world->admin = staff_account{std::string(admin_email), admin_password(seed), 0, "", staff_address(0)};
     for (std::uint32_t i = 0; i < s.shop.partners; ++i) {
       world->partners.push_back(staff_account{"partner" + std::to_string(i) + "@sim.quickmart.test",
-                                              "pw-partner-" + std::to_string(i) + "-correct-horse", 0, ""});
+                                              "pw-partner-" + std::to_string(i) + "-correct-horse", 0, "",
+                                              staff_address(i + 1)});
     }
     staff_client = &c.add_client(std::string(staff_node));
     staff.emplace(s.shop,

@@ -36,7 +36,7 @@ task<bool> shop_staff::log_in(staff_account& who) {
   body["email"] = who.email;
   body["password"] = who.password;
   auto req = json_request(http::method::post, "/auth/login", body);
-  auto r = co_await recorded_call(ch_, step_login, std::move(req));
+  auto r = co_await recorded_call(ch_, step_login, std::move(req), who.address);
   if (!r || r->status != 200) {
     co_return false;
   }
@@ -53,24 +53,25 @@ task<rt::call_result> shop_staff::call_as(staff_account& who, step_id step, http
   }
   http::request again = req;
   set_bearer(req, who.access_token);
-  auto r = co_await recorded_call(ch_, step, std::move(req));
+  auto r = co_await recorded_call(ch_, step, std::move(req), who.address);
   if (r && r->status == 401) {
     who.access_token.clear();
     const bool in = co_await log_in(who);
     if (in) {
       set_bearer(again, who.access_token);
-      r = co_await recorded_call(ch_, step, std::move(again));
+      r = co_await recorded_call(ch_, step, std::move(again), who.address);
     }
   }
   co_return r;
 }
 
 task<std::optional<http::response>> shop_staff::persist(staff_account* who, step_id step,
-                                                        http::request req, time_point end) {
+                                                        http::request req, time_point end,
+                                                        std::string_view address) {
   for (int attempt = 0; attempt < max_setup_attempts && ch_.clock.now() < end; ++attempt) {
     rt::call_result r = make_unexpected(rt::call_error{rt::call_errc::timeout, "not sent"});
     if (who == nullptr) {
-      r = co_await recorded_call(ch_, step, req);
+      r = co_await recorded_call(ch_, step, req, address);
     } else {
       r = co_await call_as(*who, step, req);
     }
@@ -138,7 +139,7 @@ task<bool> shop_staff::setup_partner(std::size_t index, time_point end) {
   reg["password"] = p.password;
   reg["name"] = "Partner " + std::to_string(index + 1);
   auto reg_req = json_request(http::method::post, "/auth/register", reg);
-  auto registered = co_await persist(nullptr, step_partner, std::move(reg_req), end);
+  auto registered = co_await persist(nullptr, step_partner, std::move(reg_req), end, p.address);
   if (!registered || (registered->status != 201 && registered->status != 409)) {
     co_return false;
   }

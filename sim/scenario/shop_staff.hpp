@@ -35,9 +35,10 @@ class shop_staff {
   task<rt::call_result> call_as(staff_account& who, step_id step, http::request req);
   task<bool> log_in(staff_account& who);
   // Repeats a setup call until it gets a final answer (not a timeout or 5xx), a bounded
-  // number of times; nullopt when it never did. who null: the call carries no token.
+  // number of times; nullopt when it never did. who null: the call carries no token and
+  // comes from address.
   task<std::optional<http::response>> persist(staff_account* who, step_id step, http::request req,
-                                              time_point end);
+                                              time_point end, std::string_view address = {});
   task<bool> setup_catalogue(time_point end);
   task<bool> setup_partner(std::size_t index, time_point end);
 

@@ -32,6 +32,7 @@ struct staff_account {
   std::string password;
   std::int64_t user_id = 0;
   std::string access_token;
+  std::string address;  // the simulated address it connects from
 };
 
 struct shop_world {

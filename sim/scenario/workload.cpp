@@ -60,6 +60,7 @@ workload::workload(const workload_spec& spec, client_io io, std::string gateway,
   for (std::size_t i = 0; i < users_.size(); ++i) {
     users_[i].email = "user" + std::to_string(i) + "@sim.quickmart.test";
     users_[i].password = "pw-" + std::to_string(i) + "-correct-horse";
+    users_[i].address = customer_address(i);
   }
   for (const auto& f : spec_.flows) {
     total_weight_ += f.weight;
@@ -179,7 +180,7 @@ task<void> workload::run_flow(std::size_t user_index, std::size_t flow_index) {
 
 task<rt::call_result> workload::call_as(user& u, step_id id, http::request req) {
   set_bearer(req, u.access_token);
-  auto res = co_await call(id, std::move(req));
+  auto res = co_await call(u, id, std::move(req));
   if (res && res->status == 401) {
     u.access_token.clear();  // the next flow logs in again
   }
@@ -199,12 +200,12 @@ task<bool> workload::step(std::size_t user_index, planned_step s) {
     case step_browse: {
       const std::uint64_t pages = (products.size() + 19) / 20;
       const std::string target = "/products?limit=20&offset=" + std::to_string(20 * io_.random.uniform(pages));
-      auto r = co_await call(step_browse, plain_request(http::method::get, target));
+      auto r = co_await call(u, step_browse, plain_request(http::method::get, target));
       co_return r && r->status == 200;
     }
     case step_product: {
       const auto& p = products[io_.random.uniform(products.size())];
-      auto r = co_await call(step_product, plain_request(http::method::get, "/products/" + std::to_string(p.id)));
+      auto r = co_await call(u, step_product, plain_request(http::method::get, "/products/" + std::to_string(p.id)));
       co_return r && r->status == 200;
     }
     case step_add_to_cart:
@@ -354,7 +355,7 @@ task<bool> workload::auth_step(user& u, step_id id) {
     default:
       QM_ASSERT_MSG(false, "unknown step");
   }
-  auto res = co_await call(id, std::move(req));
+  auto res = co_await call(u, id, std::move(req));
   if (!res) {
     co_return false;
   }

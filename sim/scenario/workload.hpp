@@ -66,6 +66,7 @@ class workload {
   struct user {
     std::string email;
     std::string password;
+    std::string address;  // the simulated address it connects from
     bool registered = false;
     std::int64_t user_id = 0;
     std::string access_token;
@@ -83,7 +84,9 @@ class workload {
   task<bool> auth_step(user& u, step_id id);
   task<bool> add_to_cart(std::size_t user_index, bool hot);
   task<bool> checkout(std::size_t user_index);
-  task<rt::call_result> call(step_id id, http::request req) { return recorded_call(channel_, id, std::move(req)); }
+  task<rt::call_result> call(const user& u, step_id id, http::request req) {
+    return recorded_call(channel_, id, std::move(req), u.address);
+  }
   task<rt::call_result> call_as(user& u, step_id id, http::request req);
   std::size_t pick_flow();
 

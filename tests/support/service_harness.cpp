@@ -1,6 +1,8 @@
 #include "tests/support/service_harness.hpp"
 
+#include "core/identity/user_context.hpp"
 #include "runtime/sqlite/embedded_storage.hpp"
+#include "services/common/caller.hpp"
 #include "services/registry.hpp"
 
 namespace qm::test {
@@ -57,7 +59,8 @@ http::response dispatch(const http::router& routes, http::request req, time_poin
     return method_mismatch ? http::error_response(405, "method_not_allowed", "method not allowed")
                            : http::error_response(404, "not_found", "no such route");
   }
-  http::request_context ctx{std::move(req), std::move(m->params), m->route, deadline};
+  http::request_context ctx{std::move(req), std::move(m->params), m->route, deadline,
+                            std::string(test_peer_address)};
   return run_now((*m->target)(std::move(ctx)));
 }
 
@@ -93,6 +96,13 @@ bool service_host::start_with(const service_factory& make) {
 }
 
 http::response service_host::handle(http::request req) {
+  // A test calling an internal route plays another service: it signs a service context,
+  // unless it brought a context of its own (the tests that check the refusal do).
+  const std::string secret = config_.get("context_secret");
+  if (req.path().starts_with("/internal/") && !secret.empty() &&
+      !req.headers.get(identity::context_header)) {
+    services::sign_service_call(req, secret, runtime_.clock.now(), "");
+  }
   return dispatch(routes_, std::move(req), runtime_.clock.now() + seconds(5));
 }
 

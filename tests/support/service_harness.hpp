@@ -83,6 +83,9 @@ class faulty_storage final : public rt::storage {
 // A fresh in-memory SQLite database behind a faulty_storage.
 std::unique_ptr<faulty_storage> memory_storage();
 
+// The peer address every dispatched request comes from (TEST-NET-1).
+inline constexpr std::string_view test_peer_address = "192.0.2.10";
+
 // Dispatches through a router as a server would: 404 / 405 when no route matches.
 http::response dispatch(const http::router& routes, http::request req, time_point deadline = {});
 
@@ -121,6 +124,8 @@ class service_host {
   using service_factory = std::function<std::unique_ptr<rt::service>(rt::runtime&)>;
   bool start_with(const service_factory& make);
   rt::runtime& runtime() { return runtime_; }
+  // Dispatches req to the service. A request to /internal/* without a context header gets a
+  // signed service context, as another service's call would carry.
   http::response handle(http::request req);
 
  private:

@@ -22,6 +22,11 @@ result<cart_settings, std::string> read_settings(const rt::settings& config) {
   }
   s.db_timeout = ms(*db_ms);
   s.upstream_timeout = ms(*upstream_ms);
+  auto policy = services::upstream_policy_settings(config, s.upstream_timeout);
+  if (!policy) {
+    return make_unexpected(policy.error());
+  }
+  s.upstreams = std::move(*policy);
   return s;
 }
 

@@ -52,6 +52,11 @@ result<delivery_settings, std::string> read_settings(const rt::settings& config)
   }
   s.store = geo_point{*lat, *lon};
   s.partner_speed_mps = *speed;
+  auto policy = services::upstream_policy_settings(config, s.upstream_timeout);
+  if (!policy) {
+    return make_unexpected(policy.error());
+  }
+  s.upstreams = std::move(*policy);
   return s;
 }
 

@@ -7,6 +7,7 @@
 #include "core/base/result.hpp"
 #include "core/base/time.hpp"
 #include "runtime/runtime.hpp"
+#include "services/common/upstream_client.hpp"
 #include "services/delivery/domain/geo.hpp"
 
 namespace qm::delivery {
@@ -15,6 +16,7 @@ struct delivery_settings {
   std::string context_secret;              // context_secret: shared with the gateway, required
   duration db_timeout = ms(2000);          // db_timeout_ms, 1..60000
   duration upstream_timeout = ms(2000);    // upstream_timeout_ms, 1..60000
+  services::upstream_policy upstreams;  // breaker_*, retry_*, bulkhead_* (docs/resilience.md)
   geo_point store{12.9716, 77.5946};       // store_lat, store_lon: the dark store
   double partner_speed_mps = 5;            // partner_speed_mps, [0.1, 100]
   // waiting_sweep_ms, 0..600000 (default 2000): how often a background loop gives waiting

@@ -46,6 +46,11 @@ result<order_settings, std::string> read_settings(const rt::settings& config) {
   s.outbox_interval = ms(v[5]);
   s.outbox_batch = v[6];
   s.outbox_max_attempts = v[7];
+  auto policy = services::upstream_policy_settings(config, s.upstream_timeout);
+  if (!policy) {
+    return make_unexpected(policy.error());
+  }
+  s.upstreams = std::move(*policy);
   return s;
 }
 

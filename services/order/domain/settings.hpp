@@ -7,6 +7,7 @@
 #include "core/base/result.hpp"
 #include "core/base/time.hpp"
 #include "runtime/runtime.hpp"
+#include "services/common/upstream_client.hpp"
 
 namespace qm::order {
 
@@ -14,6 +15,7 @@ struct order_settings {
   std::string context_secret;                 // context_secret (required)
   duration db_timeout = ms(2000);             // db_timeout_ms
   duration upstream_timeout = ms(2000);       // upstream_timeout_ms: each call to a service
+  services::upstream_policy upstreams;  // breaker_*, retry_*, bulkhead_* (docs/resilience.md)
   std::int64_t payment_failure_permille = 0;  // payment_failure_permille, 0..1000
   duration payment_latency = ms(0);           // payment_latency_ms
   std::int64_t checkout_lease_s = 30;         // checkout_lease_s: a pending key older is stale

@@ -43,7 +43,10 @@ auth_pid=$!
 closed="http://127.0.0.1:$(qm_free_port)"
 QUICKMART_AUTH_URL="http://127.0.0.1:$auth_port" QUICKMART_PRODUCT_URL=$closed QUICKMART_CART_URL=$closed \
 QUICKMART_ORDER_URL=$closed QUICKMART_DELIVERY_URL=$closed QUICKMART_NOTIFICATION_URL=$closed \
-  "$quickmart" serve gateway --listen "127.0.0.1:$gateway_port" --upstream-timeout-ms 3000 >"$work/gateway.log" 2>&1 &
+  "$quickmart" serve gateway --listen "127.0.0.1:$gateway_port" --upstream-timeout-ms 3000 \
+  --rate-limit-auth 600/1m >"$work/gateway.log" 2>&1 &
+# (The recovery loop below polls /auth/login twice a second, above the production limit of
+# 20 a minute per address; rate_limit_e2e_test.sh checks that limit.)
 gateway_pid=$!
 
 # http METHOD PATH [BODY] [TOKEN]: prints "<status> <body>"; status 000 when nothing answered.

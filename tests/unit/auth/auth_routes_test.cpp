@@ -43,6 +43,11 @@ class auth_routes : public ::testing::Test {
     auth.config().set("scrypt_n", "16");
     auth.config().set("db_timeout_ms", "1500");
     gateway.config().set("context_secret", context_secret);
+    // These tests are about auth's own answers: the gateway's breaker and rate limits (tested
+    // with the gateway) would answer for auth after a few failures or logins.
+    gateway.config().set("breaker_failures", "0");
+    gateway.config().set("breaker_failure_rate_percent", "101");
+    gateway.config().set("rate_limit_enabled", "0");
     ASSERT_TRUE(auth.start());
     ASSERT_TRUE(gateway.start());
     http.attach("auth", auth.routes());

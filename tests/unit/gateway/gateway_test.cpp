@@ -12,6 +12,7 @@
 
 #include "core/identity/user_context.hpp"
 #include "core/json/json.hpp"
+#include "core/token/jwt.hpp"
 #include "services/gateway/forward.hpp"
 #include "services/gateway/request_id.hpp"
 #include "services/gateway/route_table.hpp"
@@ -62,6 +63,7 @@ class gateway_routes : public ::testing::Test {
   service_host gateway{"gateway", clock, random, http, nullptr};
   std::vector<received_call> received;
   std::set<std::string> stats_down;  // upstreams whose /admin/stats answers 503
+  std::set<std::string> failing;     // upstreams whose routes answer 503
 
   void SetUp() override {
     for (const auto& route : gateway::gateway_routes) {
@@ -99,12 +101,32 @@ class gateway_routes : public ::testing::Test {
     }
     gateway.config().set("upstream_timeout_ms", "300");
     gateway.config().set("context_secret", context_secret);
+    // The routing tests send many requests from one address and make upstreams fail on
+    // purpose: limits and the breaker stay out of their way unless a test turns them on.
+    gateway.config().set("rate_limit_enabled", "0");
+    gateway.config().set("breaker_failures", "0");
+    gateway.config().set("breaker_failure_rate_percent", "101");
+    configure(gateway.config());
     ASSERT_TRUE(gateway.start());
+  }
+
+  // Settings of a derived fixture, applied before the gateway starts.
+  virtual void configure(map_settings&) {}
+
+  std::size_t received_by(std::string_view upstream) const {
+    std::size_t n = 0;
+    for (const auto& r : received) {
+      n += r.upstream == upstream ? 1 : 0;
+    }
+    return n;
   }
 
   http::handler echo(std::string upstream) {
     return [this, upstream](http::request_context rc) -> task<http::response> {
       received.push_back({upstream, rc.request});
+      if (failing.count(upstream) > 0) {
+        co_return http::error_response(503, "unavailable", "down", "");
+      }
       http::response r;
       r.status = 201;
       r.headers.set("X-Upstream", upstream);
@@ -251,9 +273,12 @@ TEST_F(gateway_routes, a_token_auth_vouched_for_is_trusted_for_the_cache_ttl_the
   const auto header = received.back().request.headers.get(identity::context_header);
   ASSERT_TRUE(header.has_value());
   EXPECT_EQ(identity::verify(*header, context_secret, to_unix_seconds(t0))->user_id, 11);
-  // Unknown tokens are not cached: each one is asked about.
-  send(http::method::get, "/cart", {}, std::nullopt, "tok-unknown");
-  send(http::method::get, "/cart", {}, std::nullopt, "tok-unknown");
+  // An unknown token is remembered as inactive for a short while (5 s by default).
+  EXPECT_EQ(send(http::method::get, "/cart", {}, std::nullopt, "tok-unknown").status, 401);
+  EXPECT_EQ(send(http::method::get, "/cart", {}, std::nullopt, "tok-unknown").status, 401);
+  EXPECT_EQ(introspections(), 2U);
+  clock.advance(seconds(6));
+  EXPECT_EQ(send(http::method::get, "/cart", {}, std::nullopt, "tok-unknown").status, 401);
   EXPECT_EQ(introspections(), 3U);
   // Past the TTL (30 s by default) auth is asked again.
   clock.advance(seconds(31));
@@ -268,7 +293,7 @@ TEST(gateway_token_cache, bounded_and_never_past_the_token_s_expiry) {
   EXPECT_FALSE(cache.find("a", 1'010).has_value());
   cache.remember("b", {2, "admin"}, 5'000, 1'000);
   EXPECT_FALSE(cache.find("b", 1'030).has_value());  // the TTL ends first
-  EXPECT_EQ(cache.find("b", 1'029)->role, "admin");
+  EXPECT_EQ(cache.find("b", 1'029)->caller.role, "admin");
   cache.remember("c", {3, "partner"}, 5'000, 1'000);
   EXPECT_EQ(cache.size(), 2U);  // the oldest ("a") made room
   EXPECT_FALSE(cache.find("a", 1'001).has_value());
@@ -276,7 +301,19 @@ TEST(gateway_token_cache, bounded_and_never_past_the_token_s_expiry) {
   gateway::token_cache off(2, 0);
   off.remember("a", {1, "customer"}, 5'000, 1'000);
   EXPECT_FALSE(off.find("a", 1'000).has_value());
+  off.remember_inactive("x", 1'000);  // negative caching is off too
   EXPECT_EQ(off.size(), 0U);
+}
+
+TEST(gateway_token_cache, inactive_answers_are_kept_for_the_negative_ttl_only) {
+  gateway::token_cache cache(4, 30, 5);
+  cache.remember_inactive("bad", 1'000);
+  ASSERT_TRUE(cache.find("bad", 1'004).has_value());
+  EXPECT_FALSE(cache.find("bad", 1'004)->active);
+  EXPECT_FALSE(cache.find("bad", 1'005).has_value());
+  // A later positive answer for the same token replaces the negative one.
+  cache.remember("bad", {5, "customer"}, 9'000, 1'006);
+  EXPECT_TRUE(cache.find("bad", 1'007)->active);
 }
 
 TEST_F(gateway_routes, auth_unreachable_is_a_503_not_a_401) {
@@ -436,6 +473,200 @@ TEST(gateway_paths, unsafe_path_detection) {
   EXPECT_TRUE(gateway::unsafe_path("/auth/.."));
   EXPECT_TRUE(gateway::unsafe_path("/auth/%2E%2e"));
   EXPECT_TRUE(gateway::unsafe_path("/a/%2f"));
+}
+
+}  // namespace
+}  // namespace qm::test
+
+namespace qm::test {
+namespace {
+
+// The limits, the breaker and the retries as configured in production (their defaults).
+class gateway_resilience : public gateway_routes {
+ protected:
+  void configure(map_settings& config) override {
+    config.set("rate_limit_enabled", "1");
+    config.set("breaker_failures", "5");
+    config.set("breaker_failure_rate_percent", "50");
+  }
+};
+
+TEST_F(gateway_resilience, the_21st_login_in_a_minute_from_one_address_is_refused_with_headers) {
+  for (int i = 0; i < 20; ++i) {
+    auto r = send(http::method::post, "/auth/login", "{}");
+    ASSERT_EQ(r.status, 201) << i;
+    EXPECT_EQ(r.headers.get("X-RateLimit-Limit"), "20");
+    EXPECT_EQ(r.headers.get("X-RateLimit-Remaining"), std::to_string(19 - i));
+    EXPECT_TRUE(r.headers.contains("RateLimit-Policy"));
+    EXPECT_TRUE(r.headers.contains("RateLimit"));
+  }
+  auto r = send(http::method::post, "/auth/login", "{}", "rid-9");
+  EXPECT_EQ(r.status, 429) << r.body;
+  EXPECT_NE(r.body.find("rate_limited"), std::string::npos);
+  EXPECT_EQ(r.headers.get("X-RateLimit-Remaining"), "0");
+  EXPECT_EQ(r.headers.get("Retry-After"), "60");
+  EXPECT_EQ(r.headers.get("X-Request-ID"), "rid-9");
+  EXPECT_EQ(received_by("auth"), 20U);  // the refused one never reached auth
+  // The window slides: a minute after the first login there is room again.
+  clock.advance(seconds(61));
+  EXPECT_EQ(send(http::method::post, "/auth/login", "{}").status, 201);
+}
+
+TEST_F(gateway_resilience, forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy) {
+  for (int i = 0; i < 20; ++i) {
+    auto req = make_request(http::method::post, "/auth/login", "{}");
+    req.headers.set("X-Forwarded-For", "203.0.113." + std::to_string(i));  // a client's own claim
+    ASSERT_EQ(gateway.handle(std::move(req)).status, 201);
+  }
+  auto req = make_request(http::method::post, "/auth/login", "{}");
+  req.headers.set("X-Forwarded-For", "203.0.113.99");
+  EXPECT_EQ(gateway.handle(std::move(req)).status, 429);
+}
+
+class gateway_behind_a_proxy : public gateway_resilience {
+ protected:
+  void configure(map_settings& config) override {
+    gateway_resilience::configure(config);
+    config.set("trusted_proxies", std::string(test_peer_address) + "/32");
+  }
+};
+
+TEST_F(gateway_behind_a_proxy, clients_behind_a_trusted_proxy_are_limited_apart) {
+  const auto login_from = [&](std::string forwarded) {
+    auto req = make_request(http::method::post, "/auth/login", "{}");
+    req.headers.set("X-Forwarded-For", std::move(forwarded));
+    return gateway.handle(std::move(req)).status;
+  };
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_EQ(login_from("203.0.113.1"), 201);
+  }
+  EXPECT_EQ(login_from("203.0.113.1"), 429);
+  EXPECT_EQ(login_from("203.0.113.2"), 201);
+  // A client that forges an earlier hop is still keyed by the address the proxy saw.
+  EXPECT_EQ(login_from("198.51.100.7, 203.0.113.1"), 429);
+}
+
+TEST_F(gateway_resilience, signed_in_callers_are_limited_per_account_after_authentication) {
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_EQ(send(http::method::get, "/cart", {}, std::nullopt, "tok-customer").status, 201) << i;
+  }
+  EXPECT_EQ(send(http::method::get, "/cart", {}, std::nullopt, "tok-customer").status, 429);
+  // Another account from the same address has its own budget.
+  EXPECT_EQ(send(http::method::get, "/cart", {}, std::nullopt, "tok-partner").status, 201);
+  // A request refused by authentication spends nothing.
+  EXPECT_EQ(send(http::method::get, "/cart", {}, std::nullopt, "tok-unknown").status, 401);
+  // Health is never limited.
+  EXPECT_EQ(send(http::method::get, "/health").status, 200);
+}
+
+TEST_F(gateway_resilience, the_breaker_opens_and_keeps_calls_from_a_failing_upstream) {
+  failing.insert("product");
+  // GET is retried (3 attempts), so two client requests make 5 consecutive failures... and
+  // the breaker opens on the fifth: the sixth attempt never leaves the gateway.
+  EXPECT_EQ(send(http::method::get, "/products").status, 503);
+  EXPECT_EQ(send(http::method::get, "/products").status, 503);
+  EXPECT_EQ(received_by("product"), 5U);
+  for (int i = 0; i < 10; ++i) {
+    auto r = send(http::method::get, "/products");
+    EXPECT_EQ(r.status, 503);
+    EXPECT_EQ(r.headers.get("Retry-After"), "1");
+  }
+  EXPECT_EQ(received_by("product"), 5U);
+  // After the open wait (5 s) probes go through; enough successes close it again.
+  failing.clear();
+  clock.advance(seconds(6));
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(send(http::method::get, "/products").status, 201) << i;
+  }
+  EXPECT_EQ(received_by("product"), 10U);
+}
+
+TEST_F(gateway_resilience, only_requests_safe_to_repeat_are_retried) {
+  failing.insert("cart");
+  EXPECT_EQ(send(http::method::get, "/cart", {}, std::nullopt, "tok-customer").status, 503);
+  EXPECT_EQ(received_by("cart"), 3U);  // GET: three attempts
+  EXPECT_EQ(send(http::method::post, "/cart/items", "{}", std::nullopt, "tok-customer").status, 503);
+  EXPECT_EQ(received_by("cart"), 4U);  // POST: one
+  failing.clear();
+  failing.insert("order");
+  auto req = make_request(http::method::post, "/orders/checkout", "{}");
+  req.headers.set("Authorization", "Bearer tok-customer");
+  req.headers.set("Idempotency-Key", "k-1");
+  EXPECT_EQ(gateway.handle(std::move(req)).status, 503);
+  EXPECT_EQ(received_by("order"), 3U);  // an Idempotency-Key makes a POST safe to repeat
+}
+
+TEST_F(gateway_resilience, every_attempt_carries_the_remaining_time) {
+  send(http::method::get, "/products");
+  ASSERT_EQ(received.size(), 1U);
+  EXPECT_EQ(received[0].request.headers.get("x-quickmart-deadline-ms"), "300");
+  // A client cannot hand the services a deadline of its own.
+  auto req = make_request(http::method::get, "/products");
+  req.headers.set("x-quickmart-deadline-ms", "600000");
+  gateway.handle(std::move(req));
+  EXPECT_EQ(received.back().request.headers.get("x-quickmart-deadline-ms"), "300");
+}
+
+const std::string token_secret = "gateway-test-token-secret-0123456789abcdef";
+
+class gateway_with_fallback : public gateway_routes {
+ protected:
+  void configure(map_settings& config) override { config.set("token_secret", token_secret); }
+
+  std::string token(std::string sub, std::string role, time_point issued, duration life,
+                    std::string_view secret = token_secret) {
+    token::claims c;
+    c.sub = std::move(sub);
+    c.role = std::move(role);
+    c.jti = "j-" + c.sub;
+    c.iat = to_unix_seconds(issued);
+    c.exp = to_unix_seconds(issued + life);
+    return token::encode(c, secret);
+  }
+};
+
+TEST_F(gateway_with_fallback, while_auth_is_unreachable_tokens_are_verified_locally) {
+  http.failures["auth"] = rt::call_errc::connect_failed;
+  const std::string good = token("11", "customer", t0, seconds(900));
+  auto r = send(http::method::get, "/cart", {}, std::nullopt, good);
+  EXPECT_EQ(r.status, 201) << r.body;
+  const auto header = received.back().request.headers.get(identity::context_header);
+  ASSERT_TRUE(header.has_value());
+  EXPECT_EQ(identity::verify(*header, context_secret, to_unix_seconds(t0))->user_id, 11);
+  // Roles still apply; bad tokens are still refused, never let through.
+  EXPECT_EQ(send(http::method::get, "/admin/orders", {}, std::nullopt, good).status, 403);
+  EXPECT_EQ(send(http::method::get, "/cart", {}, std::nullopt,
+                 token("11", "customer", t0 - seconds(1000), seconds(900))).status, 401);
+  EXPECT_EQ(send(http::method::get, "/cart", {}, std::nullopt,
+                 token("11", "admin", t0, seconds(900), "another-secret-0123456789abcdefghijkl"))
+                .status,
+            401);
+  EXPECT_EQ(send(http::method::get, "/cart", {}, std::nullopt, "not-a-token").status, 401);
+  std::size_t to_cart = received_by("cart");
+  EXPECT_EQ(to_cart, 1U);
+  // Every fallback decision is counted apart.
+  EXPECT_GE(gateway.metrics()
+                .get_counter("auth_decisions_total", "", {{"source", "fallback"}, {"outcome", "allowed"}})
+                .value(),
+            1.0);
+}
+
+TEST(gateway_start, refuses_a_short_or_placeholder_token_secret_for_the_fallback) {
+  manual_clock clock{t0};
+  sim::prng random{1};
+  in_process_http http;
+  for (const char* bad : {"short", "change-me-change-me-change-me-change-me"}) {
+    service_host gateway{"gateway", clock, random, http, nullptr};
+    gateway.config().set("context_secret", context_secret);
+    gateway.config().set("token_secret", bad);
+    EXPECT_FALSE(gateway.start()) << bad;
+    EXPECT_TRUE(gateway.log().saw("token_secret"));
+  }
+  service_host gateway{"gateway", clock, random, http, nullptr};
+  gateway.config().set("context_secret", context_secret);
+  gateway.config().set("rate_limit_general", "100 per minute");
+  EXPECT_FALSE(gateway.start());
+  EXPECT_TRUE(gateway.log().saw("rate_limit_general"));
 }
 
 }  // namespace

@@ -1,0 +1,229 @@
+#include "services/common/upstream_client.hpp"
+
+#include <algorithm>
+
+#include "core/resilience/backoff.hpp"
+#include "core/resilience/deadline.hpp"
+#include "services/common/caller.hpp"
+#include "services/common/settings.hpp"
+
+namespace qm::services {
+
+namespace {
+
+constexpr std::string_view internal_prefix = "/internal/";
+
+unexpected<rt::call_error> failed(rt::call_errc code, std::string message) {
+  return make_unexpected(rt::call_error{code, std::move(message)});
+}
+
+std::string_view transition_name(resilience::breaker_state s) { return resilience::to_string(s); }
+
+}  // namespace
+
+bool is_upstream_failure(const rt::call_result& r) {
+  if (!r) {
+    // The client's own refusals (bulkhead, open breaker, no address) say nothing new about the
+    // upstream; everything else is the upstream or the path to it failing.
+    return r.error().code != rt::call_errc::overloaded &&
+           r.error().code != rt::call_errc::circuit_open &&
+           r.error().code != rt::call_errc::unknown_upstream;
+  }
+  // 501 and 505 are answers about the request, not the upstream's health.
+  return r->status >= 500 && r->status != 501 && r->status != 505;
+}
+
+struct upstream_client::guard {
+  guard(const upstream_policy& p, rt::runtime& rt, std::string upstream)
+      : breaker(p.breaker), budget(p.budget), bulkhead(p.max_concurrent) {
+    metrics::labels labels{{"upstream", upstream}};
+    state_gauge = &rt.metrics.get_gauge(
+        "circuit_breaker_state", "Circuit breaker state per upstream: 0 closed, 1 open, 2 half-open.",
+        labels);
+    retries = &rt.metrics.get_counter("upstream_retries_total",
+                                      "Retries of calls to an upstream (attempts after the first).",
+                                      labels);
+    budget_exhausted = &rt.metrics.get_counter(
+        "retry_budget_exhausted_total", "Retries refused because the upstream's retry budget was spent.",
+        labels);
+    rejected_open = &rt.metrics.get_counter(
+        "circuit_breaker_rejected_total", "Calls refused at once because the breaker was open.", labels);
+    rejected_bulkhead = &rt.metrics.get_counter(
+        "bulkhead_rejected_total", "Calls refused at once because the upstream's bulkhead was full.",
+        labels);
+    rt::runtime* runtime = &rt;
+    breaker.set_listener([runtime, upstream, this](resilience::transition t, time_point) {
+      state_gauge->set(static_cast<double>(static_cast<int>(t.to)));
+      runtime->metrics
+          .get_counter("circuit_breaker_transitions_total", "Circuit breaker state changes.",
+                       {{"upstream", upstream},
+                        {"from", std::string(transition_name(t.from))},
+                        {"to", std::string(transition_name(t.to))}})
+          .inc();
+      runtime->log.warn("circuit breaker changed state",
+                        {{"upstream", upstream},
+                         {"from", std::string(transition_name(t.from))},
+                         {"to", std::string(transition_name(t.to))}});
+    });
+  }
+
+  resilience::circuit_breaker breaker;
+  resilience::retry_budget budget;
+  resilience::bulkhead bulkhead;
+  metrics::gauge* state_gauge = nullptr;
+  metrics::counter* retries = nullptr;
+  metrics::counter* budget_exhausted = nullptr;
+  metrics::counter* rejected_open = nullptr;
+  metrics::counter* rejected_bulkhead = nullptr;
+};
+
+upstream_client::upstream_client(rt::runtime& rt, std::string context_secret,
+                                 upstream_policy policy)
+    : rt_(rt), context_secret_(std::move(context_secret)), policy_(std::move(policy)) {}
+
+upstream_client::~upstream_client() = default;
+upstream_client::upstream_client(upstream_client&&) noexcept = default;
+
+upstream_client::guard& upstream_client::guard_for(std::string_view upstream) {
+  auto it = guards_.find(upstream);
+  if (it == guards_.end()) {
+    it = guards_
+             .emplace(std::string(upstream),
+                      std::make_unique<guard>(policy_, rt_, std::string(upstream)))
+             .first;
+  }
+  return *it->second;
+}
+
+resilience::circuit_breaker& upstream_client::breaker(std::string_view upstream) {
+  return guard_for(upstream).breaker;
+}
+
+task<rt::call_result> upstream_client::attempt(guard& g, std::string_view upstream,
+                                               const http::request& req, time_point deadline,
+                                               std::string_view request_id) {
+  auto slot = g.bulkhead.try_enter();
+  if (!slot) {
+    g.rejected_bulkhead->inc();
+    co_return failed(rt::call_errc::overloaded,
+                     std::string(upstream) + ": too many calls in flight");
+  }
+  const time_point start = rt_.clock.now();
+  const resilience::permit permit = g.breaker.try_acquire(start);
+  if (!permit.admitted) {
+    g.rejected_open->inc();
+    co_return failed(rt::call_errc::circuit_open, std::string(upstream) + ": circuit open");
+  }
+  const time_point attempt_deadline = std::min(deadline, start + policy_.attempt_timeout);
+  http::request out = req;
+  out.headers.set(std::string(resilience::deadline_header),
+                  resilience::format_remaining(attempt_deadline - start));
+  if (!request_id.empty()) {
+    out.headers.set("X-Request-ID", std::string(request_id));
+  }
+  if (out.path().starts_with(internal_prefix)) {
+    sign_service_call(out, context_secret_, start, request_id);
+  }
+  auto reply = co_await rt_.http.request(upstream, std::move(out), attempt_deadline);
+  const time_point end = rt_.clock.now();
+  if (is_upstream_failure(reply)) {
+    g.breaker.on_failure(permit, end, end - start);
+  } else {
+    g.breaker.on_success(permit, end, end - start);
+  }
+  co_return reply;
+}
+
+task<rt::call_result> upstream_client::call(std::string_view upstream, http::request req,
+                                            call_options opts) {
+  guard& g = guard_for(upstream);
+  const time_point now = rt_.clock.now();
+  const time_point deadline =
+      opts.deadline == time_point{} ? now + policy_.attempt_timeout : opts.deadline;
+  const bool repeatable = opts.idempotent || resilience::method_is_idempotent(http::to_string(req.verb));
+  g.budget.on_request(now);
+  resilience::backoff delays(policy_.retry.backoff);
+  std::int32_t attempts = 0;
+  while (true) {
+    auto reply = co_await attempt(g, upstream, req, deadline, opts.request_id);
+    ++attempts;
+    resilience::attempt_report report;
+    report.attempts_made = attempts;
+    report.retryable = repeatable && is_upstream_failure(reply);
+    report.breaker_open = !reply && reply.error().code == rt::call_errc::circuit_open;
+    if (reply) {
+      if (const auto value = reply->headers.get("Retry-After")) {
+        report.retry_after = resilience::parse_retry_after(*value, rt_.clock.now());
+      }
+    }
+    const time_point decided_at = rt_.clock.now();
+    const resilience::retry_decision next = resilience::decide_retry(
+        policy_.retry, report, decided_at, deadline, delays, g.budget, rt_.random.next_u64());
+    if (next.reason != resilience::give_up::none) {
+      if (next.reason == resilience::give_up::budget_exhausted) {
+        g.budget_exhausted->inc();
+      }
+      co_return reply;
+    }
+    g.retries->inc();
+    co_await rt_.clock.sleep(next.delay);
+  }
+}
+
+result<upstream_policy, std::string> upstream_policy_settings(const rt::settings& config,
+                                                              duration default_timeout) {
+  upstream_policy p;
+  p.attempt_timeout = default_timeout;
+  struct int_key {
+    std::string_view key;
+    std::int64_t fallback;
+    std::int64_t min;
+    std::int64_t max;
+  };
+  // Read in one place so every service names and bounds them the same way.
+  const int_key keys[] = {
+      {"breaker_failures", 5, 0, 1000},
+      {"breaker_failure_rate_percent", 50, 1, 101},
+      {"breaker_window_calls", 50, 1, 10'000},
+      {"breaker_min_calls", 20, 1, 10'000},
+      {"breaker_open_ms", 5000, 1, 600'000},
+      {"breaker_half_open_probes", 3, 1, 100},
+      {"retry_max_attempts", 3, 1, 10},
+      {"retry_base_ms", 25, 1, 10'000},
+      {"retry_cap_ms", 1000, 1, 60'000},
+      {"retry_budget_percent", 20, 0, 100},
+      {"retry_budget_min_per_s", 3, 0, 10'000},
+      {"bulkhead_max_concurrent", 256, 1, 100'000},
+  };
+  std::int64_t v[std::size(keys)];
+  for (std::size_t i = 0; i < std::size(keys); ++i) {
+    auto got = int_setting(config, keys[i].key, keys[i].fallback, keys[i].min, keys[i].max);
+    if (!got) {
+      return make_unexpected(got.error());
+    }
+    v[i] = *got;
+  }
+  p.breaker.consecutive_failure_threshold = static_cast<std::int32_t>(v[0]);
+  p.breaker.failure_rate_threshold = static_cast<double>(v[1]) / 100.0;
+  p.breaker.window = resilience::window_kind::count;
+  p.breaker.window_size = static_cast<std::int32_t>(v[2]);
+  p.breaker.minimum_calls = static_cast<std::int32_t>(std::min(v[3], v[2]));
+  p.breaker.open_wait = ms(v[4]);
+  p.breaker.half_open_max_probes = static_cast<std::int32_t>(v[5]);
+  p.breaker.half_open_successes_to_close = static_cast<std::int32_t>(v[5]);
+  p.retry.max_attempts = static_cast<std::int32_t>(v[6]);
+  p.retry.backoff.base = ms(v[7]);
+  p.retry.backoff.cap = ms(std::max(v[7], v[8]));
+  p.budget.ratio = static_cast<double>(v[9]) / 100.0;
+  p.budget.min_retries_per_s = static_cast<std::int32_t>(v[10]);
+  p.max_concurrent = static_cast<std::int32_t>(v[11]);
+  if (auto bad = resilience::validate(p.breaker)) {
+    return make_unexpected("breaker settings: " + *bad);
+  }
+  if (auto bad = resilience::validate(p.retry.backoff)) {
+    return make_unexpected("retry settings: " + *bad);
+  }
+  return p;
+}
+
+}  // namespace qm::services
