@@ -40,10 +40,18 @@ caller_result authenticate_service(const http::request_context& rc,
   return verified_context(rc, context_secret, now, true);
 }
 
-void sign_service_call(http::request& onward, std::string_view context_secret, time_point now,
-                       std::string_view request_id) {
-  const auto ctx = identity::service_context(to_unix_seconds(now), std::string(request_id));
+void sign_service_call(http::request& onward, std::string_view context_secret, time_point now) {
+  const auto ctx = identity::service_context(to_unix_seconds(now), "");
   onward.headers.set(std::string(identity::context_header), identity::sign(ctx, context_secret));
+}
+
+const std::string& service_signature::header_value(time_point now) {
+  const std::int64_t now_s = to_unix_seconds(now);
+  if (value_.empty() || now_s >= renew_at_s_) {
+    value_ = identity::sign(identity::service_context(now_s, ""), secret_);
+    renew_at_s_ = now_s + identity::context_lifetime_s / 2;
+  }
+  return value_;
 }
 
 caller_result authenticate_role(const http::request_context& rc, std::string_view context_secret,

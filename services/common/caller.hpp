@@ -3,6 +3,8 @@
 // identity in one signed header (core/identity/user_context.hpp). Services never read a user
 // id from anywhere else, and refuse a request whose context is missing, forged or expired.
 
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "core/base/result.hpp"
@@ -29,10 +31,23 @@ caller_result authenticate_role(const http::request_context& rc, std::string_vie
 caller_result authenticate_service(const http::request_context& rc,
                                    std::string_view context_secret, time_point now);
 
-// Signs this service's own context onto a call to another service's /internal/* route, with
-// the request id it acts for (dropped when not well-formed).
-void sign_service_call(http::request& onward, std::string_view context_secret, time_point now,
-                       std::string_view request_id);
+// Signs this service's own context onto a call to another service's /internal/* route. The
+// request id travels in X-Request-ID, not in the context, so one signed context serves every
+// call for a while.
+void sign_service_call(http::request& onward, std::string_view context_secret, time_point now);
+
+// The service context, signed once and reused until half its lifetime has passed: an HMAC per
+// internal call would be the largest cost of a cheap call.
+class service_signature {
+ public:
+  explicit service_signature(std::string context_secret) : secret_(std::move(context_secret)) {}
+  const std::string& header_value(time_point now);
+
+ private:
+  std::string secret_;
+  std::string value_;
+  std::int64_t renew_at_s_ = 0;
+};
 
 // Copies the caller's context header (and request id) from rc onto a request this service
 // makes on the caller's behalf, so the next service sees the same verified caller.

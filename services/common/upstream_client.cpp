@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "core/resilience/backoff.hpp"
+#include "core/identity/user_context.hpp"
 #include "core/resilience/deadline.hpp"
-#include "services/common/caller.hpp"
 #include "services/common/settings.hpp"
 
 namespace qm::services {
@@ -79,7 +79,7 @@ struct upstream_client::guard {
 
 upstream_client::upstream_client(rt::runtime& rt, std::string context_secret,
                                  upstream_policy policy)
-    : rt_(rt), context_secret_(std::move(context_secret)), policy_(std::move(policy)) {}
+    : rt_(rt), signature_(std::move(context_secret)), policy_(std::move(policy)) {}
 
 upstream_client::~upstream_client() = default;
 upstream_client::upstream_client(upstream_client&&) noexcept = default;
@@ -122,7 +122,7 @@ task<rt::call_result> upstream_client::attempt(guard& g, std::string_view upstre
     out.headers.set("X-Request-ID", std::string(request_id));
   }
   if (out.path().starts_with(internal_prefix)) {
-    sign_service_call(out, context_secret_, start, request_id);
+    out.headers.set(std::string(identity::context_header), signature_.header_value(start));
   }
   auto reply = co_await rt_.http.request(upstream, std::move(out), attempt_deadline);
   const time_point end = rt_.clock.now();

@@ -30,6 +30,7 @@
 #include "core/resilience/retry_budget.hpp"
 #include "core/resilience/retry_policy.hpp"
 #include "runtime/runtime.hpp"
+#include "services/common/caller.hpp"
 
 namespace qm::services {
 
@@ -80,7 +81,7 @@ class upstream_client {
                                 time_point deadline, std::string_view request_id);
 
   rt::runtime& rt_;
-  std::string context_secret_;
+  service_signature signature_;
   upstream_policy policy_;
   // Keyed by upstream name; the names are the configured upstreams, a handful.
   std::map<std::string, std::unique_ptr<guard>, std::less<>> guards_;

@@ -144,6 +144,8 @@ run_report run_scenario(const scenario& s, const run_options& options) {
     spec.name = name;
     spec.factory = [name](rt::runtime& r) { return services::make_service(name, r); };
     spec.database = std::string(services::database_of(name));
+    // The gateway keeps its rate limits in the cluster's kv, as it keeps them in Redis.
+    spec.uses_kv = name == "gateway";
     if (!spec.database.empty()) {
       spec.credential = credential_for(spec.database, seed);
       database_owner[spec.database] = name;
