@@ -109,6 +109,8 @@ std::vector<option_spec> service_options(std::string_view service) {
         {"rate-limit-admin", "rate_limit_admin", "limit of /admin/* routes", "50/1m", false, false, ""},
         {"rate-limit-general", "rate_limit_general", "limit of every other route (health and metrics are not limited)", "100/1m", false, false, ""},
         {"rate-limit-memory-keys", "rate_limit_memory_keys", "keys the in-memory limiter (and Redis fallback) keeps at most", "100000", false, false, ""},
+        {"stale-cache-entries", "stale_cache_entries", "catalogue answers kept to serve while product is down (0: off)", "1000", false, false, ""},
+        {"stale-cache-max-age-s", "stale_cache_max_age_s", "oldest catalogue answer served while product is down", "300", false, false, ""},
         {"trusted-proxies", "trusted_proxies", "addresses and CIDRs of proxies whose X-Forwarded-For is believed (comma list)", "", false, false, ""},
     });
   }

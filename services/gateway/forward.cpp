@@ -169,9 +169,30 @@ task<http::response> forward(gateway_context& c, const gateway_route& route,
   opts.deadline = deadline;
   opts.request_id = request_id;
   opts.idempotent = out.headers.get("Idempotency-Key").has_value();
+  // The catalogue's open reads are remembered, and served stale while product cannot answer.
+  const bool catalogue = route.verb == http::method::get && route.upstream == "product" &&
+                         route.need == access::open;
+  std::string catalogue_target = catalogue ? out.target : std::string();
   auto reply = co_await c.calls.call(upstream, std::move(out), opts);
+  if (catalogue && (!reply || reply->status >= 500)) {
+    if (auto stale = c.catalogue.stale(catalogue_target, c.rt.clock.now())) {
+      c.rt.metrics
+          .get_counter("gateway_fallbacks_total", "Answers the gateway gave from a fallback.",
+                       {{"fallback", "stale_cache"}})
+          .inc();
+      http::response r = std::move(*stale);
+      r.headers = end_to_end(r.headers, request_id);
+      if (*limited) {
+        add_limit_headers(r, **limited);
+      }
+      co_return r;
+    }
+  }
   if (!reply) {
     co_return call_failed(c, upstream, reply.error(), request_id);
+  }
+  if (catalogue && reply->status == 200) {
+    c.catalogue.remember(catalogue_target, *reply, c.rt.clock.now());
   }
   count(c, upstream, "answered");
   http::response r;

@@ -13,6 +13,7 @@
 #include "runtime/runtime.hpp"
 #include "services/common/upstream_client.hpp"
 #include "services/gateway/rate_limit.hpp"
+#include "services/gateway/stale_cache.hpp"
 #include "services/gateway/token_cache.hpp"
 
 namespace qm::gateway {
@@ -28,6 +29,7 @@ struct gateway_settings {
   std::string token_secret;
   services::upstream_policy upstreams;   // breaker_*, retry_*, bulkhead_* (docs/resilience.md)
   rate_limit_settings limits;            // rate_limit_*, trusted_proxies
+  stale_cache_settings catalogue;        // stale_cache_entries, stale_cache_max_age_s
 };
 
 struct gateway_context {
@@ -36,6 +38,7 @@ struct gateway_context {
   token_cache tokens;  // recent introspection answers
   services::upstream_client calls;  // every call to a service: breaker, retries, bulkhead
   rate_limiter limits;              // after authentication, per user or client address
+  stale_cache catalogue;            // catalogue reads served stale while product is down
 };
 
 // True when the path holds a "." or ".." segment, a backslash or an encoded dot, slash or

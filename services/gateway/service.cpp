@@ -51,6 +51,15 @@ result<gateway_settings, std::string> read_settings(const rt::settings& config) 
     return make_unexpected(limits.error());
   }
   s.limits = std::move(*limits);
+  auto cache_entries = services::int_setting(config, "stale_cache_entries", 1000, 0, 1'000'000);
+  auto cache_age = services::int_setting(config, "stale_cache_max_age_s", 300, 1, 86'400);
+  for (const auto* r : {&cache_entries, &cache_age}) {
+    if (!*r) {
+      return make_unexpected(r->error());
+    }
+  }
+  s.catalogue.max_entries = static_cast<std::size_t>(*cache_entries);
+  s.catalogue.max_stale = seconds(*cache_age);
   return s;
 }
 
@@ -68,7 +77,7 @@ task<bool> gateway_service::start() {
       token_cache(static_cast<std::size_t>(settings->auth_cache_entries), settings->auth_cache_ttl_s,
                   settings->auth_negative_cache_ttl_s),
       services::upstream_client(rt_, settings->context_secret, settings->upstreams),
-      rate_limiter(rt_, settings->limits)});
+      rate_limiter(rt_, settings->limits), stale_cache(settings->catalogue)});
   register_routes(rt_.routes, *ctx_);
   rt_.log.info("gateway started");
   co_return true;

@@ -16,6 +16,7 @@
 #include "services/gateway/forward.hpp"
 #include "services/gateway/request_id.hpp"
 #include "services/gateway/route_table.hpp"
+#include "services/gateway/stale_cache.hpp"
 #include "services/gateway/token_cache.hpp"
 #include "tests/support/service_harness.hpp"
 
@@ -667,6 +668,60 @@ TEST(gateway_start, refuses_a_short_or_placeholder_token_secret_for_the_fallback
   gateway.config().set("rate_limit_general", "100 per minute");
   EXPECT_FALSE(gateway.start());
   EXPECT_TRUE(gateway.log().saw("rate_limit_general"));
+}
+
+TEST_F(gateway_resilience, catalogue_reads_are_served_stale_while_product_cannot_answer) {
+  // The echo upstream answers 201; the cache keeps 200s only, so answer 200 here.
+  upstreams["product"] = http::router{};
+  upstreams["product"].add(http::method::get, "/products",
+                           [this](http::request_context rc) -> task<http::response> {
+                             received.push_back({"product", rc.request});
+                             if (failing.count("product") > 0) {
+                               co_return http::error_response(503, "unavailable", "down", "");
+                             }
+                             co_return http::json_response(200, R"({"items":[1,2,3]})");
+                           });
+  http.attach("product", upstreams["product"]);
+  ASSERT_EQ(send(http::method::get, "/products?limit=3").status, 200);
+  failing.insert("product");
+  clock.advance(seconds(10));
+  auto r = send(http::method::get, "/products?limit=3", {}, "rid-s");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body, R"({"items":[1,2,3]})");
+  EXPECT_EQ(r.headers.get("X-Quickmart-Fallback"), "stale-cache");
+  EXPECT_EQ(r.headers.get("Age"), "10");
+  EXPECT_EQ(r.headers.get("X-Request-ID"), "rid-s");
+  EXPECT_TRUE(r.headers.contains("X-RateLimit-Remaining"));
+  // Another query was never seen: nothing to serve, the failure shows.
+  EXPECT_EQ(send(http::method::get, "/products?limit=4").status, 503);
+  // Too old (300 s by default): not served any more.
+  clock.advance(seconds(300));
+  EXPECT_EQ(send(http::method::get, "/products?limit=3").status, 503);
+  EXPECT_GE(gateway.metrics().get_counter("gateway_fallbacks_total", "", {{"fallback", "stale_cache"}}).value(),
+            1.0);
+}
+
+TEST(gateway_stale_cache, bounded_by_entries_and_body_size_and_keeps_only_200s) {
+  gateway::stale_cache cache({2, 8, seconds(60)});
+  http::response ok;
+  ok.body = "small";
+  cache.remember("/a", ok, t0);
+  cache.remember("/b", ok, t0);
+  cache.remember("/c", ok, t0);  // the oldest ("/a") makes room
+  EXPECT_EQ(cache.size(), 2U);
+  EXPECT_FALSE(cache.stale("/a", t0).has_value());
+  EXPECT_TRUE(cache.stale("/c", t0).has_value());
+  http::response big;
+  big.body = "far too large";
+  cache.remember("/big", big, t0);
+  EXPECT_FALSE(cache.stale("/big", t0).has_value());
+  http::response missing;
+  missing.status = 404;
+  cache.remember("/gone", missing, t0);
+  EXPECT_FALSE(cache.stale("/gone", t0).has_value());
+  gateway::stale_cache off({0, 8, seconds(60)});
+  off.remember("/a", ok, t0);
+  EXPECT_EQ(off.size(), 0U);
 }
 
 }  // namespace
