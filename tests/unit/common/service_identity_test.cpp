@@ -1,0 +1,82 @@
+// Service identity: /internal/* routes open only to a context a service signed, and user
+// routes never to one. Checked on a real service (product) and on the shared helpers.
+
+#include <gtest/gtest.h>
+
+#include "core/identity/user_context.hpp"
+#include "services/common/caller.hpp"
+#include "tests/support/service_harness.hpp"
+
+namespace qm::test {
+namespace {
+
+const time_point t0 = from_unix_us(std::int64_t{1'750'000'000} * 1'000'000);
+const std::string secret = "service-identity-test-secret-0123456789";
+
+TEST(service_identity, a_service_context_has_user_id_zero_and_its_own_role) {
+  auto ctx = identity::service_context(to_unix_seconds(t0), "rid-1");
+  EXPECT_TRUE(identity::well_formed(ctx));
+  EXPECT_EQ(ctx.user_id, 0);
+  identity::user_context user_zero{0, std::string(identity::role_customer), 100, ""};
+  EXPECT_FALSE(identity::well_formed(user_zero));  // a user always has an id
+  identity::user_context service_with_id{7, std::string(identity::role_service), 100, ""};
+  EXPECT_FALSE(identity::well_formed(service_with_id));
+}
+
+TEST(service_identity, the_signature_is_reused_for_half_the_lifetime) {
+  services::service_signature sig(secret);
+  const std::string first = sig.header_value(t0);
+  EXPECT_EQ(sig.header_value(t0 + seconds(29)), first);
+  const std::string renewed = sig.header_value(t0 + seconds(30));
+  EXPECT_NE(renewed, first);
+  auto v = identity::verify(renewed, secret, to_unix_seconds(t0 + seconds(80)));
+  ASSERT_TRUE(v.ok());  // still valid a full lifetime after renewal... almost
+  EXPECT_EQ(v->role, identity::role_service);
+}
+
+class internal_routes : public ::testing::Test {
+ protected:
+  manual_clock clock{t0};
+  sim::prng random{5};
+  in_process_http http;
+  std::unique_ptr<faulty_storage> db = memory_storage();
+  service_host product{"product", clock, random, http, db.get()};
+
+  void SetUp() override {
+    product.config().set("context_secret", secret);
+    ASSERT_TRUE(product.start());
+  }
+
+  http::response batch_with(std::optional<std::string> context) {
+    auto req = make_request(http::method::get, "/internal/products?ids=1");
+    if (context) {
+      req.headers.set(std::string(identity::context_header), *context);
+    }
+    return product.handle(std::move(req));
+  }
+};
+
+TEST_F(internal_routes, open_only_to_a_service_context_signed_with_the_secret) {
+  // The harness signs a service context when none is given.
+  EXPECT_EQ(product.handle(make_request(http::method::get, "/internal/products?ids=1")).status, 200);
+  const std::int64_t now_s = to_unix_seconds(t0);
+  // A user's context, even an admin's, does not open internal routes.
+  identity::user_context admin{1, std::string(identity::role_admin), now_s + 60, ""};
+  EXPECT_EQ(batch_with(identity::sign(admin, secret)).status, 401);
+  // A service context under another key, or expired, or garbage.
+  EXPECT_EQ(batch_with(identity::sign(identity::service_context(now_s, ""), "another-secret-0123456789abcdefgh")).status,
+            401);
+  EXPECT_EQ(batch_with(identity::sign(identity::service_context(now_s - 120, ""), secret)).status, 401);
+  EXPECT_EQ(batch_with("v1.e30.AAAA").status, 401);
+  EXPECT_EQ(batch_with(std::string()).status, 401);
+}
+
+TEST_F(internal_routes, user_routes_refuse_a_service_context) {
+  auto req = make_request(http::method::get, "/admin/products");
+  req.headers.set(std::string(identity::context_header),
+                  identity::sign(identity::service_context(to_unix_seconds(t0), ""), secret));
+  EXPECT_EQ(product.handle(std::move(req)).status, 401);
+}
+
+}  // namespace
+}  // namespace qm::test
