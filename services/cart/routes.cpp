@@ -56,18 +56,36 @@ task<response> priced_reply(cart_context& c, const request_context& rc, std::str
                             std::int64_t user_id, const std::vector<cart_line>& lines,
                             const fetched_prices* known = nullptr) {
   catalogue products;
+  bool stale = false;
   if (known != nullptr && known->covers(lines)) {
     products = known->products;
+    c.prices.learn(products);
   } else if (!lines.empty()) {
     auto fetched = co_await fetch_products(c.calls, c.call_deadline(rc), rc, lines);
-    if (!fetched) {
-      co_return upstream_failed(c, rc, op, fetched.error());
+    if (fetched) {
+      products = std::move(*fetched);
+      c.prices.learn(products);
+    } else {
+      // A read may show the last known prices, flagged; a change must not be confirmed on them.
+      auto remembered = op == "get" ? c.prices.recall(lines) : std::nullopt;
+      if (!remembered) {
+        co_return upstream_failed(c, rc, op, fetched.error());
+      }
+      c.rt.log.warn("product service unavailable; cart shown with last known prices",
+                    {{"reason", fetched.error().reason}});
+      products = std::move(*remembered);
+      stale = true;
     }
-    products = std::move(*fetched);
   }
-  count(c, op, "ok");
+  count(c, op, stale ? "stale" : "ok");
   const priced_cart priced = price_cart(lines, products);
-  co_return http::json_response(200, json::serialize(cart_json(user_id, priced)));
+  json::object body = cart_json(user_id, priced);
+  body["prices_stale"] = stale;
+  auto r = http::json_response(200, json::serialize(body));
+  if (stale) {
+    r.headers.set("X-Quickmart-Fallback", "last-known-prices");
+  }
+  co_return r;
 }
 
 task<response> handle_get(cart_context& c, request_context rc) {

@@ -29,6 +29,7 @@
 
 #include "core/http/router.hpp"
 #include "runtime/runtime.hpp"
+#include "services/cart/domain/price_memory.hpp"
 #include "services/cart/domain/settings.hpp"
 #include "services/cart/store.hpp"
 
@@ -40,6 +41,7 @@ struct cart_context {
   cart_settings settings;
   cart_store store;
   services::upstream_client calls;  // to product: breaker, retries, bulkhead
+  price_memory prices;              // last known product details, for GET /cart's fallback
 
   // The deadline of a call made while serving rc: the upstream timeout, or sooner when the
   // request's own deadline comes first.

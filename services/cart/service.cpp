@@ -32,7 +32,8 @@ task<bool> cart_service::start() {
   }
   ctx_.emplace(cart_context{rt_, *settings, cart_store(*rt_.storage, settings->db_timeout),
                             services::upstream_client(rt_, settings->context_secret,
-                                                      settings->upstreams)});
+                                                      settings->upstreams),
+                            price_memory()});
   register_routes(rt_.routes, *ctx_);
   rt_.log.info("cart started", {{"engine", std::string(rt_.storage->engine())}});
   co_return true;

@@ -4,6 +4,7 @@
 
 #include "services/cart/domain/cart_rules.hpp"
 #include "services/cart/domain/limits.hpp"
+#include "services/cart/domain/price_memory.hpp"
 #include "services/cart/domain/pricing.hpp"
 #include "services/cart/domain/requests.hpp"
 
@@ -126,6 +127,22 @@ TEST(requests, checkout_reads_the_order_and_its_lines) {
   auto empty = parse_checkout(R"({"order_id":12,"lines":[]})");
   ASSERT_TRUE(empty.ok());
   EXPECT_TRUE(empty->lines.empty());
+}
+
+TEST(price_memory, recalls_only_complete_carts_and_stays_bounded) {
+  price_memory memory(2);
+  memory.learn({{1, product_info{1, "milk", 3000, true, 5}}, {2, product_info{2, "bread", 4000, true, 1}}});
+  auto both = memory.recall({{1, 2}, {2, 1}});
+  ASSERT_TRUE(both.has_value());
+  EXPECT_EQ(both->at(1).price_paise, 3000);
+  EXPECT_FALSE(memory.recall({{1, 2}, {3, 1}}).has_value());  // 3 was never priced
+  // A newer price replaces the old one; a third product pushes out the first learned.
+  memory.learn({{1, product_info{1, "milk", 3100, true, 5}}});
+  EXPECT_EQ(memory.recall({{1, 1}})->at(1).price_paise, 3100);
+  memory.learn({{3, product_info{3, "eggs", 9000, true, 12}}});
+  EXPECT_EQ(memory.size(), 2U);
+  EXPECT_FALSE(memory.recall({{1, 1}}).has_value());
+  EXPECT_TRUE(memory.recall({{3, 1}}).has_value());
 }
 
 }  // namespace

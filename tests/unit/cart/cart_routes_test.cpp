@@ -344,8 +344,7 @@ TEST_F(cart_routes, an_unreachable_product_service_answers_503_never_500) {
   ASSERT_EQ(add(42, 1, 2).status, 200);
   for (const auto failure : {rt::call_errc::timeout, rt::call_errc::connect_failed}) {
     http.failures["product"] = failure;
-    for (auto r : {as(42, http::method::get, "/cart"), add(42, 2, 1),
-                   as(42, http::method::patch, "/cart/items/1", R"({"quantity":3})")}) {
+    for (auto r : {add(42, 2, 1), as(42, http::method::patch, "/cart/items/1", R"({"quantity":3})")}) {
       EXPECT_EQ(r.status, 503) << r.body;
       EXPECT_EQ(error_code(r), "upstream_unavailable");
       EXPECT_EQ(r.headers.get("Retry-After").value_or(""), "1");
@@ -353,9 +352,13 @@ TEST_F(cart_routes, an_unreachable_product_service_answers_503_never_500) {
   }
   http.failures.erase("product");
   product.fail_status = 500;
+  // A cart whose products were priced before is shown with the last known prices, flagged.
   auto r = as(42, http::method::get, "/cart");
-  EXPECT_EQ(r.status, 503) << r.body;
-  EXPECT_EQ(error_code(r), "upstream_unavailable");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.headers.get("X-Quickmart-Fallback"), "last-known-prices");
+  EXPECT_TRUE(parse(r).at("prices_stale").as_bool());
+  // One with a product never priced cannot be shown.
+  EXPECT_EQ(as(43, http::method::get, "/cart").status, 200);  // empty: nothing to price
   product.fail_status.reset();
   // The failures opened cart's breaker for product: past its wait a probe finds product back.
   clock.advance(seconds(6));
@@ -375,9 +378,14 @@ TEST_F(cart_routes, a_malformed_product_reply_is_an_upstream_failure) {
                         R"("available":1}]})");
              });
   http.attach("product", broken);
-  auto r = as(42, http::method::get, "/cart");
+  auto r = as(42, http::method::patch, "/cart/items/1", R"({"quantity":3})");
   EXPECT_EQ(r.status, 503) << r.body;
   EXPECT_EQ(error_code(r), "upstream_unavailable");
+  // A read falls back to the prices the cart saw last, never to the broken ones.
+  r = as(42, http::method::get, "/cart");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.headers.get("X-Quickmart-Fallback"), "last-known-prices");
+  EXPECT_EQ(r.body.find("-5"), std::string::npos) << r.body;
 }
 
 TEST_F(cart_routes, a_database_outage_answers_503) {
