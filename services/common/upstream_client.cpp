@@ -99,6 +99,15 @@ resilience::circuit_breaker& upstream_client::breaker(std::string_view upstream)
   return guard_for(upstream).breaker;
 }
 
+std::vector<std::string> upstream_client::upstreams() const {
+  std::vector<std::string> out;
+  out.reserve(guards_.size());
+  for (const auto& [name, g] : guards_) {
+    out.push_back(name);
+  }
+  return out;
+}
+
 task<rt::call_result> upstream_client::attempt(guard& g, std::string_view upstream,
                                                const http::request& req, time_point deadline,
                                                std::string_view request_id) {

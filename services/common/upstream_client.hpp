@@ -24,6 +24,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/resilience/bulkhead.hpp"
 #include "core/resilience/circuit_breaker.hpp"
@@ -70,8 +71,10 @@ class upstream_client {
   // One logical call; the reply of the last attempt, or why none could be made.
   task<rt::call_result> call(std::string_view upstream, http::request req, call_options opts);
 
-  // Operators' controls and what tests and /health/detailed read.
+  // Operators' controls and what tests and /health/detailed read. breaker() creates the
+  // upstream's guard on first use; upstreams() names those that exist, in name order.
   resilience::circuit_breaker& breaker(std::string_view upstream);
+  std::vector<std::string> upstreams() const;
   const upstream_policy& policy() const { return policy_; }
 
  private:

@@ -724,5 +724,37 @@ TEST(gateway_stale_cache, bounded_by_entries_and_body_size_and_keeps_only_200s) 
   EXPECT_EQ(off.size(), 0U);
 }
 
+TEST_F(gateway_resilience, operators_can_force_a_breaker_open_disable_it_and_reset_it) {
+  const auto set_mode = [&](std::string_view token, std::string mode) {
+    return send(http::method::put, "/admin/breakers/product", R"({"mode":")" + mode + R"("})",
+                std::nullopt, token);
+  };
+  EXPECT_EQ(set_mode("tok-customer", "forced_open").status, 403);
+  EXPECT_EQ(send(http::method::put, "/admin/breakers/nowhere", R"({"mode":"normal"})", std::nullopt,
+                 "tok-admin").status,
+            404);
+  EXPECT_EQ(set_mode("tok-admin", "sideways").status, 400);
+  auto r = set_mode("tok-admin", "forced_open");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find(R"("mode":"forced_open")"), std::string::npos) << r.body;
+  EXPECT_EQ(send(http::method::get, "/products").status, 503);
+  EXPECT_EQ(received_by("product"), 0U);
+  EXPECT_TRUE(gateway.log().saw("circuit breaker mode set by an operator"));
+  // Disabled: failures are let through and never trip it.
+  ASSERT_EQ(set_mode("tok-admin", "disabled").status, 200);
+  failing.insert("product");
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(send(http::method::get, "/products").status, 503);
+  }
+  EXPECT_EQ(received_by("product"), 12U);  // 4 requests x 3 attempts, none refused
+  failing.clear();
+  ASSERT_EQ(set_mode("tok-admin", "normal").status, 200);
+  EXPECT_EQ(send(http::method::get, "/products").status, 201);
+  auto list = send(http::method::get, "/admin/breakers", {}, std::nullopt, "tok-admin");
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_NE(list.body.find(R"("product":{"state":"closed","mode":"normal")"), std::string::npos)
+      << list.body;
+}
+
 }  // namespace
 }  // namespace qm::test
