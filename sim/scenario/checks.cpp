@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "sim/scenario/resilience_checks.hpp"
 #include "sim/scenario/shop_checks.hpp"
 #include "sim/scenario/workload.hpp"
 
@@ -206,6 +207,9 @@ std::vector<check_result> evaluate_checks(const scenario& s, const run_observati
       case check_kind::carts_cleared:
       case check_kind::no_dangling_reservations:
         r = evaluate_shop_check(c, obs);
+        break;
+      default:
+        r = evaluate_resilience_check(c, s, obs);
         break;
     }
     r.name = c.name + (c.step.empty() ? "" : "(" + c.step + ")");

@@ -3,6 +3,7 @@
 // says what it measured, so a failure explains itself.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -32,6 +33,10 @@ struct run_observations {
   const shop_world* shop = nullptr;
   storage_cluster* storage = nullptr;
   time_point settled_at{};
+  // The trace's lines, kept when a check needs them (resilience_checks.hpp), else null.
+  const std::vector<std::string>* trace_lines = nullptr;
+  // A node's metrics in the Prometheus text format (empty for an unknown node).
+  std::function<std::string(std::string_view node)> metrics_text;
 };
 
 struct check_result {

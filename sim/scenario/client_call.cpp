@@ -1,8 +1,34 @@
 #include "sim/scenario/client_call.hpp"
 
+#include <charconv>
+
 namespace qm::sim {
 
 namespace {
+
+// A header's value as a non-negative integer; -1 when absent or not one.
+std::int32_t int_header(const http::response& r, std::string_view name) {
+  const auto v = r.headers.get(name);
+  if (!v) {
+    return -1;
+  }
+  std::int32_t out = -1;
+  const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+  return ec == std::errc{} && end == v->data() + v->size() && out >= 0 ? out : -1;
+}
+
+// What the reply says about rate limiting and the gateway's fallbacks.
+void read_reply_fields(const http::response& r, request_record& rec) {
+  rec.limit_header = int_header(r, "X-RateLimit-Limit");
+  rec.remaining_header = int_header(r, "X-RateLimit-Remaining");
+  rec.retry_after_s = int_header(r, "Retry-After");
+  if (r.headers.get("RateLimit").has_value() && r.headers.get("RateLimit-Policy").has_value()) {
+    rec.flags |= flag_rate_fields;
+  }
+  if (r.headers.get("X-Quickmart-Fallback") == std::optional<std::string_view>("stale-cache")) {
+    rec.flags |= flag_stale;
+  }
+}
 
 std::string address_in(unsigned first, unsigned second_base, std::size_t index) {
   const std::size_t i = index % (std::size_t{16} << 16);
@@ -14,9 +40,21 @@ std::string address_in(unsigned first, unsigned second_base, std::size_t index) 
 
 std::string customer_address(std::size_t index) { return address_in(100, 64, index); }
 std::string staff_address(std::size_t index) { return address_in(100, 96, index); }
+std::string abuser_address(std::size_t index) { return address_in(100, 112, index); }
+
+limit_class_tag documented_limit_class(std::string_view path) {
+  if (path == "/auth/login" || path == "/auth/register" || path == "/auth/refresh" ||
+      path == "/auth/logout") {
+    return limit_class_tag::auth;
+  }
+  if (path == "/admin" || path.starts_with("/admin/")) {
+    return limit_class_tag::admin;
+  }
+  return limit_class_tag::general;
+}
 
 task<rt::call_result> recorded_call(client_channel& ch, step_id step, http::request req,
-                                    std::string_view client_address) {
+                                    std::string_view client_address, call_tags tags) {
   if (!client_address.empty()) {
     std::string forwarded(req.headers.get("X-Forwarded-For").value_or(""));
     forwarded += forwarded.empty() ? "" : ", ";
@@ -25,12 +63,18 @@ task<rt::call_result> recorded_call(client_channel& ch, step_id step, http::requ
   }
   request_record rec;
   rec.step = step;
+  if (!tags.subject.empty()) {
+    rec.subject = ch.log.subject_id(tags.subject);
+    rec.limit_class = tags.limit_class;
+  }
+  rec.flags = tags.signed_in ? flag_signed_in : 0;
   rec.start = ch.clock.now();
   auto res = co_await ch.http.request(ch.gateway, std::move(req), rec.start + ch.timeout);
   rec.end = ch.clock.now();
   if (res) {
     rec.outcome = call_outcome::answered;
     rec.status = res->status;
+    read_reply_fields(*res, rec);
   } else if (res.error().code == rt::call_errc::timeout) {
     rec.outcome = call_outcome::timeout;
   } else if (res.error().code == rt::call_errc::connect_failed) {
@@ -40,6 +84,11 @@ task<rt::call_result> recorded_call(client_channel& ch, step_id step, http::requ
   }
   ch.log.add(rec);
   co_return res;
+}
+
+task<rt::call_result> recorded_call(client_channel& ch, step_id step, http::request req,
+                                    std::string_view client_address) {
+  return recorded_call(ch, step, std::move(req), client_address, call_tags{});
 }
 
 http::request json_request(http::method m, std::string target, const json::object& body) {

@@ -72,6 +72,18 @@ void fault_schedule::apply(const fault_spec& f) {
       cluster_.set_link(f.peer, f.target, link);
       break;
     }
+    case fault_kind::kv_unavailable: {
+      kv_faults faults = cluster_.redis().faults();
+      faults.unavailable = true;
+      cluster_.redis().set_faults(faults);
+      break;
+    }
+    case fault_kind::kv_slow: {
+      kv_faults faults = cluster_.redis().faults();
+      faults.latency = f.slow.a;  // the loader admits only a constant latency here
+      cluster_.redis().set_faults(faults);
+      break;
+    }
   }
 }
 
@@ -111,6 +123,18 @@ void fault_schedule::undo(const fault_spec& f) {
       const link_config normal = to_link_config(scenario_.network);
       cluster_.set_link(f.target, f.peer, normal);
       cluster_.set_link(f.peer, f.target, normal);
+      break;
+    }
+    case fault_kind::kv_unavailable: {
+      kv_faults faults = cluster_.redis().faults();
+      faults.unavailable = false;
+      cluster_.redis().set_faults(faults);
+      break;
+    }
+    case fault_kind::kv_slow: {
+      kv_faults faults = cluster_.redis().faults();
+      faults.latency = duration(0);
+      cluster_.redis().set_faults(faults);
       break;
     }
   }

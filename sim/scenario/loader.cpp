@@ -3,11 +3,13 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "core/base/assert.hpp"
 #include "services/registry.hpp"
 #include "sim/scenario/steps.hpp"
 #include "sim/scenario/workload.hpp"
@@ -277,7 +279,8 @@ fault_kind fault_kind_from(const YAML::Node& n, const std::string& field) {
       {"partition", fault_kind::partition},     {"crash", fault_kind::crash},
       {"db_unavailable", fault_kind::db_unavailable}, {"db_slow", fault_kind::db_slow},
       {"db_errors", fault_kind::db_errors},     {"clock_skew", fault_kind::clock_skew},
-      {"latency", fault_kind::latency}};
+      {"latency", fault_kind::latency},         {"kv_unavailable", fault_kind::kv_unavailable},
+      {"kv_slow", fault_kind::kv_slow}};
   for (const auto& [name, kind] : kinds) {
     if (k == name) {
       return kind;
@@ -285,7 +288,8 @@ fault_kind fault_kind_from(const YAML::Node& n, const std::string& field) {
   }
   fail(n, field,
        "unknown fault kind '" + k +
-           "' (known: partition, crash, db_unavailable, db_slow, db_errors, clock_skew, latency)");
+           "' (known: partition, crash, db_unavailable, db_slow, db_errors, clock_skew, latency, "
+           "kv_unavailable, kv_slow)");
 }
 
 std::string service_field(mapping& m, std::string_view key, const scenario& s) {
@@ -386,6 +390,16 @@ void read_faults(mapping& top, scenario& s) {
           f.rate = as_number(*d, m.field("drop_rate"), 0, 1);
         }
         break;
+      case fault_kind::kv_unavailable:
+        f.target = "kv";
+        break;
+      case fault_kind::kv_slow:
+        f.target = "kv";
+        f.slow = read_latency(m.required("latency"), m.field("latency"));
+        if (f.slow.kind != "constant") {
+          fail(item, m.field("latency.kind"), "must be constant for kv_slow");
+        }
+        break;
     }
     m.reject_unknown();
     s.faults.push_back(std::move(f));
@@ -407,7 +421,20 @@ check_kind check_kind_from(const YAML::Node& n, const std::string& field) {
       {"acknowledged_orders_exist", check_kind::acknowledged_orders_exist},
       {"money_adds_up", check_kind::money_adds_up},
       {"carts_cleared", check_kind::carts_cleared},
-      {"no_dangling_reservations", check_kind::no_dangling_reservations}};
+      {"no_dangling_reservations", check_kind::no_dangling_reservations},
+      {"never_outcomes", check_kind::never_outcomes},
+      {"only_outcomes", check_kind::only_outcomes},
+      {"success_rate_during_fault", check_kind::success_rate_during_fault},
+      {"breaker_opens", check_kind::breaker_opens},
+      {"breaker_blocks_calls", check_kind::breaker_blocks_calls},
+      {"breaker_closes", check_kind::breaker_closes},
+      {"stale_served", check_kind::stale_served},
+      {"retry_amplification", check_kind::retry_amplification},
+      {"no_attempt_past_deadline", check_kind::no_attempt_past_deadline},
+      {"rate_limit_holds", check_kind::rate_limit_holds},
+      {"rate_limit_headers", check_kind::rate_limit_headers},
+      {"no_forged_writes", check_kind::no_forged_writes},
+      {"metric_at_least", check_kind::metric_at_least}};
   std::string known;
   for (const auto& [name, kind] : kinds) {
     if (k == name) {
@@ -515,6 +542,119 @@ void read_shop(mapping& top, scenario& s) {
   m.reject_unknown();
 }
 
+std::string node_field(mapping& m, std::string_view key, const scenario& s) {
+  return service_field(m, key, s);
+}
+
+// The outcome words a check may name: a status, a class, timeout, connect_failed, error.
+std::vector<std::string> outcome_list(const YAML::Node& n, const std::string& field) {
+  auto words = string_list(n, field, 20);
+  if (words.empty()) {
+    fail(n, field, "must list at least one outcome");
+  }
+  for (const auto& w : words) {
+    const bool status = w.size() == 3 && w[0] >= '1' && w[0] <= '5' &&
+                        ((w[1] == 'x' && w[2] == 'x') || (std::isdigit(static_cast<unsigned char>(w[1])) &&
+                                                          std::isdigit(static_cast<unsigned char>(w[2]))));
+    if (!status && w != "timeout" && w != "connect_failed" && w != "error") {
+      fail(n, field, "'" + w + "' is no outcome (a status like \"429\", a class like \"5xx\", timeout, connect_failed or error)");
+    }
+  }
+  return words;
+}
+
+void read_resilience_check(mapping& m, const YAML::Node& item, const scenario& s,
+                           const std::vector<std::string>& known_steps, check_spec& c) {
+  switch (c.kind) {
+    case check_kind::never_outcomes: {
+      c.outcomes = outcome_list(m.required("outcomes"), m.field("outcomes"));
+      read_step(m, known_steps, c);
+      if (auto ex = m.optional("except_step")) {
+        c.except_step = as_string(*ex, m.field("except_step"));
+        if (std::find(known_steps.begin(), known_steps.end(), c.except_step) == known_steps.end()) {
+          fail(*ex, m.field("except_step"), "unknown step '" + c.except_step + "'");
+        }
+        if (!c.step.empty()) {
+          fail(*ex, m.field("except_step"), "cannot be combined with step");
+        }
+      }
+      if (m.optional("fault")) {
+        c.fault = fault_ref(m, s);
+      }
+      break;
+    }
+    case check_kind::only_outcomes:
+      c.allowed = outcome_list(m.required("allowed"), m.field("allowed"));
+      read_step(m, known_steps, c);
+      if (c.step.empty()) {
+        fail(item, m.field("step"), "is required: only_outcomes judges one step");
+      }
+      break;
+    case check_kind::success_rate_during_fault:
+    case check_kind::stale_served:
+      c.fault_index = fault_ref(m, s);
+      c.min_rate = as_number(m.required("min"), m.field("min"), 0, 1);
+      read_step(m, known_steps, c);
+      break;
+    case check_kind::breaker_opens:
+    case check_kind::breaker_closes:
+      c.node = node_field(m, "node", s);
+      c.upstream = node_field(m, "upstream", s);
+      c.fault_index = fault_ref(m, s);
+      c.within = seconds_field(m.required("within_s"), m.field("within_s"));
+      break;
+    case check_kind::breaker_blocks_calls:
+      c.node = node_field(m, "node", s);
+      c.upstream = node_field(m, "upstream", s);
+      if (auto p = m.optional("half_open_probes")) {
+        c.max_probes = static_cast<std::int32_t>(as_int(*p, m.field("half_open_probes"), 1, 100));
+      }
+      break;
+    case check_kind::retry_amplification:
+      c.node = node_field(m, "node", s);
+      c.upstream = node_field(m, "upstream", s);
+      if (auto v = m.optional("ratio")) {
+        c.ratio = as_number(*v, m.field("ratio"), 0, 1);
+      }
+      if (auto v = m.optional("floor_per_s")) {
+        c.floor_per_s = as_number(*v, m.field("floor_per_s"), 0, 10'000);
+      }
+      if (auto v = m.optional("window_s")) {
+        c.window = seconds_field(*v, m.field("window_s"), 1);
+      }
+      break;
+    case check_kind::no_attempt_past_deadline:
+      c.node = node_field(m, "node", s);
+      break;
+    case check_kind::rate_limit_holds:
+    case check_kind::rate_limit_headers:
+      if (std::find(s.services.begin(), s.services.end(), "gateway") == s.services.end()) {
+        fail(item, m.field("kind"), "'" + c.name + "' judges the gateway: the scenario needs it");
+      }
+      break;
+    case check_kind::no_forged_writes:
+      if (!s.shop.enabled) {
+        fail(item, m.field("kind"), "'" + c.name + "' reads the shop's databases: the scenario needs a shop section");
+      }
+      break;
+    case check_kind::metric_at_least: {
+      c.node = node_field(m, "node", s);
+      c.metric = as_string(m.required("metric"), m.field("metric"));
+      c.min_rate = as_number(m.required("min"), m.field("min"), 0, 1e15);
+      if (auto l = m.optional("labels")) {
+        mapping lm(*l, m.field("labels"));
+        for (const auto& kv : lm.node()) {
+          const auto key = kv.first.as<std::string>();
+          c.labels[key] = as_string(kv.second, lm.field(key));
+        }
+      }
+      break;
+    }
+    default:
+      QM_ASSERT_MSG(false, "not a resilience check");
+  }
+}
+
 void read_checks(mapping& top, scenario& s, const std::vector<std::string>& known_steps) {
   const auto node = top.required("checks");
   if (!node.IsSequence() || node.size() == 0 || node.size() > 100) {
@@ -568,6 +708,9 @@ void read_checks(mapping& top, scenario& s, const std::vector<std::string>& know
       case check_kind::latency_p99_below:
         c.bound = millis_field(m.required("ms"), m.field("ms"), 0.001);
         read_step(m, known_steps, c);
+        break;
+      default:
+        read_resilience_check(m, item, s, known_steps, c);
         break;
     }
     m.reject_unknown();

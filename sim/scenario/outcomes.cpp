@@ -42,6 +42,24 @@ void outcome_log::add(const request_record& r) {
   }
 }
 
+std::uint32_t outcome_log::subject_id(const std::string& subject) {
+  if (auto it = subject_ids_.find(subject); it != subject_ids_.end()) {
+    return it->second;
+  }
+  if (subject_names_.size() >= max_subjects) {
+    return static_cast<std::uint32_t>(max_subjects + 1);
+  }
+  subject_names_.push_back(subject);
+  const auto id = static_cast<std::uint32_t>(subject_names_.size());
+  subject_ids_.emplace(subject, id);
+  return id;
+}
+
+const std::string& outcome_log::subject_name(std::uint32_t id) const {
+  static const std::string unknown = "(unknown)";
+  return id >= 1 && id <= subject_names_.size() ? subject_names_[id - 1] : unknown;
+}
+
 duration latency_quantile(std::vector<duration> latencies, double q) {
   if (latencies.empty()) {
     return duration(0);

@@ -3,6 +3,7 @@
 // Checks and the summary are computed from these records alone.
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,10 +14,28 @@ namespace qm::sim {
 
 enum class call_outcome : std::uint8_t { answered, timeout, connect_failed, other_error };
 
+// What a request was as far as the gateway's rate limiter and authentication are concerned,
+// and what the reply said about them (the resilience checks read these).
+enum record_flag : std::uint8_t {
+  flag_signed_in = 1,    // sent with the client's own valid token (a protected route)
+  flag_stale = 2,        // the reply carried X-Quickmart-Fallback: stale-cache
+  flag_rate_fields = 4,  // the reply carried both RateLimit and RateLimit-Policy
+};
+
+// The rate-limit classes as the gateway documents them (0: not tagged).
+enum class limit_class_tag : std::uint8_t { none, auth, admin, general };
+
 struct request_record {
   std::uint8_t step = 0;  // index into known_step_names()
   call_outcome outcome = call_outcome::answered;
+  limit_class_tag limit_class = limit_class_tag::none;
+  std::uint8_t flags = 0;  // record_flag bits
   int status = 0;  // HTTP status when answered
+  std::uint32_t subject = 0;  // the rate-limit subject, interned in outcome_log; 0 = unknown
+  // X-RateLimit-Limit, X-RateLimit-Remaining and Retry-After (seconds) of the reply; -1 = absent.
+  std::int32_t limit_header = -1;
+  std::int32_t remaining_header = -1;
+  std::int32_t retry_after_s = -1;
   time_point start{};
   time_point end{};
 };
@@ -34,9 +53,16 @@ class outcome_log {
   void add(const request_record& r);
   const std::vector<request_record>& records() const { return records_; }
   std::uint64_t dropped() const { return dropped_; }
+  // A small id for a rate-limit subject ("ip:100.64.0.1", "acct:user3@..."); ids start at 1.
+  // Bounded: past max_subjects every new subject shares id max_subjects + 1.
+  std::uint32_t subject_id(const std::string& subject);
+  const std::string& subject_name(std::uint32_t id) const;
 
  private:
+  static constexpr std::size_t max_subjects = 1'000'000;
   std::vector<request_record> records_;
+  std::map<std::string, std::uint32_t, std::less<>> subject_ids_;
+  std::vector<std::string> subject_names_;
   std::size_t max_records_;
   std::uint64_t dropped_ = 0;
 };

@@ -1,5 +1,6 @@
 #include "sim/scenario/runner.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -10,6 +11,7 @@
 #include "sim/engine/trace.hpp"
 #include "sim/scenario/fault_schedule.hpp"
 #include "sim/scenario/network_config.hpp"
+#include "sim/scenario/resilience_checks.hpp"
 #include "sim/scenario/shop_staff.hpp"
 #include "sim/scenario/workload.hpp"
 #include "sim/storage/storage_cluster.hpp"
@@ -47,6 +49,9 @@ std::map<std::string, std::string> default_settings(std::string_view service, st
     // The client node plays the load balancer in front of the gateway: the cluster's own
     // addresses (10.77.0.0/16) are the proxies whose X-Forwarded-For the gateway believes.
     s["trusted_proxies"] = "10.77.0.0/16";
+    // As in the docker deployment, the gateway holds auth's token secret, so it can verify
+    // tokens itself while auth is unreachable.
+    s["token_secret"] = secret;
   }
   if (service == "auth") {
     s["token_secret"] = secret;
@@ -57,6 +62,19 @@ std::map<std::string, std::string> default_settings(std::string_view service, st
     }
   }
   return s;
+}
+
+// A service's setting as the run gives it: the scenario's value, else the default.
+std::string effective_setting(const scenario& s, const std::string& service, const std::string& key,
+                              std::uint64_t seed) {
+  if (auto svc = s.settings.find(service); svc != s.settings.end()) {
+    if (auto it = svc->second.find(key); it != svc->second.end()) {
+      return it->second;
+    }
+  }
+  const auto defaults = default_settings(service, seed, s.shop.enabled);
+  const auto it = defaults.find(key);
+  return it == defaults.end() ? std::string() : it->second;
 }
 
 std::string credential_for(std::string_view database, std::uint64_t seed) {
@@ -134,7 +152,10 @@ run_report run_scenario(const scenario& s, const run_options& options) {
 
   cluster_options co;
   co.seed = seed;
-  co.keep_trace_lines = options.keep_trace_lines;
+  // Checks that read what nodes did (breaker transitions, sends) need the trace's lines.
+  const bool checks_read_trace = std::any_of(s.checks.begin(), s.checks.end(),
+                                             [](const check_spec& c) { return needs_trace_lines(c.kind); });
+  co.keep_trace_lines = options.keep_trace_lines || checks_read_trace;
   co.default_link = to_link_config(s.network);
   cluster c(co);
 
@@ -202,6 +223,7 @@ run_report run_scenario(const scenario& s, const run_options& options) {
   }
   workload load(s.workload, workload::client_io{client.http, client.clock, client.random, client.scope},
                 std::string(gateway_node), log, world ? &*world : nullptr);
+  load.set_token_secret(effective_setting(s, "auth", "token_secret", seed));
   fault_schedule faults(c, s, run_start);
   faults.arm();
   c.sched().at_time(run_start + s.workload.start_after, [&] {
@@ -215,7 +237,7 @@ run_report run_scenario(const scenario& s, const run_options& options) {
     staff_client->scope.cancel_all();
   }
 
-  run_observations obs{log, faults.windows(), run_start, run_end, s.workload.request_timeout, {}, {}, 0, 0};
+  run_observations obs{log, faults.windows(), run_start, run_end, s.workload.request_timeout, {}, {}, 0, 0, nullptr, nullptr, {}, nullptr, {}};
   obs.statements_by_database = c.storage().statements_by_database();
   obs.database_owner = database_owner;
   obs.access_denied = c.storage().access_denied_count();
@@ -223,6 +245,10 @@ run_report run_scenario(const scenario& s, const run_options& options) {
   obs.shop = world ? &*world : nullptr;
   obs.storage = &c.storage();
   obs.settled_at = settled_at;
+  obs.trace_lines = checks_read_trace ? &c.events().lines() : nullptr;
+  obs.metrics_text = [&c](std::string_view node) {
+    return c.has_node(node) ? c.node_at(node).metrics().expose_text() : std::string();
+  };
 
   run_report report;
   report.scenario_name = s.name;

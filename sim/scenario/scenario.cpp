@@ -13,6 +13,8 @@ std::string_view to_string(fault_kind k) {
     case fault_kind::db_errors: return "db_errors";
     case fault_kind::clock_skew: return "clock_skew";
     case fault_kind::latency: return "latency";
+    case fault_kind::kv_unavailable: return "kv_unavailable";
+    case fault_kind::kv_slow: return "kv_slow";
   }
   return "unknown";
 }
@@ -32,6 +34,19 @@ std::string_view to_string(check_kind k) {
     case check_kind::money_adds_up: return "money_adds_up";
     case check_kind::carts_cleared: return "carts_cleared";
     case check_kind::no_dangling_reservations: return "no_dangling_reservations";
+    case check_kind::never_outcomes: return "never_outcomes";
+    case check_kind::only_outcomes: return "only_outcomes";
+    case check_kind::success_rate_during_fault: return "success_rate_during_fault";
+    case check_kind::breaker_opens: return "breaker_opens";
+    case check_kind::breaker_blocks_calls: return "breaker_blocks_calls";
+    case check_kind::breaker_closes: return "breaker_closes";
+    case check_kind::stale_served: return "stale_served";
+    case check_kind::retry_amplification: return "retry_amplification";
+    case check_kind::no_attempt_past_deadline: return "no_attempt_past_deadline";
+    case check_kind::rate_limit_holds: return "rate_limit_holds";
+    case check_kind::rate_limit_headers: return "rate_limit_headers";
+    case check_kind::no_forged_writes: return "no_forged_writes";
+    case check_kind::metric_at_least: return "metric_at_least";
   }
   return "unknown";
 }

@@ -45,6 +45,8 @@ enum class fault_kind {
   db_errors,       // target, rate
   clock_skew,      // target, skew
   latency,         // between: [a, b] (both ways), latency, drop_rate
+  kv_unavailable,  // the cluster's kv ("redis") refuses every call
+  kv_slow,         // every kv call waits latency (constant) first; past its timeout it fails
 };
 
 struct fault_spec {
@@ -78,6 +80,20 @@ enum class check_kind {
   money_adds_up,         // total = sum(price x quantity) + the delivery fee rule
   carts_cleared,         // after a successful checkout the customer's cart is empty
   no_dangling_reservations,   // nothing held past its expiry; confirmed ones belong to orders
+  // Resilience (resilience_checks.hpp): outcomes, breakers, retries, rate limits, identity.
+  never_outcomes,        // no selected request got one of the outcomes
+  only_outcomes,         // every selected request got one of the allowed outcomes
+  success_rate_during_fault,  // share of 2xx among requests wholly inside a fault window
+  breaker_opens,         // node's breaker on upstream opens within a time of the fault's start
+  breaker_blocks_calls,  // while open, node sends upstream nothing; half-open probes bounded
+  breaker_closes,        // ... and closes within a time of the fault's end, staying closed
+  stale_served,          // listings inside the fault came from the gateway's stale cache
+  retry_amplification,   // attempts node->upstream <= (1 + ratio) x logical calls + floor
+  no_attempt_past_deadline,  // node never started a call whose deadline had passed
+  rate_limit_holds,      // no subject admitted past its class limit in any sliding window
+  rate_limit_headers,    // 429s (and admitted replies) carry correct rate-limit fields
+  no_forged_writes,      // no row in cart_db or order_db for a forged user id (shop)
+  metric_at_least,       // a counter on a node reached a minimum (the path was exercised)
 };
 
 struct check_spec {
@@ -91,6 +107,18 @@ struct check_spec {
   std::vector<std::string> allowed;  // outcomes: "2xx", "401", "503", "timeout", ...
   duration within{0};              // recovers_after_fault
   duration bound{0};               // latency_p99_below
+  // Resilience checks.
+  std::vector<std::string> outcomes;  // never_outcomes
+  std::string except_step;         // never_outcomes: every step but this one
+  std::optional<std::size_t> fault;  // never_outcomes: only requests overlapping this fault
+  std::string node;                // breaker_*, retry_amplification, no_attempt_past_deadline, metric_at_least
+  std::string upstream;            // breaker_*, retry_amplification
+  double ratio = 0.2;              // retry_amplification: the retry budget's ratio
+  double floor_per_s = 3;          // retry_amplification: the budget's floor
+  duration window{10'000'000};     // retry_amplification: the budget's window
+  std::int32_t max_probes = 3;     // breaker_blocks_calls: half_open_max_probes (= successes to close)
+  std::string metric;              // metric_at_least: a counter's name
+  std::map<std::string, std::string> labels;  // metric_at_least
 };
 
 // The shop (scenarios that run the product services): a catalogue the store's admin creates

@@ -10,7 +10,7 @@ constexpr std::array<const char*, step_count> names = {
     "register", "login",   "me",     "update_me", "refresh",       "logout",  "browse",
     "product",  "add_to_cart", "cart", "clear_cart", "checkout",    "orders",  "tracking",
     "cancel",   "notifications", "admin", "restock", "pack",        "partner", "partner_poll",
-    "pickup",   "delivered",
+    "pickup",   "delivered", "abuse", "impostor", "spoof", "bypass",
 };
 
 }  // namespace

@@ -35,6 +35,11 @@ enum step_id : std::uint8_t {
   step_partner_poll,
   step_pickup,
   step_delivered,
+  // Hostile clients (scenarios/rate_limit_abuse, auth_outage, spoofed_identity).
+  step_abuse,     // a request of a client hammering the gateway
+  step_impostor,  // a protected route with an invalid, forged or expired token
+  step_spoof,     // a forged identity header sent through the gateway
+  step_bypass,    // a forged identity sent straight to a service, around the gateway
   step_count
 };
 

@@ -10,12 +10,16 @@ namespace qm::sim {
 
 namespace {
 
-constexpr std::array<const char*, 11> flow_names = {
-    // Accounts.
-    "register_login_me", "login_me", "me", "refresh", "full_session",
+constexpr std::array<const char*, 15> flow_names = {
+    // Accounts, and what needs no catalogue.
+    "register_login_me", "login_me", "me", "refresh", "full_session", "notifications",
+    "catalogue",
+    // Hostile clients (workload_hostile.cpp).
+    "impostor", "abuse", "spoof",
     // The shop.
-    "browse", "shop", "flash_sale", "track", "cancel", "notifications"};
-constexpr std::size_t first_shop_flow = 5;
+    "browse", "shop", "flash_sale", "track", "cancel"};
+constexpr std::size_t first_shop_flow = 10;
+constexpr std::size_t abuser_accounts = 2;
 
 // A checkout whose answer was lost is repeated with the same key: that is what the key is for.
 constexpr int max_checkout_attempts = 4;
@@ -61,6 +65,12 @@ workload::workload(const workload_spec& spec, client_io io, std::string gateway,
     users_[i].email = "user" + std::to_string(i) + "@sim.quickmart.test";
     users_[i].password = "pw-" + std::to_string(i) + "-correct-horse";
     users_[i].address = customer_address(i);
+  }
+  abusers_.resize(abuser_accounts);
+  for (std::size_t i = 0; i < abusers_.size(); ++i) {
+    abusers_[i].email = "abuser" + std::to_string(i) + "@sim.quickmart.test";
+    abusers_[i].password = "pw-abuser-" + std::to_string(i) + "-correct-horse";
+    abusers_[i].address = abuser_address(100 + i);
   }
   for (const auto& f : spec_.flows) {
     total_weight_ += f.weight;
@@ -166,21 +176,40 @@ std::vector<workload::planned_step> workload::plan(user& u, const std::string& f
 }
 
 task<void> workload::run_flow(std::size_t user_index, std::size_t flow_index) {
-  const std::vector<planned_step> steps = plan(users_[user_index], spec_.flows[flow_index].name);
+  const std::string& name = spec_.flows[flow_index].name;
   bool all_ok = true;
-  for (const planned_step s : steps) {
-    if (!co_await step(user_index, s)) {
-      all_ok = false;
-      break;
+  if (name == "catalogue") {
+    all_ok = co_await catalogue_flow(user_index);
+  } else if (name == "impostor") {
+    all_ok = co_await impostor_flow(user_index);
+  } else if (name == "abuse") {
+    all_ok = co_await abuse_flow();
+  } else if (name == "spoof") {
+    all_ok = co_await spoof_flow(user_index);
+  } else {
+    const std::vector<planned_step> steps = plan(users_[user_index], name);
+    for (const planned_step s : steps) {
+      if (!co_await step(user_index, s)) {
+        all_ok = false;
+        break;
+      }
     }
   }
   ++(all_ok ? counters_.flows_completed : counters_.flows_aborted);
   busy_[user_index] = 0;
 }
 
+task<rt::call_result> workload::call(const user& u, step_id id, http::request req, bool signed_in) {
+  call_tags tags;
+  tags.subject = signed_in ? "acct:" + u.email : "ip:" + u.address;
+  tags.limit_class = documented_limit_class(req.path());
+  tags.signed_in = signed_in;
+  return recorded_call(channel_, id, std::move(req), u.address, std::move(tags));
+}
+
 task<rt::call_result> workload::call_as(user& u, step_id id, http::request req) {
   set_bearer(req, u.access_token);
-  auto res = co_await call(u, id, std::move(req));
+  auto res = co_await call(u, id, std::move(req), true);
   if (res && res->status == 401) {
     u.access_token.clear();  // the next flow logs in again
   }
@@ -191,6 +220,11 @@ task<bool> workload::step(std::size_t user_index, planned_step s) {
   user& u = users_[user_index];
   if (s.id <= step_logout) {
     co_return co_await auth_step(u, s.id);
+  }
+  if (s.id == step_notifications) {
+    // Needs an account, not the catalogue.
+    auto r = co_await call_as(u, step_notifications, plain_request(http::method::get, "/notifications"));
+    co_return r && r->status == 200;
   }
   if (world_ == nullptr || !world_->catalogue_ready || world_->products.empty()) {
     co_return false;  // nothing to shop for (yet)
@@ -236,10 +270,6 @@ task<bool> workload::step(std::size_t user_index, planned_step s) {
       auto r = co_await call_as(u, step_cancel, plain_request(http::method::post, target));
       // 409: already picked up or delivered, which a customer may well try.
       co_return r && (r->status == 200 || r->status == 409);
-    }
-    case step_notifications: {
-      auto r = co_await call_as(u, step_notifications, plain_request(http::method::get, "/notifications"));
-      co_return r && r->status == 200;
     }
     default:
       QM_ASSERT_MSG(false, "not a customer step");

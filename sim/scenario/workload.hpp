@@ -61,6 +61,10 @@ class workload {
 
   const workload_counters& counters() const { return counters_; }
 
+  // Auth's token secret, for the impostor flow's tokens that need a genuine signature (an
+  // expired one, a refresh token); without it those are signed with the attacker's key.
+  void set_token_secret(std::string secret) { token_secret_ = std::move(secret); }
+
  private:
   // What one virtual user knows about its account and its shopping.
   struct user {
@@ -84,17 +88,25 @@ class workload {
   task<bool> auth_step(user& u, step_id id);
   task<bool> add_to_cart(std::size_t user_index, bool hot);
   task<bool> checkout(std::size_t user_index);
-  task<rt::call_result> call(const user& u, step_id id, http::request req) {
-    return recorded_call(channel_, id, std::move(req), u.address);
-  }
+  // A request from u's own address, tagged with whose budget it spends: the account when it
+  // carries u's token (call_as), else the address.
+  task<rt::call_result> call(const user& u, step_id id, http::request req, bool signed_in = false);
   task<rt::call_result> call_as(user& u, step_id id, http::request req);
   std::size_t pick_flow();
+  // Flows that are no sequence of ordinary steps (workload_hostile.cpp).
+  task<bool> catalogue_flow(std::size_t user_index);
+  task<bool> impostor_flow(std::size_t user_index);
+  task<bool> abuse_flow();
+  task<bool> spoof_flow(std::size_t user_index);
+  task<bool> ensure_token(user& u, step_id as);
 
   const workload_spec& spec_;
   client_io io_;
   client_channel channel_;
   shop_world* world_;
   std::vector<user> users_;
+  std::vector<user> abusers_;  // the abuse flow's few accounts
+  std::string token_secret_;
   std::vector<std::uint8_t> busy_;
   std::uint32_t total_weight_ = 0;
   workload_counters counters_;

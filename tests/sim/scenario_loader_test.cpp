@@ -2,6 +2,7 @@
 // field, and accept the shipped scenarios.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 #include "sim/scenario/loader.hpp"
@@ -38,7 +39,9 @@ TEST(scenario_loader, accepts_a_minimal_scenario_with_defaults) {
 TEST(scenario_loader, loads_every_shipped_scenario) {
   for (const char* f : {"auth_smoke.yaml", "auth_db_outage.yaml", "auth_crash_restart.yaml",
                         "auth_partition.yaml", "auth_rough_network.yaml", "checkout_rush.yaml",
-                        "checkout_faults.yaml", "cart_db_outage.yaml"}) {
+                        "checkout_faults.yaml", "cart_db_outage.yaml", "auth_outage.yaml",
+                        "product_down.yaml", "retry_storm.yaml", "rate_limit_abuse.yaml",
+                        "spoofed_identity.yaml"}) {
     auto r = load_scenario_file(std::string(QM_SOURCE_DIR) + "/scenarios/" + f);
     EXPECT_TRUE(r.ok()) << f << ": " << (r.ok() ? "" : r.error().message);
   }
@@ -171,6 +174,86 @@ TEST(scenario_loader, malformed_yaml_and_missing_file_are_clear_errors) {
   EXPECT_NE(r.error().message.find("/nonexistent/dir/none.yaml: cannot open"), std::string::npos);
   EXPECT_NE(load_error_of("").find("the file is empty"), std::string::npos);
   EXPECT_NE(load_error_of("- a\n- b\n").find("must be a mapping"), std::string::npos);
+}
+
+// --- the resilience checks and the kv faults ---------------------------------------------
+
+std::string with_checks(const std::string& checks, const std::string& extra = "") {
+  return "name: t\nduration_s: 10\nservices: [gateway, auth, product]\nworkload:\n  flows: [{name: login_me}]\n" +
+         extra + "checks:\n" + checks;
+}
+
+TEST(scenario_loader, reads_the_resilience_checks) {
+  const std::string checks =
+      "  - {kind: never_outcomes, outcomes: [\"429\", \"5xx\"], except_step: abuse, fault: 0}\n"
+      "  - {kind: only_outcomes, step: spoof, allowed: [\"401\", \"404\"]}\n"
+      "  - {kind: success_rate_during_fault, fault: 0, min: 0.9, step: notifications}\n"
+      "  - {kind: breaker_opens, node: gateway, upstream: product, fault: 0, within_s: 2}\n"
+      "  - {kind: breaker_blocks_calls, node: gateway, upstream: product, half_open_probes: 2}\n"
+      "  - {kind: breaker_closes, node: gateway, upstream: product, fault: 0, within_s: 6}\n"
+      "  - {kind: stale_served, fault: 0, min: 0.5, step: browse}\n"
+      "  - {kind: retry_amplification, node: gateway, upstream: auth, ratio: 0.1, floor_per_s: 2, window_s: 5}\n"
+      "  - {kind: no_attempt_past_deadline, node: gateway}\n"
+      "  - {kind: rate_limit_holds}\n"
+      "  - {kind: rate_limit_headers}\n"
+      "  - {kind: metric_at_least, node: gateway, metric: auth_decisions_total, labels: {source: fallback}, min: 1}\n";
+  const std::string faults = "faults:\n  - {kind: kv_unavailable, at_s: 2, duration_s: 3}\n"
+                             "  - {kind: kv_slow, at_s: 6, latency: {kind: constant, value_ms: 700}}\n";
+  auto r = load_scenario_text(with_checks(checks, faults), "t.yaml");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->checks.size(), 12u);
+  EXPECT_EQ(r->checks[0].kind, check_kind::never_outcomes);
+  EXPECT_EQ(r->checks[0].except_step, "abuse");
+  EXPECT_EQ(r->checks[0].fault, std::optional<std::size_t>(0));
+  EXPECT_EQ(r->checks[4].max_probes, 2);
+  EXPECT_EQ(r->checks[7].window, seconds(5));
+  EXPECT_DOUBLE_EQ(r->checks[7].ratio, 0.1);
+  EXPECT_EQ(r->checks[11].labels.at("source"), "fallback");
+  ASSERT_EQ(r->faults.size(), 2u);
+  EXPECT_EQ(r->faults[0].kind, fault_kind::kv_unavailable);
+  EXPECT_EQ(r->faults[1].kind, fault_kind::kv_slow);
+  EXPECT_EQ(r->faults[1].slow.a, ms(700));
+}
+
+TEST(scenario_loader, resilience_checks_refuse_bad_fields) {
+  const std::string kv = "faults:\n  - {kind: kv_unavailable, at_s: 2, duration_s: 3}\n";
+  EXPECT_NE(load_error_of(with_checks("  - {kind: never_outcomes, outcomes: [\"42\"]}\n"))
+                .find("checks[0].outcomes: '42' is no outcome"),
+            std::string::npos);
+  EXPECT_NE(load_error_of(with_checks("  - {kind: never_outcomes, outcomes: []}\n")).find("at least one outcome"),
+            std::string::npos);
+  EXPECT_NE(load_error_of(with_checks("  - {kind: never_outcomes, outcomes: [\"429\"], step: me, except_step: login}\n"))
+                .find("cannot be combined with step"),
+            std::string::npos);
+  EXPECT_NE(load_error_of(with_checks("  - {kind: only_outcomes, allowed: [\"401\"]}\n")).find("checks[0].step: is required"),
+            std::string::npos);
+  EXPECT_NE(load_error_of(with_checks("  - {kind: breaker_opens, node: gateway, upstream: cart, fault: 0, within_s: 1}\n", kv))
+                .find("checks[0].upstream: 'cart' is not among this scenario's services"),
+            std::string::npos);
+  EXPECT_NE(load_error_of(with_checks("  - {kind: breaker_closes, node: gateway, upstream: auth, fault: 3, within_s: 1}\n", kv))
+                .find("refers to faults[3]"),
+            std::string::npos);
+  EXPECT_NE(load_error_of(with_checks("  - {kind: breaker_blocks_calls, node: gateway, upstream: auth, half_open_probes: 0}\n"))
+                .find("half_open_probes: must be between 1 and 100"),
+            std::string::npos);
+  EXPECT_NE(load_error_of(with_checks("  - {kind: retry_amplification, node: gateway, upstream: auth, ratio: 2}\n"))
+                .find("ratio: must be between 0 and 1"),
+            std::string::npos);
+  EXPECT_NE(load_error_of(with_checks("  - {kind: metric_at_least, node: gateway, min: 1}\n")).find("metric: is required"),
+            std::string::npos);
+  EXPECT_NE(load_error_of(with_checks("  - {kind: no_forged_writes}\n")).find("needs a shop section"),
+            std::string::npos);
+  EXPECT_NE(load_error_of(with_checks("  - {kind: stale_served, fault: 0}\n", kv)).find("min: is required"),
+            std::string::npos);
+  EXPECT_NE(load_error_of(with_checks("  - {kind: no_server_errors}\n",
+                                      "faults:\n  - {kind: kv_slow, at_s: 1, latency: {kind: uniform, min_ms: 1, max_ms: 2}}\n"))
+                .find("must be constant for kv_slow"),
+            std::string::npos);
+  EXPECT_NE(load_error_of(with_checks("  - {kind: rate_limit_holds}\n").replace(
+                              std::string("name: t\n").size() + std::string("duration_s: 10\n").size(),
+                              std::string("services: [gateway, auth, product]").size(), "services: [auth]"))
+                .find("judges the gateway"),
+            std::string::npos);
 }
 
 }  // namespace

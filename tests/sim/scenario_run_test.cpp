@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "sim/scenario/forged_credentials.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/runner.hpp"
 
@@ -103,6 +104,82 @@ TEST(scenario_run, crash_and_restart_of_auth_recovers) {
   s.checks = {during, after, no5xx};
   const auto report = run_scenario(s, {});
   EXPECT_TRUE(report.all_passed) << failed_checks(report) << report.summary;
+}
+
+// --- the resilience scenarios: each passes, and each fails with its property broken --------
+
+const check_result* check_named(const run_report& r, const std::string& name) {
+  for (const auto& c : r.checks) {
+    if (c.name == name) {
+      return &c;
+    }
+  }
+  return nullptr;
+}
+
+TEST(scenario_run, auth_outage_serves_valid_tokens_and_refuses_the_rest) {
+  const auto report = run_scenario(load_shipped("auth_outage.yaml"), {});
+  EXPECT_TRUE(report.all_passed) << failed_checks(report) << report.summary;
+}
+
+TEST(scenario_run, auth_outage_fails_when_the_gateway_trusts_the_attackers_key) {
+  // The gateway verifying with the attacker's key (a leaked or wrong secret) lets the forged
+  // tokens in during the partition and refuses the genuine ones.
+  auto s = load_shipped("auth_outage.yaml");
+  s.settings["gateway"]["token_secret"] = std::string(attacker_key);
+  const auto report = run_scenario(s, {});
+  ASSERT_NE(check_named(report, "never_outcomes(impostor)"), nullptr);
+  EXPECT_FALSE(check_named(report, "never_outcomes(impostor)")->passed) << report.summary;
+  EXPECT_FALSE(check_named(report, "success_rate_during_fault(notifications)")->passed) << report.summary;
+}
+
+TEST(scenario_run, product_down_breaker_opens_blocks_and_closes) {
+  const auto report = run_scenario(load_shipped("product_down.yaml"), {});
+  EXPECT_TRUE(report.all_passed) << failed_checks(report) << report.summary;
+}
+
+TEST(scenario_run, product_down_fails_without_a_breaker) {
+  auto s = load_shipped("product_down.yaml");
+  s.settings["gateway"]["breaker_failures"] = "0";
+  s.settings["gateway"]["breaker_failure_rate_percent"] = "101";
+  const auto report = run_scenario(s, {});
+  EXPECT_FALSE(check_named(report, "breaker_opens")->passed) << report.summary;
+  EXPECT_FALSE(check_named(report, "breaker_blocks_calls")->passed) << report.summary;
+}
+
+TEST(scenario_run, retry_storm_stays_within_the_retry_budget) {
+  const auto report = run_scenario(load_shipped("retry_storm.yaml"), {});
+  EXPECT_TRUE(report.all_passed) << failed_checks(report) << report.summary;
+}
+
+TEST(scenario_run, rate_limit_abuse_limits_only_the_abusers) {
+  const auto report = run_scenario(load_shipped("rate_limit_abuse.yaml"), {});
+  EXPECT_TRUE(report.all_passed) << failed_checks(report) << report.summary;
+}
+
+TEST(scenario_run, rate_limit_abuse_fails_without_rate_limits) {
+  auto s = load_shipped("rate_limit_abuse.yaml");
+  s.settings["gateway"]["rate_limit_enabled"] = "0";
+  const auto report = run_scenario(s, {});
+  EXPECT_FALSE(check_named(report, "rate_limit_holds")->passed) << report.summary;
+  EXPECT_FALSE(check_named(report, "rate_limit_headers")->passed) << report.summary;
+}
+
+TEST(scenario_run, spoofed_identity_is_refused_everywhere) {
+  const auto report = run_scenario(load_shipped("spoofed_identity.yaml"), {});
+  EXPECT_TRUE(report.all_passed) << failed_checks(report) << report.summary;
+}
+
+TEST(scenario_run, spoofed_identity_fails_when_the_attacker_holds_the_context_key) {
+  // The cluster signing contexts with the attacker's key (a leaked secret): the shop works as
+  // before, and the contexts forged around the gateway are now believed.
+  auto s = load_shipped("spoofed_identity.yaml");
+  for (const auto& name : s.services) {
+    s.settings[name]["context_secret"] = std::string(attacker_key);
+  }
+  const auto report = run_scenario(s, {});
+  EXPECT_FALSE(check_named(report, "only_outcomes(bypass)")->passed) << report.summary;
+  EXPECT_FALSE(check_named(report, "no_forged_writes")->passed) << report.summary;
 }
 
 }  // namespace
