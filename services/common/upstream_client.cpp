@@ -12,6 +12,8 @@ namespace qm::services {
 namespace {
 
 constexpr std::string_view internal_prefix = "/internal/";
+// Less time than this left: an attempt could not finish, so none is started.
+constexpr duration min_attempt_time = ms(1);
 
 unexpected<rt::call_error> failed(rt::call_errc code, std::string message) {
   return make_unexpected(rt::call_error{code, std::move(message)});
@@ -118,6 +120,12 @@ task<rt::call_result> upstream_client::attempt(guard& g, std::string_view upstre
                      std::string(upstream) + ": too many calls in flight");
   }
   const time_point start = rt_.clock.now();
+  // An attempt that could not even start in time is not sent: it would only be a timeout,
+  // and one that says nothing about the upstream's health (the breaker never sees it).
+  if (deadline - start < min_attempt_time) {
+    co_return failed(rt::call_errc::timeout,
+                     std::string(upstream) + ": no time left for an attempt");
+  }
   const resilience::permit permit = g.breaker.try_acquire(start);
   if (!permit.admitted) {
     g.rejected_open->inc();

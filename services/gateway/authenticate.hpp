@@ -20,6 +20,7 @@ using auth_result = result<identity::user_context, http::response>;
 // The caller of req when its Bearer token is active and its role meets need; otherwise the
 // reply, X-Request-ID set: 401 (no, malformed or inactive token), 403 (role), 503 (auth
 // unreachable or slow).
+// Introspection may use half the time left before deadline (the rest is the forwarded call's).
 // Precondition: need is not access::open.
 task<auth_result> authenticate_client(gateway_context& c, const http::request& req, access need,
                                       std::string request_id, time_point deadline);

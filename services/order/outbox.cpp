@@ -1,5 +1,7 @@
 #include "services/order/outbox.hpp"
 
+#include <algorithm>
+
 namespace qm::order {
 
 namespace {
@@ -47,7 +49,7 @@ task<delivery_outcome> outbox_dispatcher::deliver(outbox_row row) {
     auto dead = co_await store_.outbox_dead(row.id, attempts, error);
     co_return dead ? delivery_outcome::dead : delivery_outcome::db_failed;
   }
-  const std::int64_t next_at = to_unix_seconds(rt_.clock.now()) + retry_delay_s(attempts);
+  const std::int64_t next_at = to_unix_seconds(rt_.clock.now()) + retry_delay_s(std::max<std::int64_t>(attempts, 1));
   rt_.log.debug("outbox delivery failed; will retry", {{"id", std::to_string(row.id)},
                                                        {"upstream", row.message.upstream},
                                                        {"error", error}});

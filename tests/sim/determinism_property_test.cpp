@@ -29,7 +29,7 @@ scenario base_scenario() {
 rc::Gen<fault_spec> random_fault() {
   return rc::gen::exec([] {
     fault_spec f;
-    const int kind = *rc::gen::inRange(0, 7);
+    const int kind = *rc::gen::inRange(0, 9);
     f.kind = static_cast<fault_kind>(kind);
     f.at = ms(*rc::gen::inRange(0, 5000));
     const auto length = ms(*rc::gen::inRange(1, 3000));
@@ -66,6 +66,15 @@ rc::Gen<fault_spec> random_fault() {
         f.peer = "gateway";
         f.slow = latency_spec{"exponential", ms(*rc::gen::inRange(1, 300)), ms(0)};
         f.rate = *rc::gen::inRange(0, 50) / 100.0;
+        f.length = length;
+        break;
+      case fault_kind::kv_unavailable:
+        f.target = "redis";
+        f.length = length;
+        break;
+      case fault_kind::kv_slow:
+        f.target = "redis";
+        f.slow = latency_spec{"constant", ms(*rc::gen::inRange(1, 800)), ms(0)};
         f.length = length;
         break;
     }

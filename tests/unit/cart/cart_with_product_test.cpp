@@ -107,9 +107,15 @@ TEST_F(cart_with_product, a_product_database_outage_reaches_the_customer_as_503)
   ASSERT_EQ(as(42, http::method::post, "/cart/items", R"({"product_id":11,"quantity":1})").status,
             200);
   product_db->fail_with = sql::errc::unavailable;
-  auto r = as(42, http::method::get, "/cart");
+  // A change needs product's answer: 503.
+  auto r = as(42, http::method::post, "/cart/items", R"({"product_id":12,"quantity":1})");
   EXPECT_EQ(r.status, 503) << r.body;
   EXPECT_NE(r.body.find("upstream_unavailable"), std::string::npos);
+  // A read of a cart priced before shows the last known prices, flagged.
+  r = as(42, http::method::get, "/cart");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.headers.get("X-Quickmart-Fallback"), "last-known-prices");
+  EXPECT_TRUE(parse(r).at("prices_stale").as_bool());
 }
 
 }  // namespace
