@@ -23,6 +23,21 @@ qm_free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
+# N distinct free ports, one per line: all bound at once, so the kernel cannot hand the same
+# port out twice (separate qm_free_port calls can, once in a while).
+qm_free_ports() {
+  python3 -c '
+import socket, sys
+socks = []
+for _ in range(int(sys.argv[1])):
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    socks.append(s)
+for s in socks:
+    print(s.getsockname()[1])
+' "$1"
+}
+
 # Creates the scratch directory once (not in a subshell: the caller needs the variable).
 qm_ensure_servers_dir() {
   if [ -z "$QM_SERVERS_DIR" ]; then

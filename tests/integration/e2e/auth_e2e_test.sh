@@ -28,8 +28,8 @@ die() { echo "FAIL: $*"; echo "--- auth log"; tail -n 30 "$work/auth.log"; echo 
 
 qm_start_postgres >/dev/null || die "PostgreSQL did not start"
 pg_url=$QUICKMART_TEST_PG_URL
-auth_port=$(qm_free_port)
-gateway_port=$(qm_free_port)
+# Distinct ports at once (the third stays closed: the upstreams the gateway never reaches).
+{ read -r auth_port; read -r gateway_port; read -r closed_port; } < <(qm_free_ports 3)
 secret="e2e-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 context_secret="ctx-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export QUICKMART_CONTEXT_SECRET=$context_secret
@@ -40,7 +40,7 @@ QUICKMART_TOKEN_SECRET=$secret QUICKMART_DATABASE_URL=$pg_url QUICKMART_SCRYPT_N
 auth_pid=$!
 # Only auth runs here: the gateway's other upstreams point at a closed port (their routes
 # answer 503), which this test also checks.
-closed="http://127.0.0.1:$(qm_free_port)"
+closed="http://127.0.0.1:$closed_port"
 QUICKMART_AUTH_URL="http://127.0.0.1:$auth_port" QUICKMART_PRODUCT_URL=$closed QUICKMART_CART_URL=$closed \
 QUICKMART_ORDER_URL=$closed QUICKMART_DELIVERY_URL=$closed QUICKMART_NOTIFICATION_URL=$closed \
   "$quickmart" serve gateway --listen "127.0.0.1:$gateway_port" --upstream-timeout-ms 3000 \

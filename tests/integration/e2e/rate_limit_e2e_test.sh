@@ -55,9 +55,8 @@ done
 qm_start_postgres >/dev/null || die "PostgreSQL did not start"
 note "PostgreSQL up"
 pg_url=$QUICKMART_TEST_PG_URL
-auth_port=$(qm_free_port)
-gateway_port=$(qm_free_port)
-redis_port=$(qm_free_port)
+# Four distinct ports at once (the last one stays closed: the services the gateway never reaches).
+{ read -r auth_port; read -r gateway_port; read -r redis_port; read -r closed_port; } < <(qm_free_ports 4)
 hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 token_secret="rl-e2e-$(hex 24)"
 context_secret="ctx-$(hex 24)"
@@ -89,7 +88,7 @@ QUICKMART_TOKEN_SECRET=$token_secret QUICKMART_DATABASE_URL=$pg_url QUICKMART_SC
 auth_pid=$!
 # Only auth runs; the other upstreams point at a closed port. The general class is kept low
 # so the outage drill stays short; the auth class keeps its default (20/1m), which is checked.
-closed="http://127.0.0.1:$(qm_free_port)"
+closed="http://127.0.0.1:$closed_port"
 QUICKMART_REDIS_URL="redis://:$redis_password@127.0.0.1:$redis_port" \
 QUICKMART_AUTH_URL="http://127.0.0.1:$auth_port" QUICKMART_PRODUCT_URL=$closed QUICKMART_CART_URL=$closed \
 QUICKMART_ORDER_URL=$closed QUICKMART_DELIVERY_URL=$closed QUICKMART_NOTIFICATION_URL=$closed \
