@@ -19,8 +19,6 @@ unexpected<rt::call_error> failed(rt::call_errc code, std::string message) {
   return make_unexpected(rt::call_error{code, std::move(message)});
 }
 
-std::string_view transition_name(resilience::breaker_state s) { return resilience::to_string(s); }
-
 }  // namespace
 
 bool is_upstream_failure(const rt::call_result& r) {
@@ -59,13 +57,13 @@ struct upstream_client::guard {
       runtime->metrics
           .get_counter("circuit_breaker_transitions_total", "Circuit breaker state changes.",
                        {{"upstream", upstream},
-                        {"from", std::string(transition_name(t.from))},
-                        {"to", std::string(transition_name(t.to))}})
+                        {"from", std::string(resilience::to_string(t.from))},
+                        {"to", std::string(resilience::to_string(t.to))}})
           .inc();
       runtime->log.warn("circuit breaker changed state",
                         {{"upstream", upstream},
-                         {"from", std::string(transition_name(t.from))},
-                         {"to", std::string(transition_name(t.to))}});
+                         {"from", std::string(resilience::to_string(t.from))},
+                         {"to", std::string(resilience::to_string(t.to))}});
     });
   }
 

@@ -121,6 +121,32 @@ task<result<std::optional<limit_decision>, http::response>> check_rate_limit(
   co_return std::optional<limit_decision>{d};
 }
 
+task<result<admin_request, http::response>> admit_admin(gateway_context& c,
+                                                        const http::request_context& rc) {
+  admin_request a;
+  a.request_id = choose_request_id(rc.request.headers.get(request_id_header), c.rt.random);
+  a.deadline = call_deadline(c, rc);
+  auto caller = co_await authenticate_client(c, rc.request, access::admin, a.request_id, a.deadline);
+  if (!caller) {
+    co_return make_unexpected(std::move(caller).error());
+  }
+  auto limited = co_await check_rate_limit(c, rc, caller->user_id, a.request_id);
+  if (!limited) {
+    co_return make_unexpected(std::move(limited).error());
+  }
+  a.caller = std::move(*caller);
+  a.limit = *limited;
+  co_return a;
+}
+
+http::response own_answer(http::response r, const admin_request& a) {
+  r.headers.set(std::string(request_id_header), a.request_id);
+  if (a.limit) {
+    add_limit_headers(r, *a.limit);
+  }
+  return r;
+}
+
 time_point call_deadline(const gateway_context& c, const http::request_context& rc) {
   time_point deadline = c.rt.clock.now() + c.settings.upstream_timeout;
   if (rc.deadline != time_point{} && rc.deadline < deadline) {

@@ -10,6 +10,7 @@
 
 #include "core/base/time.hpp"
 #include "core/http/router.hpp"
+#include "core/identity/user_context.hpp"
 #include "runtime/runtime.hpp"
 #include "services/common/upstream_client.hpp"
 #include "services/gateway/rate_limit.hpp"
@@ -57,6 +58,22 @@ task<http::response> forward(gateway_context& c, const gateway_route& route,
 task<result<std::optional<limit_decision>, http::response>> check_rate_limit(
     gateway_context& c, const http::request_context& rc, std::optional<std::int64_t> user_id,
     const std::string& request_id);
+
+// What the gateway's own admin routes (/admin/stats, /admin/breakers) start from: the
+// request id, the deadline, the authenticated admin and its rate-limit decision.
+struct admin_request {
+  std::string request_id;
+  time_point deadline{};
+  identity::user_context caller;
+  std::optional<limit_decision> limit;
+};
+
+// The admin calling rc, authenticated and within the admin rate limit, or the reply to send.
+task<result<admin_request, http::response>> admit_admin(gateway_context& c,
+                                                        const http::request_context& rc);
+
+// An answer of the gateway's own: X-Request-ID and, when limited, the rate-limit fields.
+http::response own_answer(http::response r, const admin_request& a);
 
 // The deadline for a call made while serving rc: the upstream timeout, or sooner when the
 // client's own deadline comes first.
