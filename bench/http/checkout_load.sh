@@ -52,27 +52,14 @@ declare -A pid=()
 declare -A port=()
 pg_used=0
 work=$(mktemp -d "${TMPDIR:-/tmp}/quickmart-checkout-bench.XXXXXX")
+# shellcheck source=../../scripts/lib/processes.sh
+source "$root/scripts/lib/processes.sh"
 
-alive() {
-  local p
-  for p in "$@"; do
-    if kill -0 "$p" 2>/dev/null; then return 0; fi
-  done
-  return 1
-}
 # Every service still running gets SIGTERM together, 5 s to finish, then SIGKILL.
 cleanup() {
-  local p waited=0 all=()
+  local p all=()
   for p in "${pid[@]}"; do all+=("$p"); done
-  if [ ${#all[@]} -gt 0 ]; then
-    kill -TERM "${all[@]}" 2>/dev/null || true
-    while alive "${all[@]}" && [ $waited -lt 50 ]; do
-      sleep 0.1
-      waited=$((waited + 1))
-    done
-    kill -KILL "${all[@]}" 2>/dev/null || true
-    for p in "${all[@]}"; do wait "$p" 2>/dev/null || true; done
-  fi
+  qm_stop_pids "${all[@]}"
   if [ $pg_used -eq 1 ]; then
     qm_stop_servers
   fi
@@ -151,7 +138,7 @@ for s in "${services[@]}"; do
       up=1
       break
     fi
-    alive "${pid[$s]}" || die "$s exited during start"
+    qm_alive "${pid[$s]}" || die "$s exited during start"
     sleep 0.1
   done
   [ $up -eq 1 ] || die "$s did not answer /health within 15 s"

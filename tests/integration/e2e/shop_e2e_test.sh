@@ -24,6 +24,8 @@ quickmart=$1
 root=$2
 # shellcheck source=../../../scripts/lib/servers.sh
 source "$root/scripts/lib/servers.sh"
+# shellcheck source=../../../scripts/lib/processes.sh
+source "$root/scripts/lib/processes.sh"
 
 # One interpreter lookup (a version manager's shim can cost most of a second per call on a
 # busy machine), then every JSON check runs it without the site machinery.
@@ -44,37 +46,11 @@ pg_started=0
 declare -A pid=()
 probe_pid=""
 
-stop_pid() {
-  local p=$1 waited=0
-  kill -TERM "$p" 2>/dev/null || return 0
-  while kill -0 "$p" 2>/dev/null && [ $waited -lt 50 ]; do
-    sleep 0.1
-    waited=$((waited + 1))
-  done
-  kill -9 "$p" 2>/dev/null || true
-  wait "$p" 2>/dev/null || true
-}
-
-alive() {
-  local p
-  for p in "$@"; do
-    if kill -0 "$p" 2>/dev/null; then return 0; fi
-  done
-  return 1
-}
 # Every process still running gets SIGTERM together, 5 s to go, then SIGKILL.
 cleanup() {
-  local p waited=0 all=()
+  local p all=()
   for p in $probe_pid "${pid[@]}"; do all+=("$p"); done
-  if [ ${#all[@]} -gt 0 ]; then
-    kill -TERM "${all[@]}" 2>/dev/null
-    while alive "${all[@]}" && [ $waited -lt 50 ]; do
-      sleep 0.1
-      waited=$((waited + 1))
-    done
-    kill -9 "${all[@]}" 2>/dev/null
-    for p in "${all[@]}"; do wait "$p" 2>/dev/null; done
-  fi
+  qm_stop_pids "${all[@]}"
   if [ $pg_started -eq 1 ]; then
     qm_as_pg_user "$QM_PG_BIN/pg_ctl" -D "$pg_data" -m immediate -w -t 10 stop >/dev/null 2>&1 || true
   fi
@@ -222,7 +198,7 @@ code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$pr
 grep -q "password authentication failed" "$work/probe.log" ||
   fail "product's start-failure log does not say why (no 'password authentication failed'): $(grep -m1 'start failed' "$work/probe.log")"
 ok "product with a wrong password: no listener, logs '$(grep -m1 -o 'service start failed[^"]*' "$work/probe.log")'"
-stop_pid "$probe_pid"
+qm_stop_pids "$probe_pid"
 probe_pid=""
 
 # ---------------------------------------------------------------------------------------------
