@@ -40,11 +40,6 @@ caller_result authenticate_service(const http::request_context& rc,
   return verified_context(rc, context_secret, now, true);
 }
 
-void sign_service_call(http::request& onward, std::string_view context_secret, time_point now) {
-  const auto ctx = identity::service_context(to_unix_seconds(now), "");
-  onward.headers.set(std::string(identity::context_header), identity::sign(ctx, context_secret));
-}
-
 const std::string& service_signature::header_value(time_point now) {
   const std::int64_t now_s = to_unix_seconds(now);
   if (value_.empty() || now_s >= renew_at_s_) {

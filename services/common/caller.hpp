@@ -31,13 +31,9 @@ caller_result authenticate_role(const http::request_context& rc, std::string_vie
 caller_result authenticate_service(const http::request_context& rc,
                                    std::string_view context_secret, time_point now);
 
-// Signs this service's own context onto a call to another service's /internal/* route. The
-// request id travels in X-Request-ID, not in the context, so one signed context serves every
-// call for a while.
-void sign_service_call(http::request& onward, std::string_view context_secret, time_point now);
-
-// The service context, signed once and reused until half its lifetime has passed: an HMAC per
-// internal call would be the largest cost of a cheap call.
+// This service's own context for its calls to another service's /internal/* routes, signed
+// once and reused until half its lifetime has passed: an HMAC per internal call would be the
+// largest cost of a cheap call. The request id travels in X-Request-ID, not in the context.
 class service_signature {
  public:
   explicit service_signature(std::string context_secret) : secret_(std::move(context_secret)) {}

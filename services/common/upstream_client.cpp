@@ -109,7 +109,7 @@ std::vector<std::string> upstream_client::upstreams() const {
 }
 
 task<rt::call_result> upstream_client::attempt(guard& g, std::string_view upstream,
-                                               const http::request& req, time_point deadline,
+                                               http::request out, time_point deadline,
                                                std::string_view request_id) {
   auto slot = g.bulkhead.try_enter();
   if (!slot) {
@@ -130,7 +130,6 @@ task<rt::call_result> upstream_client::attempt(guard& g, std::string_view upstre
     co_return failed(rt::call_errc::circuit_open, std::string(upstream) + ": circuit open");
   }
   const time_point attempt_deadline = std::min(deadline, start + policy_.attempt_timeout);
-  http::request out = req;
   out.headers.set(std::string(resilience::deadline_header),
                   resilience::format_remaining(attempt_deadline - start));
   if (!request_id.empty()) {
@@ -160,7 +159,10 @@ task<rt::call_result> upstream_client::call(std::string_view upstream, http::req
   resilience::backoff delays(policy_.retry.backoff);
   std::int32_t attempts = 0;
   while (true) {
-    auto reply = co_await attempt(g, upstream, req, deadline, opts.request_id);
+    // A call that cannot be repeated has one attempt: it takes the request itself; one that
+    // can keeps the original for the next attempt.
+    http::request this_try = repeatable ? req : std::move(req);
+    auto reply = co_await attempt(g, upstream, std::move(this_try), deadline, opts.request_id);
     ++attempts;
     resilience::attempt_report report;
     report.attempts_made = attempts;

@@ -80,7 +80,7 @@ class upstream_client {
  private:
   struct guard;
   guard& guard_for(std::string_view upstream);
-  task<rt::call_result> attempt(guard& g, std::string_view upstream, const http::request& req,
+  task<rt::call_result> attempt(guard& g, std::string_view upstream, http::request out,
                                 time_point deadline, std::string_view request_id);
 
   rt::runtime& rt_;

@@ -101,7 +101,8 @@ http::response service_host::handle(http::request req) {
   const std::string secret = config_.get("context_secret");
   if (req.path().starts_with("/internal/") && !secret.empty() &&
       !req.headers.get(identity::context_header)) {
-    services::sign_service_call(req, secret, runtime_.clock.now());
+    req.headers.set(std::string(identity::context_header),
+                    services::service_signature(secret).header_value(runtime_.clock.now()));
   }
   return dispatch(routes_, std::move(req), runtime_.clock.now() + seconds(5));
 }

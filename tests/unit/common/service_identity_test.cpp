@@ -30,7 +30,7 @@ TEST(service_identity, the_signature_is_reused_for_half_the_lifetime) {
   const std::string renewed = sig.header_value(t0 + seconds(30));
   EXPECT_NE(renewed, first);
   auto v = identity::verify(renewed, secret, to_unix_seconds(t0 + seconds(80)));
-  ASSERT_TRUE(v.ok());  // still valid a full lifetime after renewal... almost
+  ASSERT_TRUE(v.ok());  // renewed at t0+30 s: valid until t0+90 s
   EXPECT_EQ(v->role, identity::role_service);
 }
 
