@@ -1,213 +1,252 @@
 #include "core/metrics/registry.hpp"
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
 
 #include "core/base/assert.hpp"
 
 namespace qm::metrics {
 
-void counter::inc(double by) {
-  QM_ASSERT_MSG(by >= 0, "a counter only goes up");
-  value_ += by;
+namespace {
+
+// Label names the registry writes itself: a histogram's buckets and the overflow series.
+bool is_reserved_label(std::string_view name) { return name == "le" || name == "overflow"; }
+
+bool has_label(const labels& l, std::string_view name) {
+  return std::any_of(l.begin(), l.end(), [&](const auto& kv) { return kv.first == name; });
 }
 
-histogram::histogram(std::vector<double> upper_bounds)
-    : bounds_(std::move(upper_bounds)), buckets_(bounds_.size() + 1, 0) {
-  QM_ASSERT(std::is_sorted(bounds_.begin(), bounds_.end()));
-}
-
-void histogram::observe(double v) {
-  const auto it = std::lower_bound(bounds_.begin(), bounds_.end(), v);
-  ++buckets_[static_cast<std::size_t>(it - bounds_.begin())];
-  ++count_;
-  sum_ += v;
-}
-
-std::vector<std::uint64_t> histogram::cumulative() const {
-  std::vector<std::uint64_t> out(buckets_.size());
-  std::uint64_t running = 0;
-  for (std::size_t i = 0; i < buckets_.size(); ++i) {
-    running += buckets_[i];
-    out[i] = running;
-  }
-  return out;
-}
-
-double histogram::quantile(double q) const {
-  if (count_ == 0) {
-    return 0;
-  }
-  const double rank = q * static_cast<double>(count_);
-  std::uint64_t running = 0;
-  for (std::size_t i = 0; i < buckets_.size(); ++i) {
-    const std::uint64_t before = running;
-    running += buckets_[i];
-    if (static_cast<double>(running) >= rank && buckets_[i] > 0) {
-      if (i == bounds_.size()) {
-        return bounds_.empty() ? 0 : bounds_.back();  // +Inf bucket: the best we can say
-      }
-      const double lo = i == 0 ? 0 : bounds_[i - 1];
-      const double hi = bounds_[i];
-      const double within = (rank - static_cast<double>(before)) / static_cast<double>(buckets_[i]);
-      return lo + (hi - lo) * std::clamp(within, 0.0, 1.0);
-    }
-  }
-  return bounds_.empty() ? 0 : bounds_.back();
-}
-
-std::vector<double> default_latency_buckets_s() {
-  return {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
-}
+}  // namespace
 
 registry::registry(std::size_t max_series_per_family) : max_series_(max_series_per_family) {
   QM_ASSERT(max_series_ >= 1);
 }
 
-registry::family& registry::get_family(std::string_view name, kind k, std::string_view help) {
+registry::family& registry::get_family(std::string_view name, kind k, std::string_view help,
+                                       const std::vector<double>* bounds) {
   auto it = families_.find(name);
   if (it == families_.end()) {
-    it = families_.emplace(std::string(name), family{k, std::string(help), {}, {}, {}, {}}).first;
+    QM_ASSERT_MSG(is_valid_metric_name(name), "a metric name is [a-zA-Z_:][a-zA-Z0-9_:]*");
+    family f{k, {}, {}, {}, 0, {}};
+    append_help(f.help_text, help);
+    if (k == kind::histogram) {
+      f.bounds = *bounds;
+      for (double b : f.bounds) {
+        std::string le = "le=\"";
+        append_number(le, b);
+        le += "\"} ";
+        f.le_texts.push_back(std::move(le));
+      }
+      f.le_texts.emplace_back("le=\"+Inf\"} ");
+      for (const std::string& le : f.le_texts) {
+        f.le_bytes = std::max(f.le_bytes, le.size());
+      }
+    }
+    it = families_.emplace(std::string(name), std::move(f)).first;
   }
   QM_ASSERT_MSG(it->second.type == k, "a metric name is used with two types");
   return it->second;
 }
 
-labels registry::admit(const family& f, const labels& l, bool exists) const {
-  if (exists || f.size() + 1 < max_series_) {
-    return l;
+void registry::check_new_labels(const family& f, const labels& l) const {
+  for (std::size_t i = 0; i < l.size(); ++i) {
+    const std::string& name = l[i].first;
+    QM_ASSERT_MSG(is_valid_label_name(name), "a label name is [a-zA-Z_][a-zA-Z0-9_]*, not __*");
+    QM_ASSERT_MSG(!(f.type == kind::histogram && name == "le"), "le is a histogram's bucket label");
+    QM_ASSERT_MSG(!has_label(constant_labels_, name), "a series label repeats a constant label");
+    for (std::size_t j = 0; j < i; ++j) {
+      QM_ASSERT_MSG(l[j].first != name, "a label name appears twice in one series");
+    }
   }
-  return labels{{"overflow", "true"}};
+}
+
+registry::series& registry::get_series(family& f, const labels& l) {
+  if (auto it = f.members.find(l); it != f.members.end()) {
+    return it->second;
+  }
+  check_new_labels(f, l);
+  // The last slot of a family is kept for the overflow series.
+  labels key = f.members.size() + 1 < max_series_ ? l : labels{{"overflow", "true"}};
+  auto [it, added] = f.members.try_emplace(std::move(key));
+  if (added) {
+    append_label_pairs(it->second.label_text, it->first);
+  }
+  return it->second;
 }
 
 counter& registry::get_counter(std::string_view name, std::string_view help, const labels& l) {
-  auto& f = get_family(name, kind::counter, help);
-  auto key = admit(f, l, f.counters.contains(l));
-  auto& slot = f.counters[key];
-  if (!slot) {
-    slot = std::make_unique<counter>();
+  const std::lock_guard lock(mutex_);
+  series& s = get_series(get_family(name, kind::counter, help, nullptr), l);
+  if (!s.c) {
+    s.c = std::make_unique<counter>();
   }
-  return *slot;
+  return *s.c;
 }
 
 gauge& registry::get_gauge(std::string_view name, std::string_view help, const labels& l) {
-  auto& f = get_family(name, kind::gauge, help);
-  auto key = admit(f, l, f.gauges.contains(l));
-  auto& slot = f.gauges[key];
-  if (!slot) {
-    slot = std::make_unique<gauge>();
+  const std::lock_guard lock(mutex_);
+  series& s = get_series(get_family(name, kind::gauge, help, nullptr), l);
+  if (!s.g) {
+    s.g = std::make_unique<gauge>();
   }
-  return *slot;
+  return *s.g;
 }
 
 histogram& registry::get_histogram(std::string_view name, std::string_view help, const labels& l,
                                    const std::vector<double>& bounds) {
-  auto& f = get_family(name, kind::histogram, help);
-  auto key = admit(f, l, f.histograms.contains(l));
-  auto& slot = f.histograms[key];
-  if (!slot) {
-    slot = std::make_unique<histogram>(bounds);
+  const std::lock_guard lock(mutex_);
+  family& f = get_family(name, kind::histogram, help, &bounds);
+  series& s = get_series(f, l);
+  if (!s.h) {
+    // Buckets that differ between series of one family cannot be aggregated by a query.
+    QM_ASSERT_MSG(bounds == f.bounds, "a histogram family has one set of buckets");
+    s.h = std::make_unique<histogram>(f.bounds);
   }
-  return *slot;
+  return *s.h;
+}
+
+void registry::set_constant_labels(labels l) {
+  const std::lock_guard lock(mutex_);
+  for (std::size_t i = 0; i < l.size(); ++i) {
+    const std::string& name = l[i].first;
+    QM_ASSERT_MSG(is_valid_label_name(name), "a label name is [a-zA-Z_][a-zA-Z0-9_]*, not __*");
+    QM_ASSERT_MSG(!is_reserved_label(name), "le and overflow are the registry's own labels");
+    for (std::size_t j = 0; j < i; ++j) {
+      QM_ASSERT_MSG(l[j].first != name, "a constant label appears twice");
+    }
+    for (const auto& [family_name, f] : families_) {
+      for (const auto& [key, s] : f.members) {
+        QM_ASSERT_MSG(!has_label(key, name), "a constant label repeats a series label");
+      }
+    }
+  }
+  constant_labels_ = std::move(l);
+  constant_text_.clear();
+  append_label_pairs(constant_text_, constant_labels_);
+}
+
+void registry::add_collector(std::function<void()> fn) {
+  QM_ASSERT(fn);
+  const std::lock_guard lock(mutex_);
+  const std::size_t n = collector_count_.load(std::memory_order_relaxed);
+  QM_ASSERT_MSG(n < max_collectors, "too many metrics collectors");
+  collectors_[n] = std::move(fn);
+  collector_count_.store(n + 1, std::memory_order_release);
+}
+
+void registry::run_collectors() const {
+  const std::size_t n = collector_count_.load(std::memory_order_acquire);
+  for (std::size_t i = 0; i < n; ++i) {
+    collectors_[i]();
+  }
 }
 
 std::size_t registry::series_count() const {
+  const std::lock_guard lock(mutex_);
   std::size_t n = 0;
   for (const auto& [name, f] : families_) {
-    n += f.size();
+    n += f.members.size();
   }
   return n;
 }
 
-namespace {
-std::string escape_label(std::string_view v) {
-  std::string out;
-  for (char c : v) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out.push_back(c);
-    }
+std::vector<histogram_summary> registry::summarize(std::string_view family_name) const {
+  run_collectors();
+  const std::lock_guard lock(mutex_);
+  std::vector<histogram_summary> out;
+  const auto it = families_.find(family_name);
+  if (it == families_.end() || it->second.type != kind::histogram) {
+    return out;
+  }
+  const family& f = it->second;
+  std::vector<std::uint64_t> counts(f.bounds.size() + 1);
+  out.reserve(f.members.size());
+  for (const auto& [key, s] : f.members) {
+    const double sum = s.h->read(counts);
+    out.push_back({key, counts.back(), sum, quantile_of(f.bounds, counts, 0.50),
+                   quantile_of(f.bounds, counts, 0.95), quantile_of(f.bounds, counts, 0.99)});
   }
   return out;
 }
-
-std::string escape_help(std::string_view v) {
-  std::string out;
-  for (char c : v) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
-std::string format_number(double v) {
-  if (std::isinf(v)) {
-    return v > 0 ? "+Inf" : "-Inf";
-  }
-  if (std::isnan(v)) {
-    return "NaN";
-  }
-  // Shortest text that reads back as the same double: le="0.1", not le="0.10000000000000001",
-  // so rules and dashboards can name a bucket the way people write it.
-  char buf[32];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  QM_ASSERT(ec == std::errc{});
-  return std::string(buf, end);
-}
-
-std::string label_text(const labels& l, std::string_view extra_key = {},
-                       std::string_view extra_value = {}) {
-  if (l.empty() && extra_key.empty()) {
-    return {};
-  }
-  std::string out = "{";
-  bool first = true;
-  for (const auto& [k, v] : l) {
-    out += (first ? "" : ",") + k + "=\"" + escape_label(v) + "\"";
-    first = false;
-  }
-  if (!extra_key.empty()) {
-    out += std::string(first ? "" : ",") + std::string(extra_key) + "=\"" +
-           std::string(extra_value) + "\"";
-  }
-  return out + "}";
-}
-}  // namespace
 
 std::string registry::expose_text() const {
+  run_collectors();
+  const std::lock_guard lock(mutex_);
   std::string out;
+  text_writer w(out, last_exposition_bytes_ + last_exposition_bytes_ / 8);
+  std::string scratch;                // one histogram series' bucket line start
+  std::vector<std::uint64_t> counts;  // one histogram series' cumulative counts
   for (const auto& [name, f] : families_) {
-    const char* type = f.type == kind::counter ? "counter" : f.type == kind::gauge ? "gauge" : "histogram";
-    out += "# HELP " + name + " " + escape_help(f.help) + "\n";
-    out += "# TYPE " + name + " " + type + "\n";
-    for (const auto& [l, c] : f.counters) {
-      out += name + label_text(l) + " " + format_number(c->value()) + "\n";
-    }
-    for (const auto& [l, g] : f.gauges) {
-      out += name + label_text(l) + " " + format_number(g->value()) + "\n";
-    }
-    for (const auto& [l, h] : f.histograms) {
-      const auto cum = h->cumulative();
-      for (std::size_t i = 0; i < cum.size(); ++i) {
-        const std::string le = i < h->bounds().size() ? format_number(h->bounds()[i]) : "+Inf";
-        out += name + "_bucket" + label_text(l, "le", le) + " " + std::to_string(cum[i]) + "\n";
-      }
-      out += name + "_sum" + label_text(l) + " " + format_number(h->sum()) + "\n";
-      out += name + "_count" + label_text(l) + " " + std::to_string(h->count()) + "\n";
-    }
+    expose_family(w, scratch, counts, name, f);
   }
+  w.finish();
+  last_exposition_bytes_ = out.size();
   return out;
+}
+
+void registry::expose_family(text_writer& w, std::string& scratch, std::vector<std::uint64_t>& counts,
+                             std::string_view name, const family& f) const {
+  const std::string_view type = f.type == kind::counter ? " counter\n" : f.type == kind::gauge ? " gauge\n" : " histogram\n";
+  w.room(2 * name.size() + f.help_text.size() + 32);
+  w.put("# HELP ");
+  w.put(name);
+  w.put(' ');
+  w.put(f.help_text);
+  w.put("\n# TYPE ");
+  w.put(name);
+  w.put(type);
+  // A sample line: name, suffix, braces, both label texts, a comma, a space, number, newline.
+  const std::size_t head_bytes = name.size() + constant_text_.size() + 16;
+  for (const auto& [key, s] : f.members) {
+    if (f.type != kind::histogram) {
+      w.room(head_bytes + s.label_text.size() + max_number_chars);
+      put_head(w, name, "", s.label_text);
+      w.put_number(f.type == kind::counter ? s.c->value() : s.g->value());
+      w.put('\n');
+      continue;
+    }
+    counts.resize(f.bounds.size() + 1);
+    const double sum = s.h->read(counts);
+    scratch.clear();
+    scratch += name;
+    scratch += "_bucket{";
+    for (std::string_view part : {std::string_view(constant_text_), std::string_view(s.label_text)}) {
+      if (!part.empty()) {
+        scratch += part;
+        scratch += ',';
+      }
+    }
+    w.room(counts.size() * (scratch.size() + f.le_bytes + max_number_chars + 1) +
+           2 * (head_bytes + s.label_text.size() + max_number_chars));
+    for (std::size_t i = 0; i < counts.size(); ++i) {
+      w.put(scratch);
+      w.put(f.le_texts[i]);
+      w.put_count(counts[i]);
+      w.put('\n');
+    }
+    put_head(w, name, "_sum", s.label_text);
+    w.put_number(sum);
+    w.put('\n');
+    // From the same reading as the buckets, so _count always equals the +Inf bucket.
+    put_head(w, name, "_count", s.label_text);
+    w.put_count(counts.back());
+    w.put('\n');
+  }
+}
+
+// `name_suffix{constant,own} ` (no braces without labels); the caller made room for it.
+void registry::put_head(text_writer& w, std::string_view name, std::string_view suffix, std::string_view own) const {
+  w.put(name);
+  w.put(suffix);
+  if (!constant_text_.empty() || !own.empty()) {
+    w.put('{');
+    w.put(constant_text_);
+    if (!constant_text_.empty() && !own.empty()) {
+      w.put(',');
+    }
+    w.put(own);
+    w.put('}');
+  }
+  w.put(' ');
 }
 
 }  // namespace qm::metrics

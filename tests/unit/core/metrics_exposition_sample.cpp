@@ -1,5 +1,6 @@
-// Prints the exposition of a registry that uses every kind of series (labels, escapes, the
-// overflow series, default latency buckets), for `promtool check metrics` to judge.
+// Prints the exposition of a registry that uses every kind of series (constant labels, labels,
+// escapes, the overflow series, default latency buckets, a collector's gauge), for
+// `promtool check metrics` to judge.
 
 #include <cstdio>
 #include <string>
@@ -8,6 +9,8 @@
 
 int main() {
   qm::metrics::registry r(4);
+  r.set_constant_labels({{"service", "gateway"}, {"instance_note", "sample \"one\""}});
+  r.add_collector([&r] { r.get_gauge("process_open_fds", "Open file descriptors.").set(12); });
   for (int code : {200, 201, 404, 503}) {
     r.get_counter("quickmart_http_requests_total", "HTTP requests answered, by route and status.",
                   {{"route", "/auth/login"}, {"status", std::to_string(code)}})
@@ -26,6 +29,7 @@ int main() {
   for (int i = 0; i < 100; ++i) {
     h.observe(0.0003 * i * i);
   }
+  r.get_gauge("quickmart_build_info", "Build of this process.", {{"version", "0.1.0"}, {"commit", "abc123"}}).set(1);
   const std::string text = r.expose_text();
   std::fwrite(text.data(), 1, text.size(), stdout);
   return 0;
