@@ -165,6 +165,7 @@ struct postgres_storage::shared : std::enable_shared_from_this<postgres_storage:
   std::deque<std::shared_ptr<job>> queue;
   // Idle connection slots; an empty slot connects on its next use.
   std::vector<std::unique_ptr<pqxx::connection>> idle;
+  std::size_t taken = 0;  // slots a worker holds (db_pool_connections{state="in_use"})
   std::vector<std::thread> workers;
   bool stopping = false;
 
@@ -189,6 +190,7 @@ std::unique_ptr<pqxx::connection> postgres_storage::shared::take_connection() {
   connection_ready.wait(lock, [&] { return !idle.empty(); });
   auto conn = std::move(idle.back());
   idle.pop_back();
+  ++taken;
   return conn;
 }
 
@@ -196,6 +198,7 @@ void postgres_storage::shared::return_connection(std::unique_ptr<pqxx::connectio
   {
     std::lock_guard lock(mutex);
     idle.push_back(std::move(conn));
+    --taken;
     QM_ASSERT(idle.size() <= opts.pool_size);
   }
   connection_ready.notify_one();
@@ -348,6 +351,18 @@ storage_stats postgres_storage::stats() const {
           shared_->timed_out.load(),            shared_->late_results_dropped.load(),
           shared_->connections_opened.load(),   shared_->connections_dropped.load(),
           shared_->connect_failures.load()};
+}
+
+pool_counts postgres_storage::pool() const {
+  std::lock_guard lock(shared_->mutex);
+  pool_counts out;
+  out.in_use = shared_->taken;
+  for (const auto& conn : shared_->idle) {
+    if (conn && conn->is_open()) {
+      ++out.idle;
+    }
+  }
+  return out;
 }
 
 std::size_t postgres_storage::queued_jobs() const {

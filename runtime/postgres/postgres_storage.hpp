@@ -52,6 +52,13 @@ struct storage_stats {
   std::uint64_t connect_failures = 0;      // connect attempts that failed
 };
 
+// The pool's connections right now: open and waiting for a job, and held by a worker. Slots
+// not connected yet (or dropped as broken) are neither.
+struct pool_counts {
+  std::size_t idle = 0;
+  std::size_t in_use = 0;
+};
+
 class postgres_storage final : public rt::storage {
  public:
   // url: a libpq connection URI or keyword string; never echoed in errors or logs.
@@ -73,6 +80,8 @@ class postgres_storage final : public rt::storage {
 
   storage_stats stats() const;
   std::size_t queued_jobs() const;
+  // Read on any thread (db_pool_connections).
+  pool_counts pool() const;
 
   struct shared;  // state shared with workers and with handlers posted to the loop
 

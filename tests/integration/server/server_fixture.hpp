@@ -79,6 +79,12 @@ class server_fixture {
   double gauge(const std::string& name) {
     return on_loop([this, name] { return metrics_.get_gauge(name, "").value(); });
   }
+  std::size_t series_count() {
+    return on_loop([this] { return metrics_.series_count(); });
+  }
+  std::string exposition() {
+    return on_loop([this] { return metrics_.expose_text(); });
+  }
 
   // Asks for a graceful shutdown (on the loop thread); run() returning is awaited separately.
   void begin_shutdown(duration grace) {
