@@ -112,6 +112,7 @@ std::vector<option_spec> service_options(std::string_view service) {
         {"stale-cache-entries", "stale_cache_entries", "catalogue answers kept to serve while product is down (0: off)", "1000", false, false, ""},
         {"stale-cache-max-age-s", "stale_cache_max_age_s", "oldest catalogue answer served while product is down", "300", false, false, ""},
         {"trusted-proxies", "trusted_proxies", "addresses and CIDRs of proxies whose X-Forwarded-For is believed (comma list)", "", false, false, ""},
+        {"metrics-allowed-cidrs", "metrics_allowed_cidrs", "client addresses and CIDRs that may read /metrics, /metrics/prometheus and /health/detailed (others get 404)", std::string(default_metrics_allowed_cidrs), false, false, ""},
     });
   }
   if (service == "product") {
@@ -188,6 +189,14 @@ std::string env_name(std::string_view option_name) {
 
 std::string env_name(const option_spec& o) { return o.env.empty() ? env_name(o.name) : o.env; }
 
+std::vector<std::string> upstreams_of(std::string_view service) {
+  const auto* shape = shape_of(service);
+  if (shape == nullptr) {
+    return {};
+  }
+  return {shape->upstreams.begin(), shape->upstreams.end()};
+}
+
 std::vector<option_spec> options_for(std::string_view service) {
   const auto* shape = shape_of(service);
   if (shape == nullptr) {
@@ -206,6 +215,12 @@ std::vector<option_spec> options_for(std::string_view service) {
   }
   for (auto& o : service_options(service)) {
     out.push_back(std::move(o));
+  }
+  if (!shape->upstreams.empty()) {
+    // No default shown: each service has its own (services/common/observability.hpp).
+    out.push_back({"ready-upstreams", "ready_upstreams",
+                   "upstreams /health/ready requires to answer (comma list, or none; default: the service's hard dependencies)",
+                   "", false, false, ""});
   }
   out.push_back({"max-body-bytes", "", "largest request body accepted (413 beyond)", "1048576", false, false, ""});
   out.push_back({"max-connections", "", "concurrent client connections (more are refused)", "1024", false, false, ""});

@@ -58,6 +58,14 @@ struct service_config {
   std::string log_level = "info";
 };
 
+// Who may read the gateway's metrics and detailed health unless metrics_allowed_cidrs says
+// otherwise: loopback and the private ranges (RFC 1918, IPv6 unique-local).
+inline constexpr std::string_view default_metrics_allowed_cidrs =
+    "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7";
+
+// The services a service calls, by name, in a fixed order ({} for an unknown service).
+std::vector<std::string> upstreams_of(std::string_view service);
+
 // The options a service accepts, in --help order.
 std::vector<option_spec> options_for(std::string_view service);
 // The --help text for `quickmart serve <service>`.

@@ -313,7 +313,6 @@ void register_routes(http::router& routes, auth_context& ctx) {
   routes.add(http::method::put, "/auth/me", bind(ctx, handle_put_me));
   routes.add(http::method::put, "/admin/users/{id}/role", bind(ctx, handle_set_role));
   routes.add(http::method::post, "/internal/verify-token", bind_internal(ctx, handle_verify_token));
-  routes.add(http::method::get, "/health", services::health);
 }
 
 }  // namespace qm::auth

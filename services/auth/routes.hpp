@@ -9,7 +9,6 @@
 //   PUT  /auth/me               {name?, phone?} + Bearer             200 user | 400 | 401 | 409
 //   PUT  /admin/users/{id}/role {role} (admin, signed context)       200 user | 400 | 404 | 409
 //   POST /internal/verify-token {token}                              200 {active, ...}
-//   GET  /health                                                     200
 // Every handler that reaches the database answers 503 (Retry-After: 1) when it is
 // unavailable or slow, never 500.
 

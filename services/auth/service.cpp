@@ -42,6 +42,11 @@ task<bool> auth_service::start() {
     ctx_.reset();
     co_return false;
   }
+  observability_ = services::install_observability(rt_, {});
+  if (!observability_) {
+    ctx_.reset();
+    co_return false;
+  }
   register_routes(rt_.routes, *ctx_);
   rt_.log.info("auth started", {{"engine", std::string(rt_.storage->engine())},
                                 {"scrypt_n", std::to_string(settings->scrypt_n)}});

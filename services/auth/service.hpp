@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "runtime/service.hpp"
+#include "services/common/observability.hpp"
 #include "services/auth/routes.hpp"
 
 namespace qm::auth {
@@ -21,6 +22,7 @@ class auth_service final : public rt::service {
  private:
   rt::runtime& rt_;
   std::optional<auth_context> ctx_;  // set once start() has succeeded
+  std::unique_ptr<services::observability> observability_;  // its routes; after ctx_, which it refers to
 };
 
 }  // namespace qm::auth

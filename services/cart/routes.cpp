@@ -259,7 +259,6 @@ void register_routes(http::router& routes, cart_context& ctx) {
   routes.add(http::method::get, "/internal/carts/{user_id}", bind_internal(ctx, handle_internal_get));
   routes.add(http::method::post, "/internal/carts/{user_id}/checkout",
              bind_internal(ctx, handle_checkout));
-  routes.add(http::method::get, "/health", services::health);
 }
 
 }  // namespace qm::cart

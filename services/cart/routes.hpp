@@ -24,7 +24,6 @@
 //   POST /internal/carts/{user_id}/checkout {"order_id","lines":[{"product_id","quantity"}]}
 //        200 {"user_id","order_id","applied":bool,"lines":[...]}: subtracts the ordered
 //        quantities once per order id (applied is false on a repeat, which changes nothing).
-//   GET  /health                          200
 // A database failure answers 503 (Retry-After: 1), never 500.
 
 #include "core/http/router.hpp"

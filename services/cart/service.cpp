@@ -34,6 +34,11 @@ task<bool> cart_service::start() {
                             services::upstream_client(rt_, settings->context_secret,
                                                       settings->upstreams),
                             price_memory()});
+  observability_ = services::install_observability(rt_, {.calls = &ctx_->calls});
+  if (!observability_) {
+    ctx_.reset();
+    co_return false;
+  }
   register_routes(rt_.routes, *ctx_);
   rt_.log.info("cart started", {{"engine", std::string(rt_.storage->engine())}});
   co_return true;

@@ -3,10 +3,12 @@
 // product service at every read. start() reads the settings (refusing to start without the
 // context secret), applies the schema migrations, then registers the routes.
 
+#include <memory>
 #include <optional>
 #include <string_view>
 
 #include "runtime/service.hpp"
+#include "services/common/observability.hpp"
 #include "services/cart/routes.hpp"
 
 namespace qm::cart {
@@ -21,6 +23,7 @@ class cart_service final : public rt::service {
  private:
   rt::runtime& rt_;
   std::optional<cart_context> ctx_;  // set once start() has succeeded
+  std::unique_ptr<services::observability> observability_;  // its routes; after ctx_, which it refers to
 };
 
 }  // namespace qm::cart

@@ -1,7 +1,7 @@
 #pragma once
 // How every service turns its handlers into routes: a handler is a plain function of the
 // service's context and the request, bound to the one context the service owns (which
-// outlives its routes). And the liveness route every service answers the same way.
+// outlives its routes).
 
 #include <type_traits>
 
@@ -40,8 +40,5 @@ http::handler bind_internal(Context& c, std::type_identity_t<context_handler<Con
   // it needs, never a reference into the lambda.
   return [ctx, fn](http::request_context rc) { return run_internal(ctx, fn, std::move(rc)); };
 }
-
-// GET /health: the process is up and serving; it touches no dependency.
-task<http::response> health(http::request_context rc);
 
 }  // namespace qm::services

@@ -28,7 +28,6 @@ void register_routes(http::router& routes, delivery_context& ctx) {
   routes.add(method::get, "/admin/partners", bind(ctx, handle_admin_partners));
   routes.add(method::post, "/admin/assignments", bind(ctx, handle_admin_assign));
   routes.add(method::get, "/admin/stats", bind(ctx, handle_admin_stats));
-  routes.add(method::get, "/health", services::health);
 }
 
 }  // namespace qm::delivery

@@ -19,7 +19,6 @@
 //   POST /admin/assignments {order_id, partner_id}      200 assignment | 404 | 409 | 503
 //   GET  /admin/stats                                   200 {partners_by_status, orders_waiting,
 //                                                            active_assignments}
-//   GET  /health                                        200
 // Pickup and delivered commit only once the order service accepted the transition; its
 // refusal (a 4xx) is passed on unchanged, its absence answers 503 upstream_unavailable.
 

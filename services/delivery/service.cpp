@@ -37,6 +37,11 @@ task<bool> delivery_service::start() {
   services::upstream_client client(rt_, settings->context_secret, settings->upstreams);
   ctx_.emplace(delivery_context{rt_, std::move(*settings), delivery_store(*rt_.storage, db_timeout),
                                 upstreams(rt_, upstream_timeout, std::move(client))});
+  observability_ = services::install_observability(rt_, {.calls = &ctx_->calls.client()});
+  if (!observability_) {
+    ctx_.reset();
+    co_return false;
+  }
   register_routes(rt_.routes, *ctx_);
   if (ctx_->settings.waiting_sweep > duration{0}) {
     const bool spawned = background_.spawn(sweep_waiting());

@@ -5,11 +5,13 @@
 // registers the routes. Waiting orders are assigned when a partner becomes free; with
 // waiting_sweep_ms set, a background loop also retries that every so often.
 
+#include <memory>
 #include <optional>
 #include <string_view>
 
 #include "core/task/task_scope.hpp"
 #include "runtime/service.hpp"
+#include "services/common/observability.hpp"
 #include "services/delivery/context.hpp"
 
 namespace qm::delivery {
@@ -27,6 +29,7 @@ class delivery_service final : public rt::service {
 
   rt::runtime& rt_;
   std::optional<delivery_context> ctx_;  // set once start() has succeeded
+  std::unique_ptr<services::observability> observability_;  // its routes; after ctx_, which it refers to
   bool sweep_spawned_ = false;           // set once spawn() has returned
   // Declared after ctx_ so that the loop it owns dies before the context it uses.
   task_scope background_{1};

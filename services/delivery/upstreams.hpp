@@ -36,6 +36,9 @@ class upstreams {
   upstreams(rt::runtime& rt, duration timeout, services::upstream_client client)
       : rt_(rt), timeout_(timeout), client_(std::move(client)) {}
 
+  // The client itself, for the breaker states /health/detailed reports.
+  services::upstream_client& client() { return client_; }
+
   // POST order /internal/orders/{id}/status {"status","partner_id"}.
   task<order_reply> set_order_status(std::int64_t order_id, std::string_view status,
                                      std::int64_t partner_id, std::string_view request_id);

@@ -3,8 +3,8 @@
 // routes only what is listed here: anything else (in particular /internal/*, the services'
 // private endpoints) is answered 404 by the gateway itself and never reaches a service.
 // A template's {name} matches one path segment; the path travels to the upstream unchanged.
-// The gateway serves GET /health and GET /admin/stats (admin; merged from product, order and
-// delivery) itself.
+// The gateway serves the health and metrics routes (services/common/observability.hpp) and
+// GET /admin/stats (admin; merged from product, order and delivery) itself.
 
 #include <array>
 #include <cstdint>

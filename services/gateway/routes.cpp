@@ -8,17 +8,8 @@
 
 namespace qm::gateway {
 
-namespace {
-
-task<http::response> health(http::request_context) {
-  co_return http::json_response(200, R"({"status":"ok"})");
-}
-
-}  // namespace
-
 void register_routes(http::router& routes, gateway_context& ctx) {
   gateway_context* c = &ctx;
-  routes.add(http::method::get, "/health", health);
   routes.add(http::method::get, "/admin/stats",
              [c](http::request_context rc) { return admin_stats(*c, std::move(rc)); });
   routes.add(http::method::get, "/admin/breakers",

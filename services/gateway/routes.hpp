@@ -1,5 +1,6 @@
 #pragma once
-// The gateway's routes: GET /health and GET /admin/stats served here, and every entry of the
+// The gateway's routes: GET /admin/stats and /admin/breakers served here (the health and
+// metrics routes come from services/common/observability.hpp), and every entry of the
 // route table (route_table.hpp) forwarded to its upstream.
 
 #include "core/http/router.hpp"

@@ -78,6 +78,18 @@ task<bool> gateway_service::start() {
                   settings->auth_negative_cache_ttl_s),
       services::upstream_client(rt_, settings->context_secret, settings->upstreams),
       rate_limiter(rt_, settings->limits), stale_cache(settings->catalogue)});
+  gateway_context* c = &*ctx_;
+  observability_ = services::install_observability(
+      rt_, {.calls = &ctx_->calls,
+            .details = [c](json::object& o) {
+              o["rate_limit_enabled"] = c->settings.limits.enabled;
+              o["rate_limit_backend"] = c->limits.backend();
+            },
+            .public_facing = &ctx_->settings.limits.proxies});
+  if (!observability_) {
+    ctx_.reset();
+    co_return false;
+  }
   register_routes(rt_.routes, *ctx_);
   rt_.log.info("gateway started");
   co_return true;

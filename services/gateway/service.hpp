@@ -3,9 +3,11 @@
 // request ids and deadlines, authenticating callers once for the services behind it; rate
 // limits and fallbacks join it later. It owns no database.
 
+#include <memory>
 #include <optional>
 
 #include "runtime/service.hpp"
+#include "services/common/observability.hpp"
 #include "services/gateway/forward.hpp"
 
 namespace qm::gateway {
@@ -18,6 +20,7 @@ class gateway_service final : public rt::service {
  private:
   rt::runtime& rt_;
   std::optional<gateway_context> ctx_;  // set once start() has succeeded
+  std::unique_ptr<services::observability> observability_;  // its routes; after ctx_, which it refers to
 };
 
 // The settings, or a message naming the bad one.

@@ -87,13 +87,6 @@ task<response> handle_put_settings(notification_context& c, request_context rc) 
   co_return http::json_response(200, json::serialize(preferences_json(*in)));
 }
 
-task<response> handle_health(notification_context& c, request_context) {
-  json::object o;
-  o["status"] = "ok";
-  o["outbox_depth"] = c.outbox.size();
-  co_return http::json_response(200, json::serialize(o));
-}
-
 using services::bind;
 using services::bind_internal;
 
@@ -104,7 +97,6 @@ void register_routes(http::router& routes, notification_context& ctx) {
   routes.add(http::method::get, "/notifications", bind(ctx, handle_list));
   routes.add(http::method::get, "/notifications/settings", bind(ctx, handle_get_settings));
   routes.add(http::method::put, "/notifications/settings", bind(ctx, handle_put_settings));
-  routes.add(http::method::get, "/health", bind(ctx, handle_health));
 }
 
 }  // namespace qm::notification

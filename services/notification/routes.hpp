@@ -11,7 +11,6 @@
 //   GET  /notifications/settings   200 {"push","sms","email"} (defaults for a new user)
 //   PUT  /notifications/settings {"push":bool,"sms":bool,"email":bool}   200 the settings |
 //        503 user_limit when the user is new and max_users users are already stored
-//   GET  /health                   200 with the outbox depth
 // The user routes need the gateway's signed caller context (401 without it).
 
 #include "core/http/router.hpp"

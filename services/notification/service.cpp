@@ -13,6 +13,13 @@ task<bool> notification_service::start() {
   }
   ctx_.emplace(notification_context{rt_, *settings, outbox(settings->outbox_capacity),
                                     user_book(settings->max_users)});
+  notification_context* c = &*ctx_;
+  observability_ = services::install_observability(
+      rt_, {.details = [c](json::object& o) { o["outbox_depth"] = c->outbox.size(); }});
+  if (!observability_) {
+    ctx_.reset();
+    co_return false;
+  }
   register_routes(rt_.routes, *ctx_);
   if (mode_ == drain_mode::background) {
     const bool spawned = loops_.spawn(drain_loop());

@@ -5,10 +5,12 @@
 // order). start() reads the settings, registers the routes and, in background mode, spawns
 // the drain loop, which lives exactly as long as the service object.
 
+#include <memory>
 #include <optional>
 
 #include "core/task/task_scope.hpp"
 #include "runtime/service.hpp"
+#include "services/common/observability.hpp"
 #include "services/notification/domain/dispatch.hpp"
 #include "services/notification/routes.hpp"
 
@@ -38,6 +40,7 @@ class notification_service final : public rt::service {
   rt::runtime& rt_;
   drain_mode mode_;
   std::optional<notification_context> ctx_;  // set once start() has succeeded
+  std::unique_ptr<services::observability> observability_;  // its routes; after ctx_, which it refers to
   bool loop_spawned_ = false;                // start() got control back from the loop's spawn
   // Declared last, so it is destroyed first: the loop never outlives the state it drains.
   task_scope loops_{1};

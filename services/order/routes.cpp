@@ -222,7 +222,6 @@ void register_routes(http::router& routes, order_context& ctx) {
   routes.add(http::method::get, "/admin/orders", bind(ctx, handle_admin_list));
   routes.add(http::method::post, "/admin/orders/{id}/status", bind(ctx, handle_admin_status));
   routes.add(http::method::get, "/admin/stats", bind(ctx, handle_admin_stats));
-  routes.add(http::method::get, "/health", services::health);
 }
 
 }  // namespace qm::order

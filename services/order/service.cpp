@@ -37,6 +37,11 @@ task<bool> order_service::start() {
     co_return false;
   }
   ctx_.emplace(rt_, std::move(*settings));
+  observability_ = services::install_observability(rt_, {.calls = &ctx_->calls});
+  if (!observability_) {
+    ctx_.reset();
+    co_return false;
+  }
   register_routes(rt_.routes, *ctx_);
   if (ctx_->settings.outbox_interval > duration{0}) {
     const bool spawned = loops_.spawn(background_loop());

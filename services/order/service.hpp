@@ -5,11 +5,13 @@
 // checkouts and dispatches the outbox every outbox_interval_ms.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 
 #include "core/task/task_scope.hpp"
 #include "runtime/service.hpp"
+#include "services/common/observability.hpp"
 #include "services/order/outbox.hpp"
 #include "services/order/routes.hpp"
 
@@ -32,6 +34,7 @@ class order_service final : public rt::service {
 
   rt::runtime& rt_;
   std::optional<order_context> ctx_;  // set once start() has succeeded
+  std::unique_ptr<services::observability> observability_;  // its routes; after ctx_, which it refers to
   task_scope loops_;                  // last: its loop dies before the context it uses
 };
 

@@ -67,7 +67,6 @@ void register_routes(http::router& routes, product_context& ctx) {
   routes.add(http::method::get, "/categories", bind(ctx, handle_categories));
   routes.add(http::method::get, "/products", bind(ctx, handle_list));
   routes.add(http::method::get, "/products/{id}", bind(ctx, handle_detail));
-  routes.add(http::method::get, "/health", services::health);
   register_reservation_routes(routes, ctx);
   register_admin_routes(routes, ctx);
 }

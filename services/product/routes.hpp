@@ -7,7 +7,6 @@
 //       active products only, ordered by id; q matches the name case-insensitively and
 //       literally (% and _ are not wildcards); limit 1..100 (default 20), offset >= 0
 //   GET /products/{id}                                      200 product + available | 404
-//   GET /health                                             200
 //
 // Internal (service to service; the gateway never exposes /internal):
 //   GET  /internal/products?ids=1,2,3      200 {"items":[{id, name, price_paise, active,

@@ -33,6 +33,11 @@ task<bool> product_service::start() {
     co_return false;
   }
   ctx_.emplace(product_context{rt_, *settings, product_store(*rt_.storage, settings->db_timeout)});
+  observability_ = services::install_observability(rt_, {});
+  if (!observability_) {
+    ctx_.reset();
+    co_return false;
+  }
   register_routes(rt_.routes, *ctx_);
   const bool spawned = background_.spawn(sweep_loop());
   QM_ASSERT_MSG(spawned, "the sweep is the only background task");

@@ -180,6 +180,34 @@ TEST(service_config, help_lists_every_option_with_its_variable) {
   EXPECT_NE(help.find("QUICKMART_DATABASE_URL"), std::string::npos);
 }
 
+TEST(service_config, health_and_metrics_settings) {
+  // The gateway declares who may read its metrics, with the private ranges by default.
+  const auto help = help_text("gateway");
+  EXPECT_NE(help.find("--metrics-allowed-cidrs"), std::string::npos);
+  EXPECT_NE(help.find("QUICKMART_METRICS_ALLOWED_CIDRS"), std::string::npos);
+  std::map<std::string, std::string> env = {{"QUICKMART_CONTEXT_SECRET", good_secret}};
+  for (const char* upstream : {"AUTH", "PRODUCT", "CART", "ORDER", "DELIVERY", "NOTIFICATION"}) {
+    env[std::string("QUICKMART_") + upstream + "_URL"] = "http://127.0.0.1:9000";
+  }
+  auto r = resolve("gateway", env, {});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->settings.at("metrics_allowed_cidrs"), default_metrics_allowed_cidrs);
+  r = resolve("gateway", env, {"--metrics-allowed-cidrs", "10.1.0.0/16", "--ready-upstreams", "none"});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->settings.at("metrics_allowed_cidrs"), "10.1.0.0/16");
+  EXPECT_EQ(r->settings.at("ready_upstreams"), "none");
+  EXPECT_EQ(r->settings.count("ready_upstreams"), 1U);
+  // Readiness upstreams are declared by the services that call others; each keeps its own
+  // default (so none is set unless asked).
+  EXPECT_EQ(resolve("gateway", env, {})->settings.count("ready_upstreams"), 0U);
+  EXPECT_EQ(help_text("auth").find("--ready-upstreams"), std::string::npos);
+  EXPECT_EQ(help_text("auth").find("--metrics-allowed-cidrs"), std::string::npos);
+  EXPECT_EQ(upstreams_of("cart"), std::vector<std::string>{"product"});
+  EXPECT_EQ(upstreams_of("order"), (std::vector<std::string>{"product", "cart", "delivery", "notification"}));
+  EXPECT_TRUE(upstreams_of("auth").empty());
+  EXPECT_TRUE(upstreams_of("nobody").empty());
+}
+
 TEST(service_config, placeholder_detection) {
   EXPECT_TRUE(is_placeholder_secret(""));
   EXPECT_TRUE(is_placeholder_secret("<your-token-secret-of-32-characters>"));

@@ -215,10 +215,10 @@ TEST_F(notification_routes, a_full_outbox_refuses_with_503_until_it_drains) {
   EXPECT_TRUE(n.host().log().saw("outbox full"));
 }
 
-TEST_F(notification_routes, health_reports_the_outbox_depth) {
+TEST_F(notification_routes, detailed_health_reports_the_outbox_depth) {
   start();
   ASSERT_EQ(n.post_event(event_body(1, "delivered", 1)).status, 202);
-  auto r = n.host().handle(make_request(http::method::get, "/health"));
+  auto r = n.host().handle(make_request(http::method::get, "/health/detailed"));
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(parse(r).at("outbox_depth").as_int64(), 1);
 }
