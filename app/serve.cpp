@@ -13,7 +13,9 @@
 #include "runtime/asio/event_loop.hpp"
 #include "runtime/asio/http_server.hpp"
 #include "runtime/asio/os_random.hpp"
+#include "runtime/asio/process_metrics.hpp"
 #include "runtime/asio/stderr_logger.hpp"
+#include "runtime/instrumented_storage.hpp"
 #include "runtime/map_settings.hpp"
 #include "runtime/postgres/postgres_storage.hpp"
 #include "runtime/redis/redis_kv.hpp"
@@ -104,14 +106,30 @@ rt::asio::server_options server_options_from(const config::service_config& c) {
   return o;
 }
 
-// Liveness for services that do not answer /health themselves: the process is up.
-void ensure_health_route(http::router& routes) {
-  if (routes.find(http::method::get, "/health").has_value()) {
+// What every process exports beside its service's own metrics: the service label on every
+// series, db_query_duration_seconds (the storage is wrapped), db_pool_connections{state} read
+// at each scrape, and the process_* family.
+void install_metrics(process& p) {
+  p.metrics.set_constant_labels({{"service", p.cfg.service}});
+  rt::asio::install_process_metrics(p.metrics);
+  if (!p.storage) {
     return;
   }
-  routes.add(http::method::get, "/health", [](http::request_context) -> task<http::response> {
-    co_return http::json_response(200, R"({"status":"ok"})");
-  });
+  p.storage = std::make_unique<rt::instrumented_storage>(std::move(p.storage), p.clock, p.metrics);
+  const char* help = "Database connections of this process, by state.";
+  if (p.postgres != nullptr) {
+    rt::postgres::postgres_storage* pg = p.postgres;
+    metrics::registry* m = &p.metrics;
+    p.metrics.add_collector([pg, m, help] {
+      const auto counts = pg->pool();
+      m->get_gauge("db_pool_connections", help, {{"state", "idle"}}).set(static_cast<double>(counts.idle));
+      m->get_gauge("db_pool_connections", help, {{"state", "in_use"}}).set(static_cast<double>(counts.in_use));
+    });
+  } else {
+    // SQLite: one connection, used inline on the loop, so idle whenever a scrape can look.
+    p.metrics.get_gauge("db_pool_connections", help, {{"state", "idle"}}).set(1);
+    p.metrics.get_gauge("db_pool_connections", help, {{"state", "in_use"}}).set(0);
+  }
 }
 
 void stop_everything(process& p) {
@@ -143,7 +161,6 @@ task<void> start_and_listen(process& p) {
     stop_everything(p);
     co_return;
   }
-  ensure_health_route(p.routes);
   p.server = std::make_unique<rt::asio::http_server>(p.loop, p.routes, server_options_from(p.cfg), p.metrics, p.log);
   auto bound = p.server->start();
   if (!bound) {
@@ -177,6 +194,7 @@ int serve(const std::string& service, const std::vector<std::string>& args,
   if (!open_storage(p)) {
     return exit_start_failed;
   }
+  install_metrics(p);
   rt::asio_http_client::upstream_urls upstreams(cfg->upstreams.begin(), cfg->upstreams.end());
   auto client = rt::asio_http_client::create(p.loop.context(), upstreams);
   if (!client) {
