@@ -287,6 +287,37 @@ TEST_F(postgres_storage_test, a_full_queue_refuses_at_once) {
   EXPECT_TRUE(q2->ok());
 }
 
+TEST_F(postgres_storage_test, pool_counts_idle_and_in_use_connections) {
+  auto& db = open({.pool_size = 3, .worker_threads = 2});
+  // Connections open lazily: none yet.
+  EXPECT_EQ(db.pool().idle, 0u);
+  EXPECT_EQ(db.pool().in_use, 0u);
+  ASSERT_TRUE(exec("SELECT 1").ok());
+  EXPECT_EQ(db.pool().idle, 1u);
+  EXPECT_EQ(db.pool().in_use, 0u);
+  // Two slow transactions hold two connections (one was open, one opens now).
+  std::optional<rt::db_status> a;
+  std::optional<rt::db_status> b;
+  task_scope scope;
+  auto sleep_tx = [&] {
+    return db.transact([](sql::transaction& tx) { tx.exec("SELECT pg_sleep(0.3)"); }, seconds(10));
+  };
+  ASSERT_TRUE(scope.spawn(record(sleep_tx(), a)));
+  ASSERT_TRUE(scope.spawn(record(sleep_tx(), b)));
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (db.stats().transactions_started < 3 && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(db.pool().in_use, 2u);
+  EXPECT_EQ(db.pool().idle, 0u);
+  turn_until([&] { return a && b; });
+  EXPECT_EQ(db.pool().in_use, 0u);
+  EXPECT_EQ(db.pool().idle, 2u);
+  db.shutdown();
+  EXPECT_EQ(db.pool().idle, 0u);
+  EXPECT_EQ(db.pool().in_use, 0u);
+}
+
 TEST_F(postgres_storage_test, a_late_result_is_dropped_and_the_body_stops) {
   auto& db = open({.pool_size = 1});
   ASSERT_TRUE(exec("CREATE TABLE marks (k BIGINT)").ok());
