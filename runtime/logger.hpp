@@ -1,37 +1,53 @@
 #pragma once
-// The runtime's logger. Services say what happened; the runtime adds time, service and node,
-// and decides where it goes (a JSON line on stderr in production, the trace in simulation).
+// The runtime's logger. Services say what happened (and, inside a request, pass the request's
+// scope so the line carries its request id, trace and route); the runtime adds time, level
+// and service, and decides where the line goes: stderr through spdlog in production, the
+// trace in simulation. Both write the same JSON line (core/log/log_line.hpp).
 
-#include <cstdint>
 #include <initializer_list>
-#include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
+
+#include "core/log/log_line.hpp"
+#include "core/observe/request_scope.hpp"
 
 namespace qm::rt {
 
-enum class log_level : std::uint8_t { debug, info, warn, error };
-std::string_view to_string(log_level l);
-
-using log_field = std::pair<std::string_view, std::string>;
+using log_level = log::level;
+using log::to_string;
+using log_field = log::field;
 
 class logger {
  public:
   virtual ~logger() = default;
-  virtual void write(log_level level, std::string_view message,
+  // scope: the request the line is about, or null for work outside a request.
+  virtual void write(log_level level, std::string_view message, const observe::request_scope* scope,
                      std::initializer_list<log_field> fields) = 0;
   virtual bool enabled(log_level level) const = 0;
 
-  void debug(std::string_view m, std::initializer_list<log_field> f = {}) { log(log_level::debug, m, f); }
-  void info(std::string_view m, std::initializer_list<log_field> f = {}) { log(log_level::info, m, f); }
-  void warn(std::string_view m, std::initializer_list<log_field> f = {}) { log(log_level::warn, m, f); }
-  void error(std::string_view m, std::initializer_list<log_field> f = {}) { log(log_level::error, m, f); }
+  void debug(std::string_view m, std::initializer_list<log_field> f = {}) { log(log_level::debug, nullptr, m, f); }
+  void info(std::string_view m, std::initializer_list<log_field> f = {}) { log(log_level::info, nullptr, m, f); }
+  void warn(std::string_view m, std::initializer_list<log_field> f = {}) { log(log_level::warn, nullptr, m, f); }
+  void error(std::string_view m, std::initializer_list<log_field> f = {}) { log(log_level::error, nullptr, m, f); }
+
+  // The same, about one request.
+  void debug(const observe::request_scope* s, std::string_view m, std::initializer_list<log_field> f = {}) {
+    log(log_level::debug, s, m, f);
+  }
+  void info(const observe::request_scope* s, std::string_view m, std::initializer_list<log_field> f = {}) {
+    log(log_level::info, s, m, f);
+  }
+  void warn(const observe::request_scope* s, std::string_view m, std::initializer_list<log_field> f = {}) {
+    log(log_level::warn, s, m, f);
+  }
+  void error(const observe::request_scope* s, std::string_view m, std::initializer_list<log_field> f = {}) {
+    log(log_level::error, s, m, f);
+  }
 
  private:
-  void log(log_level l, std::string_view m, std::initializer_list<log_field> f) {
+  void log(log_level l, const observe::request_scope* s, std::string_view m,
+           std::initializer_list<log_field> f) {
     if (enabled(l)) {
-      write(l, m, f);
+      write(l, m, s, f);
     }
   }
 };

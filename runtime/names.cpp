@@ -15,14 +15,5 @@ std::string_view to_string(call_errc e) {
   return "unknown";
 }
 
-std::string_view to_string(log_level l) {
-  switch (l) {
-    case log_level::debug: return "debug";
-    case log_level::info: return "info";
-    case log_level::warn: return "warn";
-    case log_level::error: return "error";
-  }
-  return "unknown";
-}
 
 }  // namespace qm::rt

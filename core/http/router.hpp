@@ -3,6 +3,7 @@
 // handler. Both runtimes dispatch through it, so routing behaves the same in both worlds.
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +12,7 @@
 
 #include "core/base/time.hpp"
 #include "core/http/message.hpp"
+#include "core/observe/request_scope.hpp"
 #include "core/task/task.hpp"
 
 namespace qm::http {
@@ -26,6 +28,9 @@ struct request_context {
   // The address of the connection's far end: an IP in production, the sending node's
   // simulated address in the simulator. Rate limiting keys anonymous clients by it.
   std::string peer;
+  // The request's id, span and (once authenticated) user, shared with the server that logs
+  // and counts the request; null only in tests that build a context by hand.
+  std::shared_ptr<observe::request_scope> scope;
 
   std::string_view param(std::string_view name) const;
 };

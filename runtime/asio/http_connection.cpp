@@ -105,7 +105,7 @@ class connection final : public tracked_connection,
       return;
     }
     if (in_flight_) {
-      state_->counters.in_flight.add(-1);
+      state_->observer.handler_ended();
     }
     if (registered_) {
       state_->remove_connection(position_);
@@ -142,7 +142,7 @@ class connection final : public tracked_connection,
     }
     state_->counters.limit_hit(limit_kind::deadline);
     close_after_write_ = true;
-    state_->log.warn("handler overran its deadline", {{"route", route_}});
+    state_->log.warn(scope_.get(), "handler overran its deadline");
     send(http::error_response(503, "deadline_exceeded", "the request took too long", request_id()));
   }
 
@@ -174,7 +174,7 @@ class connection final : public tracked_connection,
     finish_in_flight();
     state_->counters.handler_exceptions.inc();
     const std::string id = request_id();
-    state_->log.error("handler threw", {{"route", route_}, {"what", what}, {"request_id", id}});
+    state_->log.error(scope_.get(), "handler threw", {{"what", what}});
     if (phase_ != phase::handling) {
       return;
     }
@@ -312,6 +312,10 @@ class connection final : public tracked_connection,
 
     bool method_mismatch = false;
     auto match = state_->routes.find(verb, req.path(), &method_mismatch);
+    // From here the request is counted and logged: scope_ is answered exactly once (send).
+    const std::string_view route_label = match ? std::string_view(match->route) : observe::unmatched_route;
+    scope_ = state_->observer.open(req, route_label, state_->ids);
+    started_at_ = std::chrono::steady_clock::now();
     if (!match) {
       if (method_mismatch) {
         send(http::error_response(405, "method_not_allowed", "method not allowed", request_id()));
@@ -329,10 +333,10 @@ class connection final : public tracked_connection,
     const time_point handler_deadline =
         resilience::propagated_deadline(req.headers.get(resilience::deadline_header), now, deadline_);
     http::request_context ctx{std::move(req), std::move(match->params), std::move(match->route),
-                              handler_deadline, peer_};
+                              handler_deadline, peer_, scope_};
     phase_ = phase::handling;
     in_flight_ = true;
-    state_->counters.in_flight.add(1);
+    state_->observer.handler_started();
     const bool spawned = state_->handlers.spawn(run_handler(shared_from_this(), target_handler, std::move(ctx)));
     QM_ASSERT_MSG(spawned, "handler scope full although there is one handler per connection");
   }
@@ -358,7 +362,7 @@ class connection final : public tracked_connection,
   void internal_failure(const std::string& what) {
     finish_in_flight();
     if (state_->alive) {
-      state_->log.error("failed to answer a request", {{"route", route_}, {"what", what}});
+      state_->log.error(scope_.get(), "failed to answer a request", {{"what", what}});
     }
     close();
   }
@@ -384,6 +388,15 @@ class connection final : public tracked_connection,
     }
     phase_ = phase::writing;
     status_ = r.status;
+    if (scope_) {
+      // Every answer names its request, whoever wrote it.
+      if (!r.headers.contains(observe::request_id_header)) {
+        r.headers.set(std::string(observe::request_id_header), scope_->request_id);
+      }
+      const auto elapsed = std::chrono::steady_clock::now() - started_at_;
+      state_->observer.answered(*scope_, r.status, std::chrono::duration_cast<duration>(elapsed));
+      scope_.reset();
+    }
     response_keep_alive_ = keep_alive_ && !close_after_write_ && !state_->shutting_down;
     const bool http10 = version_ == 10;
     out_.clear();
@@ -488,6 +501,9 @@ class connection final : public tracked_connection,
 
   // The id for the server's own answers about the current request.
   std::string request_id() {
+    if (scope_) {
+      return scope_->request_id;
+    }
     std::string_view client_value;
     if (parser_) {
       client_value = parser_->get()["X-Request-ID"];
@@ -498,7 +514,7 @@ class connection final : public tracked_connection,
   // The handler of the current request has ended (either way).
   void finish_in_flight() {
     if (in_flight_ && state_->alive) {
-      state_->counters.in_flight.add(-1);
+      state_->observer.handler_ended();
     }
     in_flight_ = false;
   }
@@ -510,6 +526,9 @@ class connection final : public tracked_connection,
   std::string out_;
   std::list<tracked_connection*>::iterator position_;
   std::string route_;
+  // The routed request being served, until its answer is sent (then null).
+  std::shared_ptr<observe::request_scope> scope_;
+  std::chrono::steady_clock::time_point started_at_{};
   std::string peer_;  // the client's address, read once at accept
   time_point deadline_{};
   std::chrono::steady_clock::time_point io_deadline_{};

@@ -103,7 +103,7 @@ struct http_server::impl {
   // Answers 503 with whatever fits in the socket buffer now, and closes.
   void refuse(detail::server_socket socket) {
     state->counters.refused.inc();
-    const std::string answer = refusal_bytes(state->ids.next());
+    const std::string answer = refusal_bytes(state->request_id_for({}));
     boost::system::error_code ignored;
     socket.non_blocking(true, ignored);
     socket.write_some(net::buffer(answer), ignored);

@@ -30,7 +30,9 @@
 //
 // Metrics (in the registry given): http_server_connections_accepted_total,
 // http_server_connections_refused_total, http_server_connections_open,
-// http_server_requests_in_flight, http_server_responses_total{class},
+// http_requests_in_flight, http_server_responses_total{class}, and per routed request
+// (rt::request_observer) http_requests_total, http_request_duration_seconds,
+// http_request_errors_total and an access log line;
 // http_server_limit_hits_total{limit}, http_server_handler_exceptions_total,
 // http_server_accept_errors_total.
 

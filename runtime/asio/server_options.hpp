@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/base/time.hpp"
+#include "runtime/request_observer.hpp"
 
 namespace qm::rt::asio {
 
@@ -32,6 +33,9 @@ struct server_options {
   duration request_timeout = seconds(10);
   // How long shutdown() waits for requests in flight before it closes everything.
   duration shutdown_grace = seconds(10);
+
+  // The access log and the http_request* metrics (both on unless an operator turns them off).
+  rt::observer_options observe;
 };
 
 }  // namespace qm::rt::asio

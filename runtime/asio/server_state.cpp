@@ -19,8 +19,6 @@ server_counters::server_counters(metrics::registry& registry)
       accept_errors(registry.get_counter("http_server_accept_errors_total",
                                          "Accept failures (descriptor exhaustion and the like).")),
       open(registry.get_gauge("http_server_connections_open", "Connections open now.")),
-      in_flight(registry.get_gauge("http_server_requests_in_flight",
-                                   "Requests whose handler is running.")),
       handler_exceptions(registry.get_counter("http_server_handler_exceptions_total",
                                               "Handlers that ended by an exception (answered 500).")) {
   for (std::size_t i = 0; i < class_names.size(); ++i) {
@@ -51,7 +49,8 @@ server_state::server_state(event_loop& l, http::router& r, server_options o,
       log(lg),
       counters(m),
       handlers(options.max_connections + 1),
-      ids() {}
+      ids(),
+      observer(m, lg, options.observe) {}
 
 std::list<tracked_connection*>::iterator server_state::add_connection(tracked_connection* c) {
   QM_ASSERT(alive);
@@ -70,10 +69,12 @@ void server_state::remove_connection(std::list<tracked_connection*>::iterator po
 }
 
 std::string server_state::request_id_for(std::string_view client_value) {
-  if (is_well_formed_request_id(client_value)) {
+  if (observe::is_well_formed_request_id(client_value)) {
     return std::string(client_value);
   }
-  return ids.next();
+  const std::uint64_t a = ids.next_u64();
+  const std::uint64_t b = ids.next_u64();
+  return observe::new_request_id(a, b);
 }
 
 }  // namespace qm::rt::asio::detail

@@ -15,9 +15,10 @@
 #include "core/metrics/registry.hpp"
 #include "core/task/task_scope.hpp"
 #include "runtime/asio/event_loop.hpp"
-#include "runtime/asio/request_id.hpp"
+#include "runtime/asio/id_random.hpp"
 #include "runtime/asio/server_options.hpp"
 #include "runtime/logger.hpp"
+#include "runtime/request_observer.hpp"
 
 namespace qm::rt::asio::detail {
 
@@ -63,7 +64,6 @@ struct server_counters {
   metrics::counter& refused;
   metrics::counter& accept_errors;
   metrics::gauge& open;
-  metrics::gauge& in_flight;
   metrics::counter& handler_exceptions;
   std::array<metrics::counter*, 5> responses_by_class{};  // 1xx .. 5xx
   std::array<metrics::counter*, limit_kind_count> limit_hits{};
@@ -83,7 +83,10 @@ struct server_state {
   server_counters counters;
   // Handler tasks; at most one per connection, so the bound is the connection limit.
   task_scope handlers;
-  request_id_source ids;
+  // Request, trace and span ids (not secrets: see id_random).
+  id_random ids;
+  // Every routed request is counted and logged through it.
+  rt::request_observer observer;
 
   // False once the http_server is destroyed: references above may dangle from then on.
   bool alive = true;
@@ -95,7 +98,8 @@ struct server_state {
   std::list<tracked_connection*>::iterator add_connection(tracked_connection* c);
   void remove_connection(std::list<tracked_connection*>::iterator position);
 
-  // The client's X-Request-ID when well formed, else a fresh one.
+  // For answers about a request that was never routed: the client's X-Request-ID when well
+  // formed, else a fresh one.
   std::string request_id_for(std::string_view client_value);
 };
 

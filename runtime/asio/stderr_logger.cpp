@@ -1,175 +1,116 @@
 #include "runtime/asio/stderr_logger.hpp"
 
-#include <unistd.h>
+#include <spdlog/details/log_msg.h>
+#include <spdlog/formatter.h>
+#include <spdlog/logger.h>
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
 
-#include <array>
-#include <cerrno>
-#include <cstdio>
-#include <ctime>
+#include <chrono>
+#include <mutex>
 
-#include "runtime/asio/asio_clock.hpp"
+#include "core/base/time.hpp"
 
 namespace qm::rt::asio {
 
 namespace {
 
-bool icontains(std::string_view haystack, std::string_view needle) {
-  if (needle.size() > haystack.size()) {
-    return false;
+log::level from_spdlog(spdlog::level::level_enum l) {
+  switch (l) {
+    case spdlog::level::trace:
+    case spdlog::level::debug: return log::level::debug;
+    case spdlog::level::info: return log::level::info;
+    case spdlog::level::warn: return log::level::warn;
+    default: return log::level::error;
   }
-  for (std::size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
-    bool match = true;
-    for (std::size_t j = 0; j < needle.size() && match; ++j) {
-      char c = haystack[i + j];
-      if (c >= 'A' && c <= 'Z') {
-        c = static_cast<char>(c - 'A' + 'a');
-      }
-      match = c == needle[j];
-    }
-    if (match) {
-      return true;
-    }
-  }
-  return false;
 }
 
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not valid.
-std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
-  const auto lead = static_cast<unsigned char>(s[i]);
-  std::size_t len = 0;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    len = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    len = 3;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    len = 4;
-  } else {
-    return 0;
+spdlog::level::level_enum to_spdlog(log::level l) {
+  switch (l) {
+    case log::level::debug: return spdlog::level::debug;
+    case log::level::info: return spdlog::level::info;
+    case log::level::warn: return spdlog::level::warn;
+    case log::level::error: return spdlog::level::err;
   }
-  if (i + len > s.size()) {
-    return 0;
-  }
-  for (std::size_t k = 1; k < len; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) {
-      return 0;
-    }
-  }
-  return len;
+  return spdlog::level::err;
 }
+
+// spdlog's record carries the time, the level and the logger's name (the service); its
+// payload is the rest of our line, already rendered (",\"msg\":...,..."). This formatter
+// puts them together as one JSON object and a newline.
+class json_formatter final : public spdlog::formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+    line_.clear();
+    line_ += "{\"ts\":\"";
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(msg.time.time_since_epoch());
+    log::append_rfc3339_ms(line_, us.count());
+    line_ += "\",\"level\":\"";
+    line_ += log::to_string(from_spdlog(msg.level));
+    line_ += "\",\"service\":";
+    log::append_json_string(line_, std::string_view(msg.logger_name.data(), msg.logger_name.size()));
+    line_.append(msg.payload.data(), msg.payload.size());
+    line_ += "}\n";
+    dest.append(line_.data(), line_.data() + line_.size());
+  }
+  std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<json_formatter>(); }
+
+ private:
+  std::string line_;  // reused: a sink formats under its own lock
+};
+
+// Hands finished lines to a function (tests read what was logged).
+class function_sink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  explicit function_sink(stderr_logger::sink out) : out_(std::move(out)) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t formatted;
+    formatter_->format(msg, formatted);
+    out_(std::string_view(formatted.data(), formatted.size()));
+  }
+  void flush_() override {}
+
+ private:
+  stderr_logger::sink out_;
+};
 
 }  // namespace
 
-void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char hex[] = "0123456789abcdef";
-  out += '"';
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c < 0x20) {
-      out += "\\u00";
-      out += hex[c >> 4];
-      out += hex[c & 0xF];
-    } else if (c < 0x80) {
-      out += static_cast<char>(c);
-    } else if (const std::size_t len = utf8_sequence_length(s, i); len > 0) {
-      out.append(s.substr(i, len));
-      i += len - 1;
-    } else {
-      out += '?';
-    }
-  }
-  out += '"';
-}
-
-std::string format_rfc3339_ms(std::int64_t unix_us) {
-  std::int64_t secs = unix_us / 1'000'000;
-  std::int64_t us = unix_us % 1'000'000;
-  if (us < 0) {
-    us += 1'000'000;
-    secs -= 1;
-  }
-  const auto t = static_cast<std::time_t>(secs);
-  std::tm parts{};
-  gmtime_r(&t, &parts);
-  std::array<char, 40> buf{};
-  const int n = std::snprintf(buf.data(), buf.size(), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                              parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour,
-                              parts.tm_min, parts.tm_sec, static_cast<int>(us / 1000));
-  return std::string(buf.data(), n > 0 ? static_cast<std::size_t>(n) : 0);
-}
+struct stderr_logger::impl {
+  std::shared_ptr<spdlog::logger> logger;
+};
 
 stderr_logger::stderr_logger(std::string service, rt::log_level threshold, sink out)
-    : service_(std::move(service)), threshold_(threshold), out_(std::move(out)) {}
-
-bool stderr_logger::is_secret_field(std::string_view name) {
-  static constexpr std::array<std::string_view, 9> markers{
-      "secret", "password", "passwd", "token", "authorization", "cookie", "api_key", "apikey",
-      "credential"};
-  for (auto m : markers) {
-    if (icontains(name, m)) {
-      return true;
-    }
+    : impl_(std::make_unique<impl>()), threshold_(threshold) {
+  spdlog::sink_ptr target;
+  if (out) {
+    target = std::make_shared<function_sink>(std::move(out));
+  } else {
+    // stderr, unbuffered by the C library: spdlog writes each line with one fwrite and
+    // flushes, so a crash loses nothing already logged.
+    target = std::make_shared<spdlog::sinks::stderr_sink_mt>();
   }
-  return false;
+  target->set_formatter(std::make_unique<json_formatter>());
+  // Not registered in spdlog's global registry: each process part owns its logger.
+  impl_->logger = std::make_shared<spdlog::logger>(std::move(service), std::move(target));
+  impl_->logger->set_level(to_spdlog(threshold));
+  impl_->logger->flush_on(spdlog::level::err);
 }
 
+stderr_logger::~stderr_logger() = default;
+
 void stderr_logger::write(rt::log_level level, std::string_view message,
+                          const observe::request_scope* scope,
                           std::initializer_list<rt::log_field> fields) {
   if (!enabled(level)) {
     return;
   }
-  std::string line;
-  line.reserve(160 + message.size());
-  line += "{\"ts\":\"";
-  line += format_rfc3339_ms(to_unix_us(asio_clock::wall_now()));
-  line += "\",\"level\":\"";
-  line += rt::to_string(level);
-  line += "\",\"service\":";
-  append_json_string(line, service_);
-  line += ",\"msg\":";
-  append_json_string(line, message);
-  line += ",\"fields\":{";
-  bool first = true;
-  for (const auto& [key, value] : fields) {
-    if (!first) {
-      line += ',';
-    }
-    first = false;
-    append_json_string(line, key);
-    line += ':';
-    append_json_string(line, is_secret_field(key) ? std::string_view("[redacted]") : value);
-  }
-  line += "}}\n";
-  emit(line);
-}
-
-void stderr_logger::emit(std::string_view line) {
-  std::lock_guard lock(write_mutex_);
-  if (out_) {
-    out_(line);
-    return;
-  }
-  // One write(2) per line normally; a short write (a full pipe) is finished, a bounded number
-  // of times, so lines from several threads never interleave.
-  for (int attempt = 0; attempt < 64 && !line.empty(); ++attempt) {
-    const ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return;
-    }
-    line.remove_prefix(static_cast<std::size_t>(n));
-  }
+  thread_local std::string members;
+  members.clear();
+  log::append_members(members, message, scope, fields);
+  impl_->logger->log(to_spdlog(level), spdlog::string_view_t(members.data(), members.size()));
 }
 
 }  // namespace qm::rt::asio

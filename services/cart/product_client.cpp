@@ -15,7 +15,7 @@ task<result<catalogue, upstream_failure>> fetch_products(services::upstream_clie
   req.target = "/internal/products?ids=" + ids_parameter(lines);
   services::call_options opts;
   opts.deadline = deadline;
-  opts.request_id = services::request_id(rc);
+  opts.origin = rc.scope.get();
   auto reply = co_await client.call("product", std::move(req), opts);
   if (!reply) {
     co_return make_unexpected(upstream_failure{"call failed: " +

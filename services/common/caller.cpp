@@ -25,6 +25,9 @@ caller_result verified_context(const http::request_context& rc, std::string_view
   if (!verified || (verified->role == identity::role_service) != want_service) {
     return refused(rc);
   }
+  if (rc.scope && !want_service) {
+    rc.scope->user_id = verified->user_id;  // the access log names the caller
+  }
   return std::move(*verified);
 }
 

@@ -108,9 +108,20 @@ std::vector<std::string> upstream_client::upstreams() const {
   return out;
 }
 
+upstream_client::call_identity upstream_client::identity_for(const observe::request_scope* origin) {
+  if (origin != nullptr) {
+    return {origin->request_id, origin->span.child_traceparent()};
+  }
+  const std::uint64_t a = rt_.random.next_u64();
+  const std::uint64_t b = rt_.random.next_u64();
+  const std::uint64_t c = rt_.random.next_u64();
+  const observe::span root = observe::open_span(std::nullopt, a, b, c);
+  return {observe::new_request_id(b, a), root.child_traceparent()};
+}
+
 task<rt::call_result> upstream_client::attempt(guard& g, std::string_view upstream,
                                                http::request out, time_point deadline,
-                                               std::string_view request_id) {
+                                               const call_identity& id) {
   auto slot = g.bulkhead.try_enter();
   if (!slot) {
     g.rejected_bulkhead->inc();
@@ -132,9 +143,8 @@ task<rt::call_result> upstream_client::attempt(guard& g, std::string_view upstre
   const time_point attempt_deadline = std::min(deadline, start + policy_.attempt_timeout);
   out.headers.set(std::string(resilience::deadline_header),
                   resilience::format_remaining(attempt_deadline - start));
-  if (!request_id.empty()) {
-    out.headers.set("X-Request-ID", std::string(request_id));
-  }
+  out.headers.set(std::string(observe::request_id_header), id.request_id);
+  out.headers.set(std::string(observe::traceparent_header), id.traceparent);
   if (out.path().starts_with(internal_prefix)) {
     out.headers.set(std::string(identity::context_header), signature_.header_value(start));
   }
@@ -157,12 +167,13 @@ task<rt::call_result> upstream_client::call(std::string_view upstream, http::req
   const bool repeatable = opts.idempotent || resilience::method_is_idempotent(http::to_string(req.verb));
   g.budget.on_request(now);
   resilience::backoff delays(policy_.retry.backoff);
+  const call_identity id = identity_for(opts.origin);
   std::int32_t attempts = 0;
   while (true) {
     // A call that cannot be repeated has one attempt: it takes the request itself; one that
     // can keeps the original for the next attempt.
     http::request this_try = repeatable ? req : std::move(req);
-    auto reply = co_await attempt(g, upstream, std::move(this_try), deadline, opts.request_id);
+    auto reply = co_await attempt(g, upstream, std::move(this_try), deadline, id);
     ++attempts;
     resilience::attempt_report report;
     report.attempts_made = attempts;

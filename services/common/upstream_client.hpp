@@ -13,7 +13,9 @@
 //                 upstream never sees a multiple of its normal load;
 //   deadline      the caller's remaining time travels with every attempt
 //                 (x-quickmart-deadline-ms), and no attempt starts that cannot finish in it;
-//   identity      a call to an /internal/* route carries this service's signed context.
+//   identity      a call to an /internal/* route carries this service's signed context;
+//   tracing       every attempt carries the request's X-Request-ID and a W3C traceparent whose
+//                 parent is the span of the request the call serves.
 //
 // State changes of the breakers are logged and exported as metrics
 // (circuit_breaker_state{upstream}, circuit_breaker_transitions_total{upstream,from,to}),
@@ -52,7 +54,10 @@ struct call_options {
   // The caller's own deadline (the request it serves, or now + a timeout for background
   // work); an attempt never runs past it. time_point{} means now + attempt_timeout.
   time_point deadline{};
-  std::string_view request_id;
+  // The request this call serves: its X-Request-ID goes along and its span becomes the
+  // parent in the call's traceparent. Null for background work (outbox, sweeps): the call
+  // then starts a trace of its own, with a fresh request id.
+  const observe::request_scope* origin = nullptr;
   // Safe to send more than once even when the method is not idempotent (the request carries
   // an idempotency key the upstream honours).
   bool idempotent = false;
@@ -80,8 +85,13 @@ class upstream_client {
  private:
   struct guard;
   guard& guard_for(std::string_view upstream);
+  struct call_identity {
+    std::string request_id;
+    std::string traceparent;
+  };
+  call_identity identity_for(const observe::request_scope* origin);
   task<rt::call_result> attempt(guard& g, std::string_view upstream, http::request out,
-                                time_point deadline, std::string_view request_id);
+                                time_point deadline, const call_identity& id);
 
   rt::runtime& rt_;
   service_signature signature_;

@@ -80,12 +80,12 @@ task<response> handle_admin_assign(delivery_context& c, request_context rc) {
   order_verdict told = order_verdict::accepted;
   if (done->outcome == reassign_outcome::done) {
     count_event(c, "reassigned");
-    told = co_await announce_assignment(c, current, request_id(rc));
+    told = co_await announce_assignment(c, current, rc.scope.get());
   } else {
-    told = co_await tell_order(c, current, request_id(rc));
+    told = co_await tell_order(c, current, rc.scope.get());
   }
   if (done->freed_partner) {
-    co_await drain_waiting(c, request_id(rc));
+    co_await drain_waiting(c, rc.scope.get());
   }
   // Committed either way; a retry of this call tells the order service again.
   if (told == order_verdict::unavailable) {

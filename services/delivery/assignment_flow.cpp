@@ -12,24 +12,24 @@ void count_event(delivery_context& c, std::string_view event) {
 }
 
 task<order_verdict> tell_order(delivery_context& c, const assignment& a,
-                               std::string_view request_id) {
+                               const observe::request_scope* origin) {
   QM_ASSERT(a.partner_id.has_value());
-  auto reply = co_await c.calls.tell_order_partner(a.order_id, *a.partner_id, request_id);
+  auto reply = co_await c.calls.tell_order_partner(a.order_id, *a.partner_id, origin);
   co_return reply.verdict;
 }
 
 task<order_verdict> announce_assignment(delivery_context& c, const assignment& a,
-                                        std::string_view request_id) {
-  const order_verdict told = co_await tell_order(c, a, request_id);
+                                        const observe::request_scope* origin) {
+  const order_verdict told = co_await tell_order(c, a, origin);
   if (a.user_id) {
     std::string message = "A delivery partner is on the way to pick up your order";
     co_await c.calls.notify(*a.user_id, event_partner_assigned, a.order_id, std::move(message),
-                            request_id);
+                            origin);
   }
   co_return told;
 }
 
-task<int> drain_waiting(delivery_context& c, std::string_view request_id) {
+task<int> drain_waiting(delivery_context& c, const observe::request_scope* origin) {
   int assigned = 0;
   // Races (another transaction assigning the same order) count against the bound too.
   for (int step = 0; step < max_drain_batch; ++step) {
@@ -44,7 +44,7 @@ task<int> drain_waiting(delivery_context& c, std::string_view request_id) {
       case queue_outcome::assigned:
         ++assigned;
         count_event(c, "assigned");
-        co_await announce_assignment(c, *next->taken, request_id);
+        co_await announce_assignment(c, *next->taken, origin);
         break;
       case queue_outcome::raced:
         break;

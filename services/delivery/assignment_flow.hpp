@@ -20,15 +20,15 @@ void count_event(delivery_context& c, std::string_view event);
 
 // Tells the order service the partner of a (now) assigned order.
 task<order_verdict> tell_order(delivery_context& c, const assignment& a,
-                               std::string_view request_id);
+                               const observe::request_scope* origin);
 
 // tell_order, then a partner_assigned event for the customer; for a fresh assignment.
 task<order_verdict> announce_assignment(delivery_context& c, const assignment& a,
-                                        std::string_view request_id);
+                                        const observe::request_scope* origin);
 
 // Assigns waiting orders oldest first while partners are available (at most
 // max_drain_batch), announcing each. A failure stops the batch and is logged: the orders
 // keep waiting for the next trigger. Returns how many were assigned.
-task<int> drain_waiting(delivery_context& c, std::string_view request_id);
+task<int> drain_waiting(delivery_context& c, const observe::request_scope* origin);
 
 }  // namespace qm::delivery

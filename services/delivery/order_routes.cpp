@@ -30,14 +30,14 @@ task<response> handle_create_assignment(delivery_context& c, request_context rc)
   assignment current = std::move(placed->placed);
   if (placed->newly_assigned) {
     count_event(c, "assigned");
-    const order_verdict told = co_await announce_assignment(c, current, request_id(rc));
+    const order_verdict told = co_await announce_assignment(c, current, rc.scope.get());
     // The assignment stands; the order service retries this call, and the retry tells it
     // the partner again (below).
     if (told == order_verdict::unavailable) {
       co_return upstream_unavailable(rc);
     }
   } else if (current.status == assignment_status::assigned) {
-    const order_verdict told = co_await tell_order(c, current, request_id(rc));
+    const order_verdict told = co_await tell_order(c, current, rc.scope.get());
     if (told == order_verdict::unavailable) {
       co_return upstream_unavailable(rc);
     }
@@ -46,7 +46,7 @@ task<response> handle_create_assignment(delivery_context& c, request_context rc)
       count_event(c, "waiting");
     }
     // Older orders may be waiting while partners are free (a drain that failed): catch up.
-    const int assigned = co_await drain_waiting(c, request_id(rc));
+    const int assigned = co_await drain_waiting(c, rc.scope.get());
     if (assigned > 0) {
       auto again = co_await c.store.find_assignment(current.order_id);
       if (again && again->has_value()) {
@@ -75,7 +75,7 @@ task<response> handle_cancel_assignment(delivery_context& c, request_context rc)
     count_event(c, "cancelled");
   }
   if (cancelled->freed_partner) {
-    co_await drain_waiting(c, request_id(rc));
+    co_await drain_waiting(c, rc.scope.get());
   }
   co_return ok_json(assignment_summary_json(*cancelled->current));
 }

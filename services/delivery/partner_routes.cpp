@@ -73,7 +73,7 @@ task<response> advance(delivery_context& c, request_context rc, const step& s) {
   }
   // The order service decides first: a step it refuses never happens here.
   auto reply = co_await c.calls.set_order_status(current.order_id, s.order_status,
-                                                 caller->user_id, request_id(rc));
+                                                 caller->user_id, rc.scope.get());
   if (reply.verdict == order_verdict::unavailable) {
     co_return upstream_unavailable(rc);
   }
@@ -103,7 +103,7 @@ task<response> advance(delivery_context& c, request_context rc, const step& s) {
     count_event(c, to_string(after.status));
   }
   if (result->freed_partner) {
-    co_await drain_waiting(c, request_id(rc));
+    co_await drain_waiting(c, rc.scope.get());
   }
   co_return ok_json(assignment_json(after));
 }
@@ -169,7 +169,7 @@ task<response> handle_availability(delivery_context& c, request_context rc) {
   if (*to != partner_status::available) {
     co_return ok_json(partner_json(*changed->second));
   }
-  const int assigned = co_await drain_waiting(c, request_id(rc));
+  const int assigned = co_await drain_waiting(c, rc.scope.get());
   if (assigned == 0) {
     co_return ok_json(partner_json(*changed->second));
   }

@@ -68,7 +68,7 @@ task<void> delivery_service::sweep_waiting() {
   // Runs for the life of the service; each round is one drain of at most max_drain_batch.
   for (;;) {
     co_await rt_.clock.sleep(ctx_->settings.waiting_sweep);
-    const int assigned = co_await drain_waiting(*ctx_, "");
+    const int assigned = co_await drain_waiting(*ctx_, nullptr);
     if (assigned > 0) {
       rt_.log.info("waiting orders assigned by the sweep", {{"count", std::to_string(assigned)}});
     }

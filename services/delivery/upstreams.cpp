@@ -22,7 +22,7 @@ order_reply verdict_of(const rt::call_result& r) {
 }  // namespace
 
 task<rt::call_result> upstreams::post(std::string_view upstream, std::string target,
-                                      std::string body, std::string_view request_id) {
+                                      std::string body, const observe::request_scope* origin) {
   http::request req;
   req.verb = http::method::post;
   req.target = std::move(target);
@@ -32,18 +32,18 @@ task<rt::call_result> upstreams::post(std::string_view upstream, std::string tar
   // so one attempt per call; the partner's own retry is the retry.
   services::call_options opts;
   opts.deadline = rt_.clock.now() + timeout_;
-  opts.request_id = request_id;
+  opts.origin = origin;
   co_return co_await client_.call(upstream, std::move(req), opts);
 }
 
 task<order_reply> upstreams::set_order_status(std::int64_t order_id, std::string_view status,
                                               std::int64_t partner_id,
-                                              std::string_view request_id) {
+                                              const observe::request_scope* origin) {
   json::object o;
   o["status"] = status;
   o["partner_id"] = partner_id;
   auto r = co_await post("order", "/internal/orders/" + std::to_string(order_id) + "/status",
-                         json::serialize(o), request_id);
+                         json::serialize(o), origin);
   const order_reply out = verdict_of(r);
   if (out.verdict == order_verdict::unavailable) {
     rt_.log.warn("order status call failed",
@@ -55,11 +55,11 @@ task<order_reply> upstreams::set_order_status(std::int64_t order_id, std::string
 }
 
 task<order_reply> upstreams::tell_order_partner(std::int64_t order_id, std::int64_t partner_id,
-                                                std::string_view request_id) {
+                                                const observe::request_scope* origin) {
   json::object o;
   o["partner_id"] = partner_id;
   auto r = co_await post("order", "/internal/orders/" + std::to_string(order_id) + "/partner",
-                         json::serialize(o), request_id);
+                         json::serialize(o), origin);
   const order_reply out = verdict_of(r);
   if (out.verdict != order_verdict::accepted) {
     rt_.log.warn("order partner call failed",
@@ -71,13 +71,13 @@ task<order_reply> upstreams::tell_order_partner(std::int64_t order_id, std::int6
 }
 
 task<void> upstreams::notify(std::int64_t user_id, std::string_view kind, std::int64_t order_id,
-                             std::string message, std::string_view request_id) {
+                             std::string message, const observe::request_scope* origin) {
   json::object o;
   o["user_id"] = user_id;
   o["kind"] = kind;
   o["order_id"] = order_id;
   o["message"] = std::move(message);
-  auto r = co_await post("notification", "/internal/events", json::serialize(o), request_id);
+  auto r = co_await post("notification", "/internal/events", json::serialize(o), origin);
   if (!r || r->status < 200 || r->status >= 300) {
     // A notification is a courtesy: the delivery goes on without it.
     rt_.log.warn("notification dropped",

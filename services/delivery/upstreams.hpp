@@ -41,17 +41,17 @@ class upstreams {
 
   // POST order /internal/orders/{id}/status {"status","partner_id"}.
   task<order_reply> set_order_status(std::int64_t order_id, std::string_view status,
-                                     std::int64_t partner_id, std::string_view request_id);
+                                     std::int64_t partner_id, const observe::request_scope* origin);
   // POST order /internal/orders/{id}/partner {"partner_id"}.
   task<order_reply> tell_order_partner(std::int64_t order_id, std::int64_t partner_id,
-                                       std::string_view request_id);
+                                       const observe::request_scope* origin);
   // POST notification /internal/events; failures are logged, never returned.
   task<void> notify(std::int64_t user_id, std::string_view kind, std::int64_t order_id,
-                    std::string message, std::string_view request_id);
+                    std::string message, const observe::request_scope* origin);
 
  private:
   task<rt::call_result> post(std::string_view upstream, std::string target, std::string body,
-                             std::string_view request_id);
+                             const observe::request_scope* origin);
 
   rt::runtime& rt_;
   duration timeout_;

@@ -33,7 +33,7 @@ task<http::response> admin_stats(gateway_context& c, http::request_context rc) {
     ask.headers.set(std::string(identity::context_header), signed_caller);
     services::call_options opts;
     opts.deadline = a.deadline;
-    opts.request_id = a.request_id;
+    opts.origin = rc.scope.get();
     auto reply = co_await c.calls.call(upstream, std::move(ask), opts);
     boost::system::error_code ec;
     boost::json::value part;
@@ -45,8 +45,8 @@ task<http::response> admin_stats(gateway_context& c, http::request_context rc) {
       ++answered;
     } else {
       merged[upstream] = nullptr;
-      c.rt.log.warn("admin stats: a service did not answer",
-                    {{"upstream", std::string(upstream)}, {"request_id", a.request_id}});
+      c.rt.log.warn(rc.scope.get(), "admin stats: a service did not answer",
+                    {{"upstream", std::string(upstream)}});
     }
   }
   if (answered == 0) {

@@ -146,9 +146,10 @@ auth_result auth_did_not_answer(gateway_context& c, std::string_view token, acce
 
 }  // namespace
 
-task<auth_result> authenticate_client(gateway_context& c, const http::request& req, access need,
+task<auth_result> authenticate_client(gateway_context& c, const http::request_context& rc, access need,
                                       std::string request_id, time_point deadline) {
   QM_ASSERT(need != access::open);
+  const http::request& req = rc.request;
   const auto token = bearer_token(req);
   if (!token) {
     count(c, "missing_token");
@@ -176,7 +177,7 @@ task<auth_result> authenticate_client(gateway_context& c, const http::request& r
   services::call_options opts;
   const time_point asked_at = c.rt.clock.now();
   opts.deadline = deadline > asked_at ? asked_at + (deadline - asked_at) / 2 : deadline;
-  opts.request_id = request_id;
+  opts.origin = rc.scope.get();
   opts.idempotent = true;
   auto reply = co_await c.calls.call("auth", std::move(ask), opts);
   if (!reply) {

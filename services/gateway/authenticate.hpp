@@ -22,7 +22,7 @@ using auth_result = result<identity::user_context, http::response>;
 // unreachable or slow).
 // Introspection may use half the time left before deadline (the rest is the forwarded call's).
 // Precondition: need is not access::open.
-task<auth_result> authenticate_client(gateway_context& c, const http::request& req, access need,
+task<auth_result> authenticate_client(gateway_context& c, const http::request_context& rc, access need,
                                       std::string request_id, time_point deadline);
 
 }  // namespace qm::gateway

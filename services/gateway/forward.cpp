@@ -126,9 +126,12 @@ task<result<admin_request, http::response>> admit_admin(gateway_context& c,
   admin_request a;
   a.request_id = choose_request_id(rc.request.headers.get(request_id_header), c.rt.random);
   a.deadline = call_deadline(c, rc);
-  auto caller = co_await authenticate_client(c, rc.request, access::admin, a.request_id, a.deadline);
+  auto caller = co_await authenticate_client(c, rc, access::admin, a.request_id, a.deadline);
   if (!caller) {
     co_return make_unexpected(std::move(caller).error());
+  }
+  if (rc.scope) {
+    rc.scope->user_id = caller->user_id;  // for the access log
   }
   auto limited = co_await check_rate_limit(c, rc, caller->user_id, a.request_id);
   if (!limited) {
@@ -168,12 +171,15 @@ task<http::response> forward(gateway_context& c, const gateway_route& route,
   std::optional<std::string> signed_caller;
   std::optional<std::int64_t> user_id;
   if (route.need != access::open) {
-    auto caller = co_await authenticate_client(c, rc.request, route.need, request_id, deadline);
+    auto caller = co_await authenticate_client(c, rc, route.need, request_id, deadline);
     if (!caller) {
       co_return std::move(caller).error();
     }
     signed_caller = identity::sign(*caller, c.settings.context_secret);
     user_id = caller->user_id;
+    if (rc.scope) {
+      rc.scope->user_id = caller->user_id;  // for the access log
+    }
   }
   // After authentication, so a signed-in caller is limited by account.
   auto limited = co_await check_rate_limit(c, rc, user_id, request_id);
@@ -193,7 +199,7 @@ task<http::response> forward(gateway_context& c, const gateway_route& route,
   // A client's Idempotency-Key makes even a POST safe to send again (order honours it).
   services::call_options opts;
   opts.deadline = deadline;
-  opts.request_id = request_id;
+  opts.origin = rc.scope.get();
   opts.idempotent = out.headers.get("Idempotency-Key").has_value();
   // The catalogue's open reads are remembered, and served stale while product cannot answer.
   const bool catalogue = route.verb == http::method::get && route.upstream == "product" &&

@@ -126,7 +126,7 @@ std::vector<outbox_row> rows_for(order_context& c, std::vector<outbox_message> m
 
 task<response> run_saga(order_context& c, const request_context& rc, checkout_ref ref,
                         checkout_input input) {
-  upstreams up(c.rt, c.calls, saga_deadline(c, rc), std::string(services::request_id(rc)));
+  upstreams up(c.rt, c.calls, saga_deadline(c, rc), rc.scope.get());
   auto cart = co_await up.cart_lines(ref.user_id);
   if (!cart) {
     co_return co_await give_up(c, ref, release_plan::none, upstream_unavailable(rc),

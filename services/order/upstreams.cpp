@@ -48,7 +48,7 @@ task<upstream_result<http::response>> upstreams::call(std::string upstream, http
   }
   services::call_options opts;
   opts.deadline = deadline_;
-  opts.request_id = request_id_;
+  opts.origin = origin_;
   opts.idempotent = true;
   auto reply = co_await client_.call(upstream, std::move(req), opts);
   if (!reply) {

@@ -43,11 +43,11 @@ inline constexpr std::size_t max_cart_lines = 100;
 
 class upstreams {
  public:
-  // request_id: the caller's X-Request-ID, passed on with every call ("" for none).
+  // origin: the checkout request; its id and span go with every call.
   // deadline: the checkout request's own; every call (and its retries) ends by it.
   upstreams(rt::runtime& rt, services::upstream_client& client, time_point deadline,
-            std::string request_id)
-      : rt_(rt), client_(client), deadline_(deadline), request_id_(std::move(request_id)) {}
+            const observe::request_scope* origin)
+      : rt_(rt), client_(client), deadline_(deadline), origin_(origin) {}
 
   // GET cart /internal/carts/{user_id}: the lines, possibly none.
   task<upstream_result<std::vector<cart_line>>> cart_lines(std::int64_t user_id);
@@ -66,7 +66,7 @@ class upstreams {
   rt::runtime& rt_;
   services::upstream_client& client_;
   time_point deadline_;
-  std::string request_id_;
+  const observe::request_scope* origin_;
 };
 
 }  // namespace qm::order

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <optional>
 
 #include "core/base/assert.hpp"
 #include "core/base/exception_text.hpp"
@@ -50,8 +51,10 @@ node::node(node_config cfg, scheduler& sched, trace& tr, network& net, std::uint
       clock_(sched),
       random_(prng::derive(root_seed, "node/" + cfg_.name)),
       http_(*this, net),
-      log_(sched, tr, cfg_.name),
+      log_(sched, tr, cfg_.name, rt::log_level::info, &clock_),
       settings_(cfg_.settings),
+      ids_(prng::derive(root_seed, "node/" + cfg_.name + "/ids")),
+      observer_(metrics_, log_),
       scope_(cfg_.max_in_flight + scope_slack, [this](const std::string& what) {
         // A root task that throws is a bug in the service; the simulation records it (and a
         // check can fail the run) rather than dying mid-run.
@@ -226,19 +229,25 @@ void node::receive(std::unique_ptr<request_message> m) {
   }
   bool method_mismatch = false;
   auto match = router_->find(m->request.verb, m->request.path(), &method_mismatch);
+  const std::string_view route_label = match ? std::string_view(match->route) : observe::unmatched_route;
+  auto scope = observer_.open(m->request, route_label, ids_);
+  const time_point arrived = sched_.now();
   if (!match) {
     if (method_mismatch) {
       ++stats_.method_not_allowed;
-      answer(*m, http::error_response(405, "method_not_allowed", "method not allowed", request_id()));
+      answer_observed(std::move(m->reply), *scope, arrived,
+                      http::error_response(405, "method_not_allowed", "method not allowed", scope->request_id));
     } else {
       ++stats_.not_found;
-      answer(*m, http::error_response(404, "not_found", "no such route", request_id()));
+      answer_observed(std::move(m->reply), *scope, arrived,
+                      http::error_response(404, "not_found", "no such route", scope->request_id));
     }
     return;
   }
   if (in_flight_count_ >= cfg_.max_in_flight) {
     ++stats_.rejected_overloaded;
-    answer(*m, http::error_response(503, "overloaded", "too many requests in progress", request_id()));
+    answer_observed(std::move(m->reply), *scope, arrived,
+                    http::error_response(503, "overloaded", "too many requests in progress", scope->request_id));
     return;
   }
   // The transport carries the caller's deadline; a propagated remaining time can only shorten it.
@@ -246,7 +255,7 @@ void node::receive(std::unique_ptr<request_message> m) {
       m->request.headers.get(resilience::deadline_header), clock_.now(),
       clock_.from_scheduler_time(m->due));
   http::request_context ctx{std::move(m->request), std::move(match->params), std::move(match->route),
-                            handler_deadline, address_of(*m->reply.caller)};
+                            handler_deadline, address_of(*m->reply.caller), std::move(scope)};
   const bool spawned = scope_.spawn(serve(match->target, std::move(ctx), std::move(m->reply)));
   QM_ASSERT_MSG(spawned, "the node's scope is full although in-flight requests are bounded");
 }
@@ -254,7 +263,21 @@ void node::receive(std::unique_ptr<request_message> m) {
 task<void> node::serve(const http::handler* target, http::request_context ctx, call_reply reply) {
   in_flight_entry entry(*this, std::move(reply));
   const std::uint64_t call_id = entry.reply.call_id;
+  const time_point arrived = sched_.now();
+  // The frame keeps the scope: the handler's copy of the context is gone when it returns.
+  const std::shared_ptr<observe::request_scope> scope = ctx.scope;
+  // Ends the in-flight count however the frame ends (a crash destroys it mid-await).
+  struct in_flight_mark {
+    explicit in_flight_mark(rt::request_observer& o) : observer(o) { observer.handler_started(); }
+    ~in_flight_mark() { observer.handler_ended(); }
+    in_flight_mark(const in_flight_mark&) = delete;
+    in_flight_mark& operator=(const in_flight_mark&) = delete;
+    rt::request_observer& observer;
+  };
+  std::optional<in_flight_mark> mark;
+  mark.emplace(observer_);
   http::handler_outcome outcome = co_await http::run_handler(*target, std::move(ctx));
+  mark.reset();
   http::response& response = outcome.answer;
   if (outcome.threw()) {
     const std::string& what = outcome.failure;
@@ -265,17 +288,26 @@ task<void> node::serve(const http::handler* target, http::request_context ctx, c
     scratch_ += ' ';
     scratch_ += what;
     trace_event("handler_exception", scratch_);
-    log_.error("handler threw", {{"call", std::to_string(call_id)}, {"what", what}});
-    response = http::error_response(500, "internal", "internal error");
+    log_.error(scope.get(), "handler threw", {{"call", std::to_string(call_id)}, {"what", what}});
+    response = http::error_response(500, "internal", "internal error", scope->request_id);
   }
   ++stats_.requests_handled;
   entry.unlink();
+  answer_observed(std::move(entry.reply), *scope, arrived, std::move(response));
+}
+
+void node::answer_observed(call_reply reply, observe::request_scope& scope, time_point arrived,
+                           http::response r) {
+  if (!r.headers.contains(observe::request_id_header)) {
+    r.headers.set(std::string(observe::request_id_header), scope.request_id);
+  }
+  observer_.answered(scope, r.status, sched_.now() - arrived);
   scratch_.assign("req#");
-  append_int(scratch_, call_id);
+  append_int(scratch_, reply.call_id);
   scratch_ += ' ';
-  append_int(scratch_, response.status);
+  append_int(scratch_, r.status);
   trace_event("handled", scratch_);
-  net_.send_reply(*this, std::move(entry.reply), std::move(response));
+  net_.send_reply(*this, std::move(reply), std::move(r));
 }
 
 std::string address_of(const node& n) {

@@ -17,6 +17,7 @@
 #include "core/http/router.hpp"
 #include "core/metrics/registry.hpp"
 #include "core/task/task_scope.hpp"
+#include "runtime/request_observer.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/service.hpp"
 #include "sim/engine/network.hpp"
@@ -128,6 +129,9 @@ class node {
   void start_failed(std::string_view why);
   task<void> serve(const http::handler* target, http::request_context ctx, call_reply reply);
   void answer(request_message& m, http::response r);
+  // Sends the answer to a routed request: stamps X-Request-ID, counts and logs it.
+  void answer_observed(call_reply reply, observe::request_scope& scope, time_point arrived,
+                       http::response r);
   void trace_event(std::string_view kind, std::string_view detail);
   friend class network;  // sets net_id_ on attach
 
@@ -141,6 +145,10 @@ class node {
   sim_logger log_;
   sim_settings settings_;
   metrics::registry metrics_;
+  // Request, trace and span ids: a stream of their own, so tracing draws nothing from the
+  // service's stream.
+  prng ids_;
+  rt::request_observer observer_;
   std::unique_ptr<rt::storage> storage_;
   rt::kv* kv_ = nullptr;
 

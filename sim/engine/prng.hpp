@@ -8,10 +8,11 @@
 #include <string_view>
 
 #include "runtime/random.hpp"
+#include "runtime/xoshiro256.hpp"
 
 namespace qm::sim {
 
-// xoshiro256** seeded through splitmix64: fast, small state, good statistical quality.
+// xoshiro256** (runtime/xoshiro256.hpp) behind the runtime's random interface.
 class prng final : public rt::random {
  public:
   explicit prng(std::uint64_t seed);
@@ -22,7 +23,7 @@ class prng final : public rt::random {
   static prng derive(std::uint64_t root_seed, std::string_view name);
 
  private:
-  std::uint64_t s_[4];
+  rt::xoshiro256 gen_;
 };
 
 // FNV-1a 64-bit: stable hashing of names and trace lines.

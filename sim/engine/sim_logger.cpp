@@ -4,41 +4,12 @@
 
 namespace qm::sim {
 
-sim_logger::sim_logger(scheduler& sched, trace& tr, std::string node, rt::log_level threshold)
-    : sched_(sched), trace_(tr), node_(std::move(node)), threshold_(threshold) {}
-
-void append_log_value(std::string& out, std::string_view value) {
-  bool plain = !value.empty();
-  for (char c : value) {
-    if (c == ' ' || c == '"' || c == '=' || c == '\\' || static_cast<unsigned char>(c) < 0x20) {
-      plain = false;
-      break;
-    }
-  }
-  if (plain) {
-    out += value;
-    return;
-  }
-  out += '"';
-  for (char c : value) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += '?';
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
+sim_logger::sim_logger(scheduler& sched, trace& tr, std::string node, rt::log_level threshold,
+                       const rt::clock* clock)
+    : sched_(sched), trace_(tr), node_(std::move(node)), threshold_(threshold), clock_(clock) {}
 
 void sim_logger::write(rt::log_level level, std::string_view message,
+                       const observe::request_scope* scope,
                        std::initializer_list<rt::log_field> fields) {
   const auto index = static_cast<std::size_t>(level);
   QM_ASSERT(index < counts_.size());
@@ -47,15 +18,9 @@ void sim_logger::write(rt::log_level level, std::string_view message,
   }
   ++counts_[index];
   line_.clear();
-  line_ += rt::to_string(level);
-  line_ += ' ';
-  append_log_value(line_, message);
-  for (const auto& [key, value] : fields) {
-    line_ += ' ';
-    line_ += key;
-    line_ += '=';
-    append_log_value(line_, value);
-  }
+  const time_point stamp = clock_ != nullptr ? clock_->now() : sched_.now();
+  log::append_line(line_, to_unix_us(stamp), level, node_, message, scope, fields);
+  line_.pop_back();  // the trace keeps lines without their newline
   trace_.record(sched_.now(), node_, "log", line_);
 }
 

@@ -1,12 +1,13 @@
 #pragma once
-// A node's logger in the simulator: every line goes into the trace as kind "log", stamped with
-// virtual time, as "<level> <message> key=value ...". Values with spaces, quotes or '=' are
-// quoted, so the text (and so the trace hash) is deterministic and unambiguous.
+// A node's logger in the simulator: every line goes into the trace as kind "log", in the same
+// JSON shape production writes (core/log/log_line.hpp), stamped with the node's virtual clock
+// (skew included, as a real host's clock would be). A failing seed's logs replay exactly.
 
 #include <array>
 #include <cstdint>
 #include <string>
 
+#include "runtime/clock.hpp"
 #include "runtime/logger.hpp"
 #include "sim/engine/scheduler.hpp"
 #include "sim/engine/trace.hpp"
@@ -15,9 +16,11 @@ namespace qm::sim {
 
 class sim_logger final : public rt::logger {
  public:
-  sim_logger(scheduler& sched, trace& tr, std::string node, rt::log_level threshold = rt::log_level::info);
+  // clock: the node's clock for the line's ts; the scheduler's time when null.
+  sim_logger(scheduler& sched, trace& tr, std::string node, rt::log_level threshold = rt::log_level::info,
+             const rt::clock* clock = nullptr);
 
-  void write(rt::log_level level, std::string_view message,
+  void write(rt::log_level level, std::string_view message, const observe::request_scope* scope,
              std::initializer_list<rt::log_field> fields) override;
   bool enabled(rt::log_level level) const override { return level >= threshold_; }
 
@@ -31,11 +34,9 @@ class sim_logger final : public rt::logger {
   trace& trace_;
   std::string node_;
   rt::log_level threshold_;
+  const rt::clock* clock_;
   std::array<std::uint64_t, 4> counts_{};
   std::string line_;
 };
-
-// Appends value to out, quoted and escaped when it would otherwise be ambiguous.
-void append_log_value(std::string& out, std::string_view value);
 
 }  // namespace qm::sim

@@ -158,15 +158,16 @@ check_result stale_served(const check_spec& c, const run_observations& obs,
 
 // --- what the trace shows ------------------------------------------------------------------
 
-// The value of "key=" in a log line's fields, up to the next space.
+// The value of the string member "key" of a log line (a JSON object, core/log/log_line.hpp),
+// as written: the values read here (upstream names, breaker states) need no escapes.
 std::string_view field_value(std::string_view detail, std::string_view key) {
-  const std::string needle = " " + std::string(key) + "=";
+  const std::string needle = ",\"" + std::string(key) + "\":\"";
   const auto at = detail.find(needle);
   if (at == std::string_view::npos) {
     return {};
   }
   const auto begin = at + needle.size();
-  const auto end = detail.find(' ', begin);
+  const auto end = detail.find('"', begin);
   return detail.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin);
 }
 

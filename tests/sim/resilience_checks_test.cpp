@@ -20,8 +20,9 @@ std::string at(std::int64_t ms_after, const std::string& rest) {
 }
 
 std::string breaker_line(std::int64_t ms_after, const std::string& from, const std::string& to) {
-  return at(ms_after, "gateway log warn \"circuit breaker changed state\" upstream=product from=" + from +
-                          " to=" + to);
+  return at(ms_after, "gateway log {\"ts\":\"1970-01-01T00:16:40.000Z\",\"level\":\"warn\",\"service\":\"gateway\","
+                      "\"msg\":\"circuit breaker changed state\",\"upstream\":\"product\",\"from\":\"" + from +
+                          "\",\"to\":\"" + to + "\"}");
 }
 
 std::string send_line(std::int64_t ms_after, int id) {

@@ -15,10 +15,17 @@ task<void> manual_clock::sleep(duration d) {
 }
 
 void recording_logger::write(rt::log_level level, std::string_view message,
+                             const observe::request_scope* scope,
                              std::initializer_list<rt::log_field> fields) {
   std::string line = std::string(rt::to_string(level)) + " " + std::string(message);
-  for (const auto& [k, v] : fields) {
-    line += " " + std::string(k) + "=" + v;
+  if (scope != nullptr) {
+    line += " request_id=" + scope->request_id + " trace_id=" + std::string(scope->span.trace_id_view());
+    if (scope->user_id != 0) {
+      line += " user_id=" + std::to_string(scope->user_id);
+    }
+  }
+  for (const auto& f : fields) {
+    line += " " + std::string(f.key) + "=" + (log::is_secret_field(f.key) ? std::string("[redacted]") : f.value);
   }
   lines_.push_back(std::move(line));
 }
@@ -59,8 +66,24 @@ http::response dispatch(const http::router& routes, http::request req, time_poin
     return method_mismatch ? http::error_response(405, "method_not_allowed", "method not allowed")
                            : http::error_response(404, "not_found", "no such route");
   }
+  // The scope a server would open: the client's request id when well formed, else a new
+  // one; a child span of a valid traceparent, else a new trace. Ids come from a counter, so
+  // tests are repeatable.
+  static std::uint64_t next_id = 0;
+  auto scope = std::make_shared<observe::request_scope>();
+  const auto client_id = req.headers.get(observe::request_id_header);
+  scope->request_id = client_id && observe::is_well_formed_request_id(*client_id)
+                          ? std::string(*client_id)
+                          : observe::new_request_id(0x7e57, ++next_id);
+  req.headers.set(std::string(observe::request_id_header), scope->request_id);
+  const auto parent = observe::parse_traceparent(req.headers.get(observe::traceparent_header).value_or(""));
+  const std::uint64_t span_bits = ++next_id;
+  const std::uint64_t trace_bits = ++next_id;
+  scope->span = observe::open_span(parent, span_bits, 0x7e57, trace_bits);
+  scope->method = http::to_string(req.verb);
+  scope->route = m->route;
   http::request_context ctx{std::move(req), std::move(m->params), m->route, deadline,
-                            std::string(test_peer_address)};
+                            std::string(test_peer_address), std::move(scope)};
   return run_now((*m->target)(std::move(ctx)));
 }
 

@@ -45,7 +45,7 @@ class manual_clock final : public rt::clock {
 
 class recording_logger final : public rt::logger {
  public:
-  void write(rt::log_level level, std::string_view message,
+  void write(rt::log_level level, std::string_view message, const observe::request_scope* scope,
              std::initializer_list<rt::log_field> fields) override;
   bool enabled(rt::log_level) const override { return true; }
   // True when some line contains text.

@@ -13,7 +13,7 @@
 #include "runtime/asio/asio_clock.hpp"
 #include "runtime/asio/event_loop.hpp"
 #include "runtime/asio/os_random.hpp"
-#include "runtime/asio/request_id.hpp"
+#include "runtime/asio/id_random.hpp"
 #include "runtime/asio/stderr_logger.hpp"
 
 namespace qm::test {
@@ -148,17 +148,15 @@ TEST(os_random, gives_the_requested_bytes_and_they_vary) {
   EXPECT_LT(rng.uniform(10), 10u);
 }
 
-TEST(request_id, well_formed_ids_are_kept_and_others_replaced) {
-  EXPECT_TRUE(rt::asio::is_well_formed_request_id("abc-123_x.y:z"));
-  EXPECT_FALSE(rt::asio::is_well_formed_request_id(""));
-  EXPECT_FALSE(rt::asio::is_well_formed_request_id("has space"));
-  EXPECT_FALSE(rt::asio::is_well_formed_request_id("quote\""));
-  EXPECT_FALSE(rt::asio::is_well_formed_request_id(std::string(129, 'a')));
-  rt::asio::request_id_source ids;
-  const auto a = ids.next();
-  const auto b = ids.next();
+TEST(id_random, gives_distinct_well_formed_ids) {
+  rt::asio::id_random ids;
+  const auto a = observe::new_request_id(ids.next_u64(), ids.next_u64());
+  const auto b = observe::new_request_id(ids.next_u64(), ids.next_u64());
   EXPECT_NE(a, b);
-  EXPECT_TRUE(rt::asio::is_well_formed_request_id(a));
+  EXPECT_TRUE(observe::is_well_formed_request_id(a));
+  EXPECT_EQ(ids.bytes(13).size(), 13u);
+  rt::asio::id_random other;
+  EXPECT_NE(ids.next_u64(), other.next_u64()) << "each generator is seeded from the OS";
 }
 
 TEST(stderr_logger, writes_one_json_object_per_line_and_redacts_secrets) {
@@ -184,10 +182,9 @@ TEST(stderr_logger, writes_one_json_object_per_line_and_redacts_secrets) {
   EXPECT_EQ(doc.at("level").as_string(), "info");
   EXPECT_EQ(doc.at("service").as_string(), "auth");
   EXPECT_EQ(doc.at("msg").as_string(), "user \"logged\" in\n");
-  const auto& fields = doc.at("fields").as_object();
-  EXPECT_EQ(fields.at("user").as_string(), "bob");
-  EXPECT_EQ(fields.at("password").as_string(), "[redacted]");
-  EXPECT_EQ(fields.at("note").as_string(), "caf\xc3\xa9 ?");
+  EXPECT_EQ(doc.at("user").as_string(), "bob");
+  EXPECT_EQ(doc.at("password").as_string(), "[redacted]");
+  EXPECT_EQ(doc.at("note").as_string(), "caf\xc3\xa9 ?");
   const std::string ts(doc.at("ts").as_string());
   ASSERT_EQ(ts.size(), 24u) << ts;
   EXPECT_EQ(ts[10], 'T');
@@ -195,11 +192,27 @@ TEST(stderr_logger, writes_one_json_object_per_line_and_redacts_secrets) {
   EXPECT_EQ(ts.back(), 'Z');
 }
 
-TEST(stderr_logger, formats_rfc3339_with_milliseconds) {
-  EXPECT_EQ(rt::asio::format_rfc3339_ms(0), "1970-01-01T00:00:00.000Z");
-  EXPECT_EQ(rt::asio::format_rfc3339_ms(1'234'567), "1970-01-01T00:00:01.234Z");
-  EXPECT_EQ(rt::asio::format_rfc3339_ms(1'700'000'000'999'999), "2023-11-14T22:13:20.999Z");
-  EXPECT_EQ(rt::asio::format_rfc3339_ms(-1'000), "1969-12-31T23:59:59.999Z");
+TEST(stderr_logger, a_line_about_a_request_carries_its_scope) {
+  std::vector<std::string> lines;
+  rt::asio::stderr_logger log("order", rt::log_level::info,
+                              [&](std::string_view line) { lines.emplace_back(line); });
+  observe::request_scope scope;
+  scope.request_id = "req-1";
+  scope.span = observe::open_span(std::nullopt, 7, 8, 9);
+  scope.method = "POST";
+  scope.route = "/orders/checkout";
+  scope.user_id = 42;
+  log.warn(&scope, "checkout failed", {{"reason", "no stock"}, rt::log_field::number("lines", 3)});
+  ASSERT_EQ(lines.size(), 1u);
+  const auto doc = boost::json::parse(lines[0]).as_object();
+  EXPECT_EQ(doc.at("level").as_string(), "warn");
+  EXPECT_EQ(doc.at("request_id").as_string(), "req-1");
+  EXPECT_EQ(doc.at("trace_id").as_string(), scope.span.trace_id_view());
+  EXPECT_EQ(doc.at("span_id").as_string(), scope.span.span_id_view());
+  EXPECT_EQ(doc.at("route").as_string(), "/orders/checkout");
+  EXPECT_EQ(doc.at("user_id").as_int64(), 42);
+  EXPECT_EQ(doc.at("lines").as_int64(), 3);
+  EXPECT_EQ(doc.at("reason").as_string(), "no stock");
 }
 
 }  // namespace

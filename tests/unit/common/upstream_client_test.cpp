@@ -52,11 +52,11 @@ class upstream_client_test : public ::testing::Test {
     return p;
   }
 
-  static services::call_options options(time_point deadline, std::string_view request_id = {},
+  static services::call_options options(time_point deadline, const observe::request_scope* origin = nullptr,
                                         bool idempotent = false) {
     services::call_options o;
     o.deadline = deadline;
-    o.request_id = request_id;
+    o.origin = origin;
     o.idempotent = idempotent;
     return o;
   }
@@ -83,7 +83,7 @@ TEST_F(upstream_client_test, a_get_is_retried_on_5xx_and_connection_errors_a_pos
   EXPECT_EQ(received.size(), 4U);
   // Unless the caller says it is safe to repeat (an idempotency key).
   answers = {503};
-  r = call(client, http::method::post, "/things", options({}, {}, true));
+  r = call(client, http::method::post, "/things", options({}, nullptr, true));
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(received.size(), 6U);
   // 4xx is an answer, not a failure: never retried.
@@ -174,7 +174,9 @@ TEST_F(upstream_client_test, connection_failures_count_and_the_client_s_own_refu
 
 TEST_F(upstream_client_test, internal_calls_carry_this_service_s_signed_context) {
   services::upstream_client client(host.runtime(), secret, policy());
-  EXPECT_TRUE(call(client, http::method::get, "/internal/things", options({}, "rid-7")).ok());
+  observe::request_scope origin;
+  origin.request_id = "rid-7";
+  EXPECT_TRUE(call(client, http::method::get, "/internal/things", options({}, &origin)).ok());
   EXPECT_TRUE(call(client, http::method::get, "/things").ok());
   ASSERT_EQ(received.size(), 2U);
   const auto ctx = received[0].headers.get(identity::context_header);
@@ -185,6 +187,37 @@ TEST_F(upstream_client_test, internal_calls_carry_this_service_s_signed_context)
   EXPECT_EQ(verified->user_id, 0);
   EXPECT_EQ(received[0].headers.get("X-Request-ID"), "rid-7");
   EXPECT_FALSE(received[1].headers.contains(identity::context_header));
+}
+
+TEST_F(upstream_client_test, every_attempt_carries_the_request_id_and_a_child_traceparent) {
+  services::upstream_client client(host.runtime(), secret, policy());
+  observe::request_scope origin;
+  origin.request_id = "rid-8";
+  origin.span = observe::open_span(
+      observe::parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"), 0x5a, 0, 0);
+  answers = {503};
+  EXPECT_TRUE(call(client, http::method::get, "/things", options({}, &origin)).ok());
+  ASSERT_EQ(received.size(), 2U) << "one retry";
+  for (const auto& r : received) {
+    EXPECT_EQ(r.headers.get("X-Request-ID"), "rid-8");
+    // The parent is the span of the request the call serves, so the upstream's span is its child.
+    EXPECT_EQ(r.headers.get("traceparent"), "00-4bf92f3577b34da6a3ce929d0e0e4736-000000000000005a-01");
+  }
+}
+
+TEST_F(upstream_client_test, background_calls_start_a_trace_and_a_request_id_of_their_own) {
+  services::upstream_client client(host.runtime(), secret, policy());
+  EXPECT_TRUE(call(client, http::method::get, "/things").ok());
+  EXPECT_TRUE(call(client, http::method::get, "/things").ok());
+  ASSERT_EQ(received.size(), 2U);
+  const auto first = observe::parse_traceparent(received[0].headers.get("traceparent").value_or(""));
+  const auto second = observe::parse_traceparent(received[1].headers.get("traceparent").value_or(""));
+  ASSERT_TRUE(first.has_value() && second.has_value());
+  EXPECT_NE(first->trace_id, second->trace_id);
+  const auto id = received[0].headers.get("X-Request-ID");
+  ASSERT_TRUE(id.has_value());
+  EXPECT_TRUE(observe::is_well_formed_request_id(*id));
+  EXPECT_NE(id, received[1].headers.get("X-Request-ID"));
 }
 
 TEST_F(upstream_client_test, settings_are_read_bounded_and_named_in_errors) {

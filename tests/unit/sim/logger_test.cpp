@@ -2,6 +2,7 @@
 
 #include "sim/engine/sim_logger.hpp"
 #include "sim/engine/sim_settings.hpp"
+#include "sim/engine/virtual_clock.hpp"
 
 namespace qm::sim {
 namespace {
@@ -13,8 +14,27 @@ TEST(sim_logger, writes_log_lines_into_the_trace_with_fields) {
   log.info("user logged in", {{"user", "42"}, {"email", "a b@c"}, {"empty", ""}});
   ASSERT_EQ(events.lines().size(), 1u);
   const std::string stamp = std::to_string(to_unix_us(sched.now()));
-  EXPECT_EQ(events.lines()[0],
-            stamp + " auth log info \"user logged in\" user=42 email=\"a b@c\" empty=\"\"");
+  EXPECT_EQ(events.lines()[0], stamp + " auth log {\"ts\":\"" + log::format_rfc3339_ms(to_unix_us(sched.now())) +
+                                   "\",\"level\":\"info\",\"service\":\"auth\",\"msg\":\"user logged in\","
+                                   "\"user\":\"42\",\"email\":\"a b@c\",\"empty\":\"\"}");
+}
+
+TEST(sim_logger, stamps_lines_with_the_nodes_skewed_clock_and_the_request_scope) {
+  scheduler sched;
+  trace events(true);
+  virtual_clock clock(sched);
+  clock.set_skew(seconds(-90));
+  sim_logger log(sched, events, "order", rt::log_level::info, &clock);
+  observe::request_scope scope;
+  scope.request_id = "r-1";
+  scope.span = observe::open_span(std::nullopt, 1, 2, 3);
+  scope.route = "/orders";
+  log.info(&scope, "listed");
+  ASSERT_EQ(events.lines().size(), 1u);
+  const std::string& line = events.lines()[0];
+  EXPECT_NE(line.find(log::format_rfc3339_ms(to_unix_us(clock.now()))), std::string::npos) << line;
+  EXPECT_NE(line.find("\"request_id\":\"r-1\""), std::string::npos) << line;
+  EXPECT_NE(line.find(std::string("\"trace_id\":\"") + std::string(scope.span.trace_id_view())), std::string::npos);
 }
 
 TEST(sim_logger, the_threshold_filters_and_counts) {
@@ -28,7 +48,7 @@ TEST(sim_logger, the_threshold_filters_and_counts) {
   EXPECT_EQ(events.lines().size(), 2u);
   EXPECT_EQ(log.count(rt::log_level::info), 0u);
   EXPECT_EQ(log.count(rt::log_level::error), 1u);
-  EXPECT_NE(events.lines()[1].find("why=\"a\\\"b\\nc\""), std::string::npos);
+  EXPECT_NE(events.lines()[1].find("\"why\":\"a\\\"b\\nc\""), std::string::npos) << events.lines()[1];
   log.set_threshold(rt::log_level::debug);
   EXPECT_TRUE(log.enabled(rt::log_level::debug));
 }

@@ -1,0 +1,99 @@
+#include "runtime/request_observer.hpp"
+
+#include "core/base/assert.hpp"
+
+namespace qm::rt {
+
+namespace {
+// Routes x methods x statuses is small in practice; this is the backstop if a bug made the
+// key unbounded (the registry's own per-family cap is the second one).
+constexpr std::size_t max_cached_series = 4096;
+}  // namespace
+
+request_observer::request_observer(metrics::registry& registry, rt::logger& log,
+                                   observer_options options)
+    : registry_(registry),
+      log_(log),
+      options_(options),
+      in_flight_(registry.get_gauge("http_requests_in_flight", "Requests whose handler is running.")) {}
+
+std::shared_ptr<observe::request_scope> request_observer::open(http::request& req,
+                                                               std::string_view route,
+                                                               rt::random& ids) {
+  auto scope = std::make_shared<observe::request_scope>();
+  const auto client_id = req.headers.get(observe::request_id_header);
+  if (client_id && observe::is_well_formed_request_id(*client_id)) {
+    scope->request_id = std::string(*client_id);
+  } else {
+    const std::uint64_t a = ids.next_u64();
+    const std::uint64_t b = ids.next_u64();
+    scope->request_id = observe::new_request_id(a, b);
+    req.headers.set(std::string(observe::request_id_header), scope->request_id);
+  }
+  std::optional<observe::traceparent> parent;
+  if (const auto header = req.headers.get(observe::traceparent_header)) {
+    parent = observe::parse_traceparent(*header);
+  }
+  const std::uint64_t span_bits = ids.next_u64();
+  const std::uint64_t trace_hi = parent ? 0 : ids.next_u64();
+  const std::uint64_t trace_lo = parent ? 0 : ids.next_u64();
+  scope->span = observe::open_span(parent, span_bits, trace_hi, trace_lo);
+  scope->method = http::to_string(req.verb);
+  scope->route = std::string(route);
+  return scope;
+}
+
+void request_observer::handler_started() { in_flight_.add(1); }
+
+void request_observer::handler_ended() { in_flight_.add(-1); }
+
+request_observer::route_series& request_observer::series_for(const std::string& route) {
+  auto it = routes_.find(route);
+  if (it != routes_.end()) {
+    return it->second;
+  }
+  QM_ASSERT_MSG(routes_.size() < max_cached_series, "unbounded route labels");
+  route_series s;
+  s.duration = &registry_.get_histogram("http_request_duration_seconds",
+                                        "Time from a routed request to its answer, by route.",
+                                        {{"route", route}});
+  s.errors = &registry_.get_counter("http_request_errors_total",
+                                    "Requests answered with a 5xx status, by route.",
+                                    {{"route", route}});
+  return routes_.emplace(route, s).first->second;
+}
+
+metrics::counter& request_observer::requests_for(std::string_view method, const std::string& route,
+                                                 int status) {
+  auto key = std::make_tuple(method, route, status);
+  auto it = requests_.find(key);
+  if (it != requests_.end()) {
+    return *it->second;
+  }
+  QM_ASSERT_MSG(requests_.size() < max_cached_series, "unbounded request labels");
+  auto& c = registry_.get_counter("http_requests_total", "Requests answered, by method, route and status.",
+                                  {{"method", std::string(method)},
+                                   {"route", route},
+                                   {"status", std::to_string(status)}});
+  requests_.emplace(std::move(key), &c);
+  return c;
+}
+
+void request_observer::answered(const observe::request_scope& scope, int status, duration elapsed) {
+  const double elapsed_s = static_cast<double>(elapsed.count()) / 1e6;
+  if (options_.request_metrics) {
+    requests_for(scope.method, scope.route, status).inc();
+    route_series& s = series_for(scope.route);
+    s.duration->observe(elapsed_s);
+    if (status >= 500) {
+      s.errors->inc();
+    }
+  }
+  const log::level level = status >= 500 ? log::level::warn : log::level::info;
+  if (options_.access_log && log_.enabled(level)) {
+    log_.write(level, "request", &scope,
+               {log::field::number("status", status), log::field::decimal("duration_ms", elapsed_s * 1e3)});
+  }
+}
+
+}  // namespace qm::rt

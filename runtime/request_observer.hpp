@@ -1,0 +1,71 @@
+#pragma once
+// What both servers (Asio and the simulator's nodes) do around every request they route, so
+// the two worlds log and count requests the same way:
+//   open    the request's scope: its X-Request-ID (the client's when well formed, else a new
+//           one, written back into the request so handlers and onward calls see it), and this
+//           hop's span (a child of a valid traceparent, else a new trace);
+//   close   http_requests_total{method,route,status}, http_request_duration_seconds{route},
+//           http_request_errors_total{route} for 5xx, http_requests_in_flight, and the access
+//           log line ("request", with status and duration_ms) at info (warn for a 5xx).
+// Series are keyed by the route template ("unmatched" when no route matched), the method and
+// the status code, all bounded sets: a client choosing paths cannot add series.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <tuple>
+
+#include "core/base/time.hpp"
+#include "core/http/message.hpp"
+#include "core/metrics/registry.hpp"
+#include "core/observe/request_scope.hpp"
+#include "runtime/logger.hpp"
+#include "runtime/random.hpp"
+
+namespace qm::rt {
+
+struct observer_options {
+  bool access_log = true;      // one info line per request
+  bool request_metrics = true;  // the http_request* families
+};
+
+class request_observer {
+ public:
+  request_observer(metrics::registry& registry, rt::logger& log, observer_options options = {});
+
+  // The scope of a request that has just been routed (route: the template, or
+  // observe::unmatched_route). Normalizes req's X-Request-ID. ids: where new ids come from
+  // (seeded in the simulator; a fast generator in production, since ids are not secrets).
+  std::shared_ptr<observe::request_scope> open(http::request& req, std::string_view route,
+                                               rt::random& ids);
+
+  // The request's handler starts / has ended (http_requests_in_flight).
+  void handler_started();
+  void handler_ended();
+
+  // The answer is being sent: counts and logs it once.
+  void answered(const observe::request_scope& scope, int status, duration elapsed);
+
+  const observer_options& options() const { return options_; }
+
+ private:
+  struct route_series {
+    metrics::histogram* duration = nullptr;
+    metrics::counter* errors = nullptr;
+  };
+  route_series& series_for(const std::string& route);
+  metrics::counter& requests_for(std::string_view method, const std::string& route, int status);
+
+  metrics::registry& registry_;
+  rt::logger& log_;
+  observer_options options_;
+  metrics::gauge& in_flight_;
+  // Caches of registry series (lookups by label sets cost a lock and a map search); bounded
+  // because routes, methods and statuses are.
+  std::map<std::string, route_series, std::less<>> routes_;
+  std::map<std::tuple<std::string_view, std::string, int>, metrics::counter*> requests_;
+};
+
+}  // namespace qm::rt
