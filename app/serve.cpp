@@ -103,6 +103,8 @@ rt::asio::server_options server_options_from(const config::service_config& c) {
   o.header_timeout = ms(c.header_timeout_ms);
   o.request_timeout = ms(c.request_timeout_ms);
   o.shutdown_grace = ms(c.shutdown_timeout_ms);
+  o.observe.access_log = c.access_log;
+  o.observe.request_metrics = c.request_metrics;
   return o;
 }
 

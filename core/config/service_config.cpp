@@ -228,6 +228,8 @@ std::vector<option_spec> options_for(std::string_view service) {
   out.push_back({"request-timeout-ms", "", "deadline of a request's handling", "10000", false, false, ""});
   out.push_back({"shutdown-timeout-ms", "", "time in-flight requests get to finish on SIGTERM", "10000", false, false, ""});
   out.push_back({"log-level", "", "debug, info, warn or error", "info", false, false, ""});
+  out.push_back({"access-log", "", "1: one info line per request answered (status, duration, ids); 0: off", "1", false, false, ""});
+  out.push_back({"request-metrics", "", "1: http_requests_total and the other per-request series; 0: off", "1", false, false, ""});
   return out;
 }
 
@@ -435,6 +437,11 @@ result<service_config, config_error> resolve(std::string_view service,
         return fail(o, "must be debug, info, warn or error");
       }
       cfg.log_level = v;
+    } else if (o.name == "access-log" || o.name == "request-metrics") {
+      if (v != "0" && v != "1") {
+        return fail(o, "must be 0 or 1");
+      }
+      (o.name == "access-log" ? cfg.access_log : cfg.request_metrics) = v == "1";
     } else if (!o.setting.empty()) {
       cfg.settings[o.setting] = v;  // the service validates its own settings at start
     }

@@ -56,6 +56,8 @@ struct service_config {
   std::uint32_t shutdown_timeout_ms = 10'000;
   std::uint32_t db_pool_size = 4;
   std::string log_level = "info";
+  bool access_log = true;       // an info line per request answered
+  bool request_metrics = true;  // the http_request* series
 };
 
 // Who may read the gateway's metrics and detailed health unless metrics_allowed_cidrs says

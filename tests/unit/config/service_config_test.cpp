@@ -39,6 +39,22 @@ TEST(service_config, flags_win_over_the_environment) {
   EXPECT_EQ(r->settings.at("scrypt_n"), "1024");
 }
 
+TEST(service_config, the_access_log_and_request_metrics_are_on_unless_turned_off) {
+  auto r = resolve("auth", auth_env(), {});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(r->access_log);
+  EXPECT_TRUE(r->request_metrics);
+  auto env = auth_env();
+  env["QUICKMART_ACCESS_LOG"] = "0";
+  r = resolve("auth", env, {"--request-metrics", "0"});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_FALSE(r->access_log);
+  EXPECT_FALSE(r->request_metrics);
+  r = resolve("auth", auth_env(), {"--access-log", "yes"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("QUICKMART_ACCESS_LOG"), std::string::npos) << r.error().message;
+}
+
 TEST(service_config, a_missing_or_placeholder_secret_refuses_and_names_the_variable) {
   auto env = auth_env();
   env.erase("QUICKMART_TOKEN_SECRET");
