@@ -1,6 +1,6 @@
 // quickmart-sim: runs scenario files in the deterministic simulator.
 //
-//   quickmart-sim run FILE [--seed N] [--trace OUT] [--quiet]
+//   quickmart-sim run FILE [--seed N] [--trace OUT] [--logs OUT] [--quiet]
 //
 // Exit codes: 0 every check held, 1 a check failed (the replay command is printed),
 // 2 a bad scenario file or bad usage. The last line is always `trace-hash: <hex>` for a run.
@@ -25,7 +25,7 @@ constexpr int exit_check_failed = 1;
 constexpr int exit_usage = 2;
 
 const char* const usage_text =
-    "usage: quickmart-sim run FILE [--seed N] [--trace OUT] [--quiet]\n"
+    "usage: quickmart-sim run FILE [--seed N] [--trace OUT] [--logs OUT] [--quiet]\n"
     "       quickmart-sim --help\n"
     "\n"
     "Runs the scenario in FILE in the deterministic simulator and prints a summary:\n"
@@ -33,6 +33,8 @@ const char* const usage_text =
     "\n"
     "  --seed N     use seed N instead of the scenario's own (a failing run prints its seed)\n"
     "  --trace OUT  write every trace event, one per line, to OUT\n"
+    "  --logs OUT   write the services' log lines (JSON, virtual time) to OUT, as production\n"
+    "               would have written them, in the order they happened\n"
     "  --quiet      print only failed checks and the trace hash\n"
     "\n"
     "Exit codes: 0 all checks held, 1 a check failed, 2 bad scenario file or usage.\n"
@@ -42,6 +44,7 @@ struct cli_options {
   std::string file;
   std::optional<std::uint64_t> seed;
   std::string trace_out;
+  std::string logs_out;
   bool quiet = false;
 };
 
@@ -75,6 +78,20 @@ std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
+// The JSON of every "<t_us> <node> log <json>" trace line, one per line.
+bool write_logs(const std::vector<std::string>& trace_lines, const std::string& path) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  for (const auto& line : trace_lines) {
+    const auto node_end = line.find(' ', line.find(' ') + 1);
+    if (node_end == std::string::npos || line.compare(node_end, 5, " log ") != 0) {
+      continue;
+    }
+    out.write(line.data() + node_end + 5, static_cast<std::streamsize>(line.size() - node_end - 5));
+    out << '\n';
+  }
+  return static_cast<bool>(out);
+}
+
 int run(const cli_options& o) {
   auto loaded = qm::sim::load_scenario_file(o.file);
   if (!loaded) {
@@ -83,7 +100,7 @@ int run(const cli_options& o) {
   }
   qm::sim::run_options ro;
   ro.seed = o.seed;
-  ro.keep_trace_lines = !o.trace_out.empty();
+  ro.keep_trace_lines = !o.trace_out.empty() || !o.logs_out.empty();
   const auto report = qm::sim::run_scenario(loaded.value(), ro);
 
   if (!o.trace_out.empty()) {
@@ -95,6 +112,10 @@ int run(const cli_options& o) {
       std::cerr << "quickmart-sim: cannot write the trace to " << o.trace_out << "\n";
       return exit_usage;
     }
+  }
+  if (!o.logs_out.empty() && !write_logs(report.trace_lines, o.logs_out)) {
+    std::cerr << "quickmart-sim: cannot write the logs to " << o.logs_out << "\n";
+    return exit_usage;
   }
   if (!o.quiet) {
     std::cout << report.summary;
@@ -151,6 +172,11 @@ int main(int argc, char** argv) {
         return usage_error("--trace needs a file name");
       }
       o.trace_out = args[++i];
+    } else if (a == "--logs") {
+      if (!has_value) {
+        return usage_error("--logs needs a file name");
+      }
+      o.logs_out = args[++i];
     } else if (a == "--quiet") {
       o.quiet = true;
     } else if (a == "--help" || a == "-h") {

@@ -25,6 +25,17 @@ grep -q '^latency (virtual, answered): p50' "$tmp/out1" || fail "summary lacks l
 [ "$(wc -l < "$tmp/out2")" -eq 1 ] || fail "--quiet printed more than the hash: $(cat "$tmp/out2")"
 [ -s "$tmp/trace.txt" ] || fail "--trace wrote nothing"
 
+# --logs: the services' JSON log lines alone, the same lines the trace holds.
+"$sim" run "$tmp/smoke.yaml" --quiet --logs "$tmp/logs.jsonl" > "$tmp/out2b" 2>&1; rc=$?
+[ $rc -eq 0 ] || fail "--logs run exited $rc"
+[ "$(tail -n 1 "$tmp/out2b")" = "$last" ] || fail "--logs changed the run's hash"
+[ -s "$tmp/logs.jsonl" ] || fail "--logs wrote nothing"
+grep -qv '^{"ts":"[0-9T:.-]*Z","level":"[a-z]*","service":"[a-z_0-9-]*","msg":' "$tmp/logs.jsonl" &&
+  fail "a --logs line is not a log object: $(grep -v '^{"ts":' "$tmp/logs.jsonl" | head -n 1)"
+[ "$(wc -l < "$tmp/logs.jsonl")" -eq "$(grep -c '^[0-9]* [^ ]* log ' "$tmp/trace.txt")" ] ||
+  fail "--logs and the trace's log lines differ in number"
+grep -q '"msg":"request".*"trace_id":"[0-9a-f]\{32\}"' "$tmp/logs.jsonl" || fail "no access line with a trace id"
+
 "$sim" run "$tmp/smoke.yaml" --seed 43 --quiet > "$tmp/out3" 2>&1
 [ "$(tail -n 1 "$tmp/out3")" != "$last" ] || fail "a different seed gave the same hash"
 
