@@ -72,6 +72,15 @@ std::string span::child_traceparent() const {
   return out;
 }
 
+span span_named_by(const traceparent& p) {
+  span s;
+  s.trace_id = p.trace_id;
+  s.span_id = p.parent_id;
+  s.parent_id.fill('0');
+  s.flags = p.flags & 0x01;  // as open_span: unknown flags are not passed on
+  return s;
+}
+
 span open_span(const std::optional<traceparent>& parent, std::uint64_t random_a,
                std::uint64_t random_b, std::uint64_t random_c) {
   span s;

@@ -52,6 +52,12 @@ struct span {
 span open_span(const std::optional<traceparent>& parent, std::uint64_t random_a,
                std::uint64_t random_b, std::uint64_t random_c);
 
+// The span a traceparent names: its trace, its parent id as the span id, its flags. A call
+// made later on behalf of the span that wrote the traceparent (an outbox message delivered
+// after its request ended) continues that trace: child_traceparent() gives back any value a
+// span wrote (version 00, flags 00 or 01). Its own parent is unknown, so it reads as a root.
+span span_named_by(const traceparent& p);
+
 // Writes v as 16 lowercase hex digits.
 void write_hex16(std::uint64_t v, char* out);
 

@@ -76,6 +76,30 @@ TEST(span, unknown_flags_are_not_passed_on) {
   EXPECT_EQ(open_span(unsampled, 1, 0, 0).flags, 0);
 }
 
+TEST(span, the_span_a_traceparent_names_gives_the_same_traceparent_back) {
+  // What the order's outbox stores for a message and rebuilds when it delivers it later.
+  const span writer = open_span(parse_traceparent(spec_example), 0x1234, 0, 0);
+  const std::string stored = writer.child_traceparent();
+  const auto parsed = parse_traceparent(stored);
+  ASSERT_TRUE(parsed.has_value());
+  const span named = span_named_by(*parsed);
+  EXPECT_EQ(named.child_traceparent(), stored);
+  EXPECT_EQ(named.trace_id_view(), writer.trace_id_view());
+  EXPECT_EQ(named.span_id_view(), writer.span_id_view());
+  EXPECT_FALSE(named.has_parent());
+  // A call made in it is a child of the writer's span.
+  const span callee = open_span(parse_traceparent(named.child_traceparent()), 0x99, 0, 0);
+  EXPECT_EQ(callee.parent_id_view(), writer.span_id_view());
+  // Unsampled stays unsampled; unknown flags are not passed on.
+  const auto unsampled = parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00");
+  ASSERT_TRUE(unsampled.has_value());
+  EXPECT_EQ(span_named_by(*unsampled).child_traceparent(),
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00");
+  const auto odd = parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03");
+  ASSERT_TRUE(odd.has_value());
+  EXPECT_EQ(span_named_by(*odd).flags, 1);
+}
+
 TEST(request_id, well_formed_ids_are_short_and_plain) {
   EXPECT_TRUE(is_well_formed_request_id("abc-123_x.y:z"));
   EXPECT_TRUE(is_well_formed_request_id(std::string(128, 'a')));
