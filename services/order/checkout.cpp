@@ -38,18 +38,18 @@ enum class release_plan : std::uint8_t {
 // retryable when unset. An owed release is queued in the same transaction, so it survives a
 // crash; the dispatcher retries it as needed. When the attempt cannot be ended (database
 // down), the recovery sweep does it after the lease.
-task<void> end_attempt(order_context& c, const checkout_ref& ref, release_plan plan,
-                       std::optional<failure_reply> final_reply) {
+task<void> end_attempt(order_context& c, const request_context& rc, const checkout_ref& ref,
+                       release_plan plan, std::optional<failure_reply> final_reply) {
   std::optional<outbox_row> release;
   if (plan != release_plan::none) {
-    release = outbox_row{new_id(c.rt.random), release_message(ref.reservation_id), 0};
+    release = outbox_row{new_id(c.rt.random), release_message(ref.reservation_id), 0,
+                         origin_of(rc.scope.get())};
   }
   const std::int64_t now_s = to_unix_seconds(c.rt.clock.now());
   auto ended = co_await c.store.end_attempt(ref, std::move(final_reply), release, now_s);
   if (!ended) {
-    c.rt.log.warn("checkout compensation deferred to the recovery sweep",
-                  {{"user_id", std::to_string(ref.user_id)},
-                   {"reservation_id", ref.reservation_id},
+    c.rt.log.warn(rc.scope.get(), "checkout compensation deferred to the recovery sweep",
+                  {{"reservation_id", ref.reservation_id},
                    {"code", std::string(sql::to_string(ended.error().code))}});
     co_return;
   }
@@ -64,22 +64,21 @@ task<void> end_attempt(order_context& c, const checkout_ref& ref, release_plan p
 }
 
 // Refuses the checkout for good: the reply is recorded and replayed for the key.
-task<response> refuse(order_context& c, const checkout_ref& ref, release_plan plan,
-                      response reply, std::string_view outcome) {
+task<response> refuse(order_context& c, const request_context& rc, const checkout_ref& ref,
+                      release_plan plan, response reply, std::string_view outcome) {
   count(c, outcome);
   failure_reply recorded{reply.status, reply.body};
-  co_await end_attempt(c, ref, plan, std::move(recorded));
+  co_await end_attempt(c, rc, ref, plan, std::move(recorded));
   co_return reply;
 }
 
 // Gives the attempt up; the same key may try again.
-task<response> give_up(order_context& c, const checkout_ref& ref, release_plan plan,
-                       response reply, std::string reason) {
+task<response> give_up(order_context& c, const request_context& rc, const checkout_ref& ref,
+                       release_plan plan, response reply, std::string reason) {
   count(c, "transient");
-  c.rt.log.info("checkout attempt abandoned", {{"user_id", std::to_string(ref.user_id)},
-                                               {"attempt", std::to_string(ref.attempt)},
-                                               {"reason", reason}});
-  co_await end_attempt(c, ref, plan, std::nullopt);
+  c.rt.log.info(rc.scope.get(), "checkout attempt abandoned",
+                {{"attempt", std::to_string(ref.attempt)}, {"reason", reason}});
+  co_await end_attempt(c, rc, ref, plan, std::nullopt);
   co_return reply;
 }
 
@@ -116,10 +115,13 @@ time_point saga_deadline(const order_context& c, const request_context& rc) {
   return rc.deadline != time_point{} && rc.deadline < own ? rc.deadline : own;
 }
 
-std::vector<outbox_row> rows_for(order_context& c, std::vector<outbox_message> messages) {
+// The messages as outbox rows owed by the request rc serves.
+std::vector<outbox_row> rows_for(order_context& c, const request_context& rc,
+                                 std::vector<outbox_message> messages) {
   std::vector<outbox_row> rows;
+  const message_origin origin = origin_of(rc.scope.get());
   for (auto& m : messages) {
-    rows.push_back(outbox_row{new_id(c.rt.random), std::move(m), 0});
+    rows.push_back(outbox_row{new_id(c.rt.random), std::move(m), 0, origin});
   }
   return rows;
 }
@@ -129,25 +131,25 @@ task<response> run_saga(order_context& c, const request_context& rc, checkout_re
   upstreams up(c.rt, c.calls, saga_deadline(c, rc), rc.scope.get());
   auto cart = co_await up.cart_lines(ref.user_id);
   if (!cart) {
-    co_return co_await give_up(c, ref, release_plan::none, upstream_unavailable(rc),
+    co_return co_await give_up(c, rc, ref, release_plan::none, upstream_unavailable(rc),
                                cart.error().reason);
   }
   if (cart->empty()) {
-    co_return co_await refuse(c, ref, release_plan::none, cart_empty(rc), "cart_empty");
+    co_return co_await refuse(c, rc, ref, release_plan::none, cart_empty(rc), "cart_empty");
   }
   auto held = co_await up.reserve(ref.reservation_id, std::move(*cart));
   if (!held) {
     if (held.error().final) {
       response passed = http::json_response(held.error().status, held.error().body);
-      co_return co_await refuse(c, ref, release_plan::none, std::move(passed), "out_of_stock");
+      co_return co_await refuse(c, rc, ref, release_plan::none, std::move(passed), "out_of_stock");
     }
-    co_return co_await give_up(c, ref, release_plan::queued, upstream_unavailable(rc),
+    co_return co_await give_up(c, rc, ref, release_plan::queued, upstream_unavailable(rc),
                                held.error().reason);
   }
   if (held->status != "held" && held->status != "confirmed") {
     // Released or expired under this attempt's id: the attempt was recovered meanwhile.
     std::string reason = "reservation " + held->status;
-    co_return co_await give_up(c, ref, release_plan::now, upstream_unavailable(rc),
+    co_return co_await give_up(c, rc, ref, release_plan::now, upstream_unavailable(rc),
                                std::move(reason));
   }
   order_record o;
@@ -166,17 +168,18 @@ task<response> run_saga(order_context& c, const request_context& rc, checkout_re
     case payment_outcome::captured:
       break;
     case payment_outcome::declined:
-      co_return co_await refuse(c, ref, release_plan::now, payment_failed(rc), "payment_failed");
+      co_return co_await refuse(c, rc, ref, release_plan::now, payment_failed(rc),
+                                "payment_failed");
     case payment_outcome::unavailable: {
       const sql::error unrecorded{sql::errc::unavailable, "payment not recorded"};
       response reply = db_failure(rc, c.rt.log, "payment", unrecorded);
-      co_return co_await give_up(c, ref, release_plan::now, std::move(reply),
+      co_return co_await give_up(c, rc, ref, release_plan::now, std::move(reply),
                                  "payment not recorded");
     }
   }
   auto confirmed = co_await up.confirm(ref.reservation_id);
   if (!confirmed) {
-    co_return co_await give_up(c, ref, release_plan::queued, upstream_unavailable(rc),
+    co_return co_await give_up(c, rc, ref, release_plan::queued, upstream_unavailable(rc),
                                confirmed.error().reason);
   }
   for (int attempt = 0; attempt < max_id_attempts; ++attempt) {
@@ -184,13 +187,13 @@ task<response> run_saga(order_context& c, const request_context& rc, checkout_re
     o.id = new_id(c.rt.random);
     o.created_at = now_s;
     o.updated_at = now_s;
-    std::vector<outbox_row> rows = rows_for(c, checkout_messages(o));
+    std::vector<outbox_row> rows = rows_for(c, rc, checkout_messages(o));
     QM_ASSERT(!rows.empty() && rows.front().message.upstream == "cart");
     outbox_row clear_cart = rows.front();
     auto done = co_await c.store.complete_checkout(ref, o, std::move(rows), now_s);
     if (!done) {
       response reply = db_failure(rc, c.rt.log, "complete_checkout", done.error());
-      co_return co_await give_up(c, ref, release_plan::now, std::move(reply), "commit failed");
+      co_return co_await give_up(c, rc, ref, release_plan::now, std::move(reply), "commit failed");
     }
     if (*done == complete_outcome::completed) {
       count(c, "created");
@@ -206,7 +209,7 @@ task<response> run_saga(order_context& c, const request_context& rc, checkout_re
       co_return upstream_unavailable(rc);
     }
   }
-  co_return co_await give_up(c, ref, release_plan::now, upstream_unavailable(rc),
+  co_return co_await give_up(c, rc, ref, release_plan::now, upstream_unavailable(rc),
                              "no free order id");
 }
 
@@ -264,7 +267,8 @@ task<std::int64_t> recover_stale_checkouts(order_context& c) {
   }
   std::int64_t recovered = 0;
   for (const auto& ref : *stale) {
-    outbox_row release{new_id(c.rt.random), release_message(ref.reservation_id), 0};
+    // Background work: the release starts a trace of its own when it is delivered.
+    outbox_row release{new_id(c.rt.random), release_message(ref.reservation_id), 0, {}};
     auto ended = co_await c.store.end_attempt(ref, std::nullopt, std::move(release), now_s);
     if (!ended) {
       co_return recovered;

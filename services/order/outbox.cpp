@@ -13,6 +13,24 @@ bool is_permanent_refusal(int status) {
 
 }  // namespace
 
+message_origin origin_of(const observe::request_scope* scope) {
+  if (scope == nullptr) {
+    return {};
+  }
+  return message_origin{scope->request_id, scope->span.child_traceparent()};
+}
+
+std::optional<observe::request_scope> delivery_scope(const message_origin& origin) {
+  const auto parent = observe::parse_traceparent(origin.traceparent);
+  if (!parent || !observe::is_well_formed_request_id(origin.request_id)) {
+    return std::nullopt;
+  }
+  observe::request_scope scope;
+  scope.request_id = origin.request_id;
+  scope.span = observe::span_named_by(*parent);
+  return scope;
+}
+
 task<delivery_outcome> outbox_dispatcher::deliver(outbox_row row) {
   http::request req;
   req.verb = http::method::post;
@@ -23,6 +41,9 @@ task<delivery_outcome> outbox_dispatcher::deliver(outbox_row row) {
   // client makes one attempt; its breaker still keeps a sick upstream from being hammered.
   services::call_options opts;
   opts.deadline = rt_.clock.now() + settings_.upstream_timeout;
+  const std::optional<observe::request_scope> scope = delivery_scope(row.origin);
+  const observe::request_scope* origin = scope ? &*scope : nullptr;
+  opts.origin = origin;
   auto reply = co_await client_.call(row.message.upstream, std::move(req), opts);
   // A call the client refused without sending (breaker open, bulkhead full) is no attempt:
   // the message waits for the upstream's recovery instead of running out of attempts.
@@ -41,18 +62,19 @@ task<delivery_outcome> outbox_dispatcher::deliver(outbox_row row) {
     permanent = is_permanent_refusal(reply->status);
   }
   if (permanent || attempts >= settings_.outbox_max_attempts) {
-    rt_.log.error("outbox message dead", {{"id", std::to_string(row.id)},
-                                         {"upstream", row.message.upstream},
-                                         {"target", row.message.target},
-                                         {"attempts", std::to_string(attempts)},
-                                         {"error", error}});
+    rt_.log.error(origin, "outbox message dead", {{"id", std::to_string(row.id)},
+                                                 {"upstream", row.message.upstream},
+                                                 {"target", row.message.target},
+                                                 {"attempts", std::to_string(attempts)},
+                                                 {"error", error}});
     auto dead = co_await store_.outbox_dead(row.id, attempts, error);
     co_return dead ? delivery_outcome::dead : delivery_outcome::db_failed;
   }
   const std::int64_t next_at = to_unix_seconds(rt_.clock.now()) + retry_delay_s(std::max<std::int64_t>(attempts, 1));
-  rt_.log.debug("outbox delivery failed; will retry", {{"id", std::to_string(row.id)},
-                                                       {"upstream", row.message.upstream},
-                                                       {"error", error}});
+  rt_.log.debug(origin, "outbox delivery failed; will retry",
+                {{"id", std::to_string(row.id)},
+                 {"upstream", row.message.upstream},
+                 {"error", error}});
   auto retry = co_await store_.outbox_retry(row.id, attempts, next_at, error);
   co_return retry ? delivery_outcome::retry_later : delivery_outcome::db_failed;
 }

@@ -7,13 +7,25 @@
 // therefore costs a checkout nothing: the checkout committed before anything was sent.
 
 #include <cstdint>
+#include <optional>
 
+#include "core/observe/request_scope.hpp"
 #include "core/task/task.hpp"
 #include "runtime/runtime.hpp"
 #include "services/order/domain/settings.hpp"
 #include "services/order/store.hpp"
 
 namespace qm::order {
+
+// What a message written while serving `scope` records about it (the request id and the
+// traceparent of a call made in its span); empty when scope is null (background work).
+message_origin origin_of(const observe::request_scope* scope);
+
+// The scope a delivery of a message from `origin` runs in: the origin's request id and the
+// span its traceparent names, so the call carries the stored traceparent and the upstream's
+// span is a child of the request that wrote the message. None when the origin is empty or
+// not well formed: the delivery then starts a trace of its own.
+std::optional<observe::request_scope> delivery_scope(const message_origin& origin);
 
 enum class delivery_outcome : std::uint8_t { delivered, retry_later, dead, db_failed };
 
@@ -40,7 +52,8 @@ class outbox_dispatcher {
   // once per prune_interval_s, a batch of delivered rows older than done_retention_s is
   // pruned.
   task<dispatch_report> dispatch_once();
-  // One attempt of row, its outcome recorded in the outbox.
+  // One attempt of row, its outcome recorded in the outbox. The call continues the trace of
+  // the request that wrote the row, when it has one.
   task<delivery_outcome> deliver(outbox_row row);
 
  private:

@@ -42,7 +42,8 @@ std::vector<std::int64_t> change_ids(order_context& c) {
 task<response> move(order_context& c, const request_context& rc, std::int64_t id, actor who,
                     order_status to, std::optional<std::int64_t> partner_id) {
   const std::int64_t now_s = to_unix_seconds(c.rt.clock.now());
-  auto changed = co_await c.store.change_status(id, who, to, partner_id, change_ids(c), now_s);
+  auto changed = co_await c.store.change_status(id, who, to, partner_id, change_ids(c), now_s,
+                                                origin_of(rc.scope.get()));
   if (!changed) {
     co_return db_failure(rc, c.rt.log, "change_status", changed.error());
   }

@@ -1,8 +1,5 @@
 #include "services/order/service.hpp"
 
-#include <array>
-
-#include "order_schema_sql.hpp"
 #include "runtime/migrations.hpp"
 #include "services/order/checkout.hpp"
 
@@ -26,10 +23,7 @@ task<bool> order_service::start() {
     rt_.log.error("order refuses to start: no storage is attached (it needs order_db)");
     co_return false;
   }
-  const std::array<rt::migration, 1> migrations = {
-      rt::migration{1, "order_initial_schema", order_schema_sql()},
-  };
-  auto migrated = co_await rt::apply_migrations(*rt_.storage, migrations);
+  auto migrated = co_await rt::apply_migrations(*rt_.storage, order_migrations());
   if (!migrated) {
     rt_.log.warn("order start: migrations failed",
                  {{"code", std::string(sql::to_string(migrated.error().code))},

@@ -1,8 +1,11 @@
 #include "services/order/store.hpp"
 
+#include <array>
 #include <utility>
 
 #include "core/base/assert.hpp"
+#include "order_schema_sql.hpp"
+#include "order_schema_v2_sql.hpp"
 #include "services/order/domain/checkout_input.hpp"
 
 namespace qm::order {
@@ -62,6 +65,11 @@ sql::value optional_int(const std::optional<std::int64_t>& v) {
   return v ? sql::value(*v) : sql::value(sql::null);
 }
 
+// Empty text is stored as NULL: "no origin", like the rows written before migration 2.
+sql::value optional_text(const std::string& v) {
+  return v.empty() ? sql::value(sql::null) : sql::value(v);
+}
+
 // Appends rows to the outbox, each after the last message of its order to its upstream.
 void enqueue(sql::transaction& tx, const std::vector<outbox_row>& rows, std::int64_t now_s) {
   for (const auto& row : rows) {
@@ -74,10 +82,11 @@ void enqueue(sql::transaction& tx, const std::vector<outbox_row>& rows, std::int
     }
     tx.exec(
         "INSERT INTO outbox (id, order_id, seq, upstream, target, body, state, attempts, "
-        "next_attempt_at, last_error, created_at) "
-        "VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, '', $7)",
+        "next_attempt_at, last_error, created_at, request_id, traceparent) "
+        "VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, '', $7, $8, $9)",
         {row.id, optional_int(row.message.order_id), seq, row.message.upstream,
-         row.message.target, row.message.body, now_s});
+         row.message.target, row.message.body, now_s, optional_text(row.origin.request_id),
+         optional_text(row.origin.traceparent)});
   }
 }
 
@@ -111,6 +120,14 @@ std::string_view payment_status_text(payment_status s) {
 }
 
 }  // namespace
+
+std::span<const rt::migration> order_migrations() {
+  static const std::array<rt::migration, 2> list = {
+      rt::migration{1, "order_initial_schema", order_schema_sql()},
+      rt::migration{2, "order_outbox_origin", order_schema_v2_sql()},
+  };
+  return list;
+}
 
 task<db_result<claim>> order_store::claim_checkout(std::int64_t user_id, std::string key,
                                                    std::string request_digest,
@@ -330,7 +347,8 @@ task<db_result<status_change>> order_store::change_status(std::int64_t id, actor
                                                           order_status to,
                                                           std::optional<std::int64_t> partner_id,
                                                           std::vector<std::int64_t> ids,
-                                                          std::int64_t now_s) {
+                                                          std::int64_t now_s,
+                                                          message_origin origin) {
   QM_ASSERT(ids.size() >= ids_per_change);
   auto body = [&](sql::transaction& tx) -> status_change {
     auto current = load_order(tx, id);
@@ -370,7 +388,7 @@ task<db_result<status_change>> order_store::change_status(std::int64_t id, actor
     QM_ASSERT(owed.size() <= ids.size());
     std::vector<outbox_row> rows;
     for (std::size_t i = 0; i < owed.size(); ++i) {
-      rows.push_back(outbox_row{ids[i], std::move(owed[i]), 0});
+      rows.push_back(outbox_row{ids[i], std::move(owed[i]), 0, origin});
     }
     enqueue(tx, rows, now_s);
     return {change_outcome::changed, std::move(after)};
@@ -417,7 +435,8 @@ task<db_result<std::vector<outbox_row>>> order_store::due_outbox(std::int64_t no
   auto body = [&](sql::transaction& tx) {
     std::vector<outbox_row> out;
     auto rows = tx.exec(
-        "SELECT o.id, o.order_id, o.upstream, o.target, o.body, o.attempts FROM outbox o "
+        "SELECT o.id, o.order_id, o.upstream, o.target, o.body, o.attempts, o.request_id, "
+        "o.traceparent FROM outbox o "
         "WHERE o.state = 'pending' AND o.next_attempt_at <= $1 AND NOT EXISTS ("
         "  SELECT 1 FROM outbox e WHERE e.order_id = o.order_id AND e.upstream = o.upstream "
         "  AND e.state = 'pending' AND e.seq < o.seq) "
@@ -431,7 +450,14 @@ task<db_result<std::vector<outbox_row>>> order_store::due_outbox(std::int64_t no
       m.upstream = r.get_text(2);
       m.target = r.get_text(3);
       m.body = r.get_text(4);
-      out.push_back(outbox_row{r.get_int(0), std::move(m), r.get_int(5)});
+      message_origin origin;
+      if (!r.is_null(6)) {
+        origin.request_id = r.get_text(6);
+      }
+      if (!r.is_null(7)) {
+        origin.traceparent = r.get_text(7);
+      }
+      out.push_back(outbox_row{r.get_int(0), std::move(m), r.get_int(5), std::move(origin)});
     }
     return out;
   };

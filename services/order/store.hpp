@@ -7,12 +7,14 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "core/base/result.hpp"
 #include "core/base/time.hpp"
 #include "core/task/task.hpp"
+#include "runtime/migrations.hpp"
 #include "runtime/storage.hpp"
 #include "services/order/domain/order.hpp"
 #include "services/order/domain/outbox_messages.hpp"
@@ -67,11 +69,19 @@ struct payment_record {
   payment_status status = payment_status::captured;
 };
 
+// The request an outbox message is owed by, so that its delivery continues that request's
+// trace. Both empty for a message written outside a request (or before migration 2).
+struct message_origin {
+  std::string request_id;
+  std::string traceparent;  // of a call made inside the request's span (child_traceparent())
+};
+
 // An outbox message with its id (chosen by the caller) and delivery state.
 struct outbox_row {
   std::int64_t id = 0;
   outbox_message message;
   std::int64_t attempts = 0;
+  message_origin origin;
 };
 
 struct order_filter {
@@ -98,6 +108,9 @@ inline constexpr std::int64_t max_page = 100;
 inline constexpr std::int64_t max_lines_per_order = 100;
 // Outbox ids a status change may need (cancel: release, delivery cancel, notification).
 inline constexpr std::size_t ids_per_change = 3;
+
+// order_db's schema migrations, in order (schema.sql, schema_v2.sql).
+std::span<const rt::migration> order_migrations();
 
 class order_store {
  public:
@@ -135,10 +148,12 @@ class order_store {
   task<db_result<std::vector<order_record>>> list_orders(order_filter f);
   // Moves the order to `to` if who may (domain/status); a changed order's outbox rows (the
   // notification, and on cancel the release and delivery cancel) are written with it, with
-  // ids from `ids`. partner_id, when given, is recorded with the move.
+  // ids from `ids` and the origin of the request that moved it. partner_id, when given, is
+  // recorded with the move.
   task<db_result<status_change>> change_status(std::int64_t id, actor who, order_status to,
                                                std::optional<std::int64_t> partner_id,
-                                               std::vector<std::int64_t> ids, std::int64_t now_s);
+                                               std::vector<std::int64_t> ids, std::int64_t now_s,
+                                               message_origin origin = {});
   task<db_result<std::optional<order_record>>> set_partner(std::int64_t id, std::int64_t partner_id,
                                                            std::int64_t now_s);
   task<db_result<order_stats>> stats();

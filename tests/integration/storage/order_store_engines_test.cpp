@@ -1,13 +1,14 @@
 // The order store's suite, run unchanged on SQLite and on PostgreSQL: checkout keys (unique
 // per user and key, claimed once, completed or failed or retryable), payments, orders with
-// their lines, the status machine's guarded moves and the outbox's delivery order.
+// their lines, the status machine's guarded moves, the outbox's delivery order and the
+// origin (request id, traceparent) its rows remember, and migration 2 over a version 1
+// database that already holds outbox rows.
 
 #include <array>
 #include <string>
 
 #include <gtest/gtest.h>
 
-#include "order_schema_sql.hpp"
 #include "runtime/migrations.hpp"
 #include "services/order/store.hpp"
 #include "tests/integration/storage/test_databases.hpp"
@@ -18,13 +19,6 @@ namespace {
 using namespace qm::order;
 
 constexpr std::int64_t now_s = 1'800'000'000;
-
-const std::array<rt::migration, 1>& order_migrations() {
-  static const std::array<rt::migration, 1> list = {
-      rt::migration{1, "order_initial_schema", order_schema_sql()},
-  };
-  return list;
-}
 
 order_record make_order(std::int64_t id, std::int64_t user_id, std::string reservation,
                         std::int64_t created_at = now_s) {
@@ -48,7 +42,7 @@ order_record make_order(std::int64_t id, std::int64_t user_id, std::string reser
 std::vector<outbox_row> rows_for(const order_record& o, std::int64_t first_id) {
   std::vector<outbox_row> rows;
   for (auto& m : checkout_messages(o)) {
-    rows.push_back(outbox_row{first_id++, std::move(m), 0});
+    rows.push_back(outbox_row{first_id++, std::move(m), 0, {}});
   }
   return rows;
 }
@@ -171,7 +165,7 @@ TEST_P(order_store_engines, ending_an_attempt_refunds_queues_the_release_and_fre
   ASSERT_TRUE(run(store().record_payment(ref, payment_record{9001, 16'000, payment_status::captured},
                                          now_s))
                   .ok());
-  outbox_row release{700, release_message(ref.reservation_id), 0};
+  outbox_row release{700, release_message(ref.reservation_id), 0, {}};
   auto ended = run(store().end_attempt(ref, std::nullopt, release, now_s + 1));
   ASSERT_TRUE(ended.ok()) << ended.error().message;
   EXPECT_TRUE(*ended);
@@ -182,7 +176,7 @@ TEST_P(order_store_engines, ending_an_attempt_refunds_queues_the_release_and_fre
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE upstream = 'product' AND state = 'pending'"),
             1);
   // Ending it again (the recovery sweep arriving late) changes nothing.
-  outbox_row late{701, release_message(ref.reservation_id), 0};
+  outbox_row late{701, release_message(ref.reservation_id), 0, {}};
   auto twice = run(store().end_attempt(ref, std::nullopt, late, now_s + 2));
   ASSERT_TRUE(twice.ok());
   EXPECT_FALSE(*twice);
@@ -375,7 +369,92 @@ TEST_P(order_store_engines, pruning_takes_only_old_delivered_rows) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE state = 'dead'"), 1);
 }
 
+const message_origin checkout_origin{"rid-checkout",
+                                     "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"};
+const message_origin cancel_origin{"rid-cancel",
+                                   "00-4bf92f3577b34da6a3ce929d0e0e4736-1111111111111111-01"};
+
+TEST_P(order_store_engines, outbox_rows_remember_the_request_they_came_from) {
+  const checkout_ref ref = started(7, "origin");
+  const order_record o = make_order(66, 7, ref.reservation_id);
+  std::vector<outbox_row> rows = rows_for(o, 1);
+  for (auto& row : rows) {
+    row.origin = checkout_origin;
+  }
+  ASSERT_TRUE(run(store().complete_checkout(ref, o, rows, now_s)).ok());
+  ASSERT_TRUE(run(store().change_status(66, actor::customer, order_status::cancelled,
+                                        std::nullopt, {10, 11, 12}, now_s, cancel_origin))
+                  .ok());
+  // A release queued by the recovery sweep comes from no request.
+  const checkout_ref lost = started(8, "lost");
+  const outbox_row background{20, release_message(lost.reservation_id), 0, {}};
+  ASSERT_TRUE(run(store().end_attempt(lost, std::nullopt, background, now_s)).ok());
+  // No origin is stored as NULL, as rows written before migration 2 have it.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE request_id IS NULL AND traceparent IS NULL"),
+            1);
+  // Every due row comes back with its origin, the ones behind their predecessors included.
+  for (std::int64_t round = 0; round < 3; ++round) {
+    auto due = run(store().due_outbox(now_s, 50));
+    ASSERT_TRUE(due.ok()) << due.error().message;
+    for (const auto& row : *due) {
+      if (row.id == 20) {
+        EXPECT_TRUE(row.origin.request_id.empty());
+        EXPECT_TRUE(row.origin.traceparent.empty());
+      } else {
+        const message_origin& want = row.id < 10 ? checkout_origin : cancel_origin;
+        EXPECT_EQ(row.origin.request_id, want.request_id) << row.id;
+        EXPECT_EQ(row.origin.traceparent, want.traceparent) << row.id;
+      }
+      ASSERT_TRUE(run(store().outbox_done(row.id, 1)).ok());
+    }
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE state = 'done'"), 7);
+}
+
 INSTANTIATE_TEST_SUITE_P(engines, order_store_engines, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+// A database at version 1 (as a deployed order service left it), with rows in its outbox.
+class order_store_migration : public migrated_engine_fixture {
+ protected:
+  order_store_migration() : migrated_engine_fixture(order_migrations().first(1)) {}
+};
+
+TEST_P(order_store_migration, version_2_keeps_old_outbox_rows_deliverable_without_an_origin) {
+  ASSERT_TRUE(exec("INSERT INTO outbox (id, order_id, seq, upstream, target, body, state, "
+                   "attempts, next_attempt_at, last_error, created_at) "
+                   "VALUES (1, 5, 1, 'notification', '/internal/events', '{}', 'pending', 2, $1, "
+                   "'timeout', $1)",
+                   {now_s})
+                  .ok());
+  auto migrated = run(rt::apply_migrations(engine_->storage(), order_migrations()));
+  ASSERT_TRUE(migrated.ok()) << migrated.error().message;
+  auto versions = query("SELECT COUNT(*) FROM schema_migrations");
+  ASSERT_TRUE(versions.ok());
+  EXPECT_EQ(versions->front().get_int(0), 2);
+  order_store store(engine_->storage(), seconds(10));
+  outbox_row fresh{2, release_message("r-2"), 0, checkout_origin};
+  auto claimed = run(store.claim_checkout(9, "after", "digest", now_s));
+  ASSERT_TRUE(claimed.ok()) << claimed.error().message;
+  ASSERT_TRUE(run(store.end_attempt(claimed->ref, std::nullopt, fresh, now_s)).ok());
+  auto due = run(store.due_outbox(now_s, 10));
+  ASSERT_TRUE(due.ok()) << due.error().message;
+  ASSERT_EQ(due->size(), 2u);
+  for (const auto& row : *due) {
+    if (row.id == 1) {
+      EXPECT_EQ(row.attempts, 2);
+      EXPECT_TRUE(row.origin.request_id.empty());
+      EXPECT_TRUE(row.origin.traceparent.empty());
+    } else {
+      EXPECT_EQ(row.origin.request_id, checkout_origin.request_id);
+      EXPECT_EQ(row.origin.traceparent, checkout_origin.traceparent);
+    }
+  }
+  // Applying the list again changes nothing.
+  ASSERT_TRUE(run(rt::apply_migrations(engine_->storage(), order_migrations())).ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(engines, order_store_migration, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 }  // namespace

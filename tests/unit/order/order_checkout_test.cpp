@@ -2,6 +2,8 @@
 // idempotency by key, refusals passed on and replayed, compensation, transient failures that
 // leave the key reusable, recovery of a crashed attempt, and the outbox after the commit.
 
+#include <set>
+
 #include "services/order/outbox.hpp"
 #include "tests/unit/order/order_fixture.hpp"
 
@@ -9,6 +11,18 @@ namespace qm::test {
 namespace {
 
 using order_checkout = order_fixture;
+
+// A checkout attempt (user 9, reservation "lost-reservation") left pending at t=0 by a process
+// that died: its lease is long over.
+task<rt::db_status> abandon_checkout(rt::storage& db) {
+  auto insert = [](sql::transaction& tx) {
+    tx.exec(
+        "INSERT INTO checkouts (user_id, idem_key, state, attempt, reservation_id, "
+        "request_digest, claimed_at, updated_at) "
+        "VALUES (9, 'lost', 'pending', 1, 'lost-reservation', 'd', 0, 0)");
+  };
+  co_return co_await db.transact(insert, seconds(1));
+}
 
 TEST_F(order_checkout, happy_path_prices_the_reservation_and_charges_the_fee_under_199_rupees) {
   start();
@@ -42,25 +56,100 @@ TEST_F(order_checkout, happy_path_prices_the_reservation_and_charges_the_fee_und
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE state = 'pending'"), 2);
 }
 
-TEST_F(order_checkout, the_caller_s_request_id_travels_with_every_call_the_checkout_makes) {
+TEST_F(order_checkout, the_caller_s_request_id_and_trace_go_with_every_call_the_checkout_owes) {
   start();
   cart.carts[7] = {{1, 1}};
   auto req = make_request(http::method::post, "/orders/checkout", default_checkout_body);
   req.headers.set(std::string(identity::context_header), context_for(7));
   req.headers.set("Idempotency-Key", "traced");
   req.headers.set("X-Request-ID", "rid-checkout-1");
+  const std::string client_trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+  req.headers.set("traceparent", "00-" + client_trace + "-00f067aa0ba902b7-01");
   ASSERT_EQ(host.handle(std::move(req)).status, 201);
-  // The saga's own calls: cart read, reserve, confirm. (Outbox deliveries, the cart clear
-  // among them, run outside any request and carry no request id.)
-  std::size_t saga_calls = 0;
+  // The saga's calls (cart read, reserve, confirm), the cart clear made from the outbox
+  // before the reply, and, dispatched later from the outbox, the delivery assignment and the
+  // notification: every one carries the request id and a traceparent whose parent is the
+  // checkout's span at order.
+  ASSERT_EQ(dispatch().delivered, 2);
+  ASSERT_EQ(http.sent.size(), 6U);
+  const auto first =
+      observe::parse_traceparent(http.sent[0].headers.get("traceparent").value_or(""));
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(std::string_view(first->trace_id.data(), first->trace_id.size()), client_trace);
+  EXPECT_NE(std::string_view(first->parent_id.data(), first->parent_id.size()),
+            "00f067aa0ba902b7");
   for (const auto& sent : http.sent) {
-    if (sent.target.ends_with("/checkout")) {
-      continue;
-    }
-    ++saga_calls;
     EXPECT_EQ(sent.headers.get("X-Request-ID"), "rid-checkout-1") << sent.target;
+    EXPECT_EQ(sent.headers.get("traceparent"), http.sent[0].headers.get("traceparent"))
+        << sent.target;
   }
-  EXPECT_EQ(saga_calls, 3U);
+  const std::set<std::string> later = {http.sent[4].target, http.sent[5].target};
+  EXPECT_EQ(later, (std::set<std::string>{"/internal/assignments", "/internal/events"}));
+}
+
+TEST_F(order_checkout, outbox_rows_from_no_request_are_delivered_in_a_trace_of_their_own) {
+  start();
+  // A release queued by the recovery sweep, and a row written before the outbox kept origins.
+  ASSERT_TRUE(run_now(abandon_checkout(*db)).ok());
+  clock.advance(seconds(600));
+  ASSERT_EQ(recover(), 1);
+  ASSERT_EQ(count("SELECT COUNT(*) FROM outbox WHERE request_id IS NULL"), 1);
+  auto old_row = run_now(db->transact(
+      [](sql::transaction& tx) {
+        tx.exec(
+            "INSERT INTO outbox (id, order_id, seq, upstream, target, body, state, attempts, "
+            "next_attempt_at, last_error, created_at) "
+            "VALUES (77, 5, 1, 'notification', '/internal/events', '{}', 'pending', 0, 0, '', 0)");
+      },
+      seconds(1)));
+  ASSERT_TRUE(old_row.ok());
+  ASSERT_EQ(dispatch().delivered, 2);
+  ASSERT_EQ(http.sent.size(), 2U);
+  // Each starts a trace of its own, with a request id of its own.
+  std::set<std::string> traces;
+  std::set<std::string> ids;
+  for (const auto& sent : http.sent) {
+    const auto id = sent.headers.get("X-Request-ID");
+    ASSERT_TRUE(id.has_value());
+    EXPECT_TRUE(observe::is_well_formed_request_id(*id));
+    ids.insert(std::string(*id));
+    const auto tp = observe::parse_traceparent(sent.headers.get("traceparent").value_or(""));
+    ASSERT_TRUE(tp.has_value()) << sent.target;
+    traces.emplace(tp->trace_id.data(), tp->trace_id.size());
+  }
+  EXPECT_EQ(traces.size(), 2U);
+  EXPECT_EQ(ids.size(), 2U);
+  // A malformed origin (a row edited by hand) is ignored the same way.
+  const std::string tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  EXPECT_FALSE(order::delivery_scope({"rid", "not a traceparent"}).has_value());
+  EXPECT_FALSE(order::delivery_scope({"", tp}).has_value());
+  ASSERT_TRUE(order::delivery_scope({"rid", tp}).has_value());
+  EXPECT_EQ(order::delivery_scope({"rid", tp})->span.child_traceparent(), tp);
+  EXPECT_FALSE(order::delivery_scope({}).has_value());
+}
+
+TEST_F(order_checkout, a_cancel_s_outbox_calls_continue_the_cancel_s_trace) {
+  start();
+  cart.carts[7] = {{1, 1}};
+  auto placed = checkout(7, "to-cancel");
+  ASSERT_EQ(placed.status, 201);
+  ASSERT_EQ(dispatch().delivered, 2);
+  const auto id = parse(placed).at("id").as_int64();
+  http.sent.clear();
+  auto req = make_request(http::method::post, "/orders/" + std::to_string(id) + "/cancel", "");
+  req.headers.set(std::string(identity::context_header), context_for(7));
+  req.headers.set("X-Request-ID", "rid-cancel");
+  req.headers.set("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+  ASSERT_EQ(host.handle(std::move(req)).status, 200);
+  ASSERT_EQ(dispatch().delivered, 3);  // release, delivery cancel, notification
+  ASSERT_EQ(http.sent.size(), 3U);
+  for (const auto& sent : http.sent) {
+    EXPECT_EQ(sent.headers.get("X-Request-ID"), "rid-cancel") << sent.target;
+    const auto tp = observe::parse_traceparent(sent.headers.get("traceparent").value_or(""));
+    ASSERT_TRUE(tp.has_value()) << sent.target;
+    EXPECT_EQ(std::string_view(tp->trace_id.data(), tp->trace_id.size()),
+              "0af7651916cd43dd8448eb211c80319c");
+  }
 }
 
 TEST_F(order_checkout, a_key_reused_with_another_request_is_refused_not_given_the_first_order) {
@@ -425,15 +514,7 @@ TEST_F(order_checkout, the_background_loop_recovers_and_dispatches_every_round) 
   EXPECT_EQ(notification.calls.size(), 1u);
   ASSERT_EQ(clock.sleepers(), 1u);  // and asleep again
   // A checkout left pending by a dead process is recovered and compensated in one round.
-  auto inserted = run_now(db->transact(
-      [](sql::transaction& tx) {
-        tx.exec(
-            "INSERT INTO checkouts (user_id, idem_key, state, attempt, reservation_id, "
-            "request_digest, claimed_at, updated_at) "
-            "VALUES (9, 'lost', 'pending', 1, 'lost-reservation', 'd', 0, 0)");
-      },
-      seconds(1)));
-  ASSERT_TRUE(inserted.ok());
+  ASSERT_TRUE(run_now(abandon_checkout(*db)).ok());
   ASSERT_TRUE(clock.wake_one());
   EXPECT_EQ(count("SELECT COUNT(*) FROM checkouts WHERE state = 'retryable'"), 1);
   ASSERT_EQ(product.reservations.count("lost-reservation"), 1u);
