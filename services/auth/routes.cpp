@@ -37,12 +37,13 @@ response invalid_token(const request_context& rc) {
 }
 
 // The verified claims of token when it is valid and of the expected type.
-std::optional<token::claims> check_token(auth_context& c, std::string_view token,
-                                         token::token_type expected) {
+std::optional<token::claims> check_token(auth_context& c, const request_context& rc,
+                                         std::string_view token, token::token_type expected) {
   auto claims = token::verify(token, c.settings.token_secret, c.rt.clock.now(),
                               c.settings.token_leeway);
   if (!claims) {
-    c.rt.log.debug("token refused", {{"reason", std::string(token::to_string(claims.error()))}});
+    c.rt.log.debug(rc.scope.get(), "token refused",
+                   {{"reason", std::string(token::to_string(claims.error()))}});
     return std::nullopt;
   }
   if (claims->typ != expected || !user_id_of(*claims)) {
@@ -132,7 +133,7 @@ task<response> handle_refresh(auth_context& c, request_context rc) {
   if (!token) {
     co_return bad_input(rc, token.error());
   }
-  auto old = check_token(c, *token, token::token_type::refresh);
+  auto old = check_token(c, rc, *token, token::token_type::refresh);
   if (!old) {
     count(c, "refresh", "refused");
     co_return invalid_token(rc);
@@ -155,9 +156,8 @@ task<response> handle_refresh(auth_context& c, request_context rc) {
     }
     case rotate_outcome::reused:
       count(c, "refresh", "reuse");
-      c.rt.log.warn("refresh token reused; family revoked",
-                    {{"user_id", std::to_string(rotated->user_id)},
-                     {"request_id", std::string(request_id(rc))}});
+      c.rt.log.warn(rc.scope.get(), "refresh token reused; family revoked",
+                    {{"user_id", std::to_string(rotated->user_id)}});
       co_return invalid_token(rc);
     case rotate_outcome::unknown:
     case rotate_outcome::revoked:
@@ -173,7 +173,7 @@ task<response> handle_logout(auth_context& c, request_context rc) {
   if (!token) {
     co_return bad_input(rc, token.error());
   }
-  auto claims = check_token(c, *token, token::token_type::refresh);
+  auto claims = check_token(c, rc, *token, token::token_type::refresh);
   if (!claims) {
     co_return invalid_token(rc);
   }
@@ -189,7 +189,7 @@ task<response> handle_logout(auth_context& c, request_context rc) {
 // The user an access token names, or the response to send instead.
 task<result<user, response>> authenticated_user(auth_context& c, const request_context& rc) {
   const auto token = bearer_token(rc.request);
-  auto claims = token ? check_token(c, *token, token::token_type::access) : std::nullopt;
+  auto claims = token ? check_token(c, rc, *token, token::token_type::access) : std::nullopt;
   if (!claims) {
     co_return make_unexpected(invalid_token(rc));
   }
@@ -213,7 +213,7 @@ task<response> handle_get_me(auth_context& c, request_context rc) {
 
 task<response> handle_put_me(auth_context& c, request_context rc) {
   const auto token = bearer_token(rc.request);
-  auto claims = token ? check_token(c, *token, token::token_type::access) : std::nullopt;
+  auto claims = token ? check_token(c, rc, *token, token::token_type::access) : std::nullopt;
   if (!claims) {
     co_return invalid_token(rc);
   }
@@ -243,7 +243,7 @@ task<response> handle_verify_token(auth_context& c, request_context rc) {
     co_return bad_input(rc, token.error());
   }
   json::object o;
-  auto claims = check_token(c, *token, token::token_type::access);
+  auto claims = check_token(c, rc, *token, token::token_type::access);
   o["active"] = claims.has_value();
   if (claims) {
     o["user_id"] = *user_id_of(*claims);
@@ -292,9 +292,9 @@ task<response> handle_set_role(auth_context& c, request_context rc) {
   if (!updated->has_value()) {
     co_return http::error_response(404, "not_found", "no such user", services::request_id(rc));
   }
-  c.rt.log.info("role changed", {{"user_id", std::to_string(id)},
-                                 {"role", *role},
-                                 {"by", std::to_string(caller->user_id)}});
+  // The scope's user_id is the admin who made the change; the event names whose role changed.
+  c.rt.log.info(rc.scope.get(), "role changed",
+                {{"target_user_id", std::to_string(id)}, {"role", *role}});
   count(c, "set_role", "changed");
   co_return http::json_response(200, json::serialize(user_json(**updated)));
 }

@@ -28,10 +28,8 @@ std::int64_t now_s(cart_context& c) { return to_unix_seconds(c.rt.clock.now()); 
 
 response upstream_failed(cart_context& c, const request_context& rc, std::string_view op,
                          const upstream_failure& f) {
-  c.rt.log.warn("product service unavailable",
-                {{"op", std::string(op)},
-                 {"reason", f.reason},
-                 {"request_id", std::string(request_id(rc))}});
+  c.rt.log.warn(rc.scope.get(), "product service unavailable",
+                {{"op", std::string(op)}, {"reason", f.reason}});
   count(c, op, "upstream_unavailable");
   return upstream_unavailable(rc);
 }
@@ -71,7 +69,8 @@ task<response> priced_reply(cart_context& c, const request_context& rc, std::str
       if (!remembered) {
         co_return upstream_failed(c, rc, op, fetched.error());
       }
-      c.rt.log.warn("product service unavailable; cart shown with last known prices",
+      c.rt.log.warn(rc.scope.get(),
+                    "product service unavailable; cart shown with last known prices",
                     {{"reason", fetched.error().reason}});
       products = std::move(*remembered);
       stale = true;

@@ -20,19 +20,18 @@ std::string_view request_id(const http::request_context& rc) {
 http::response db_failure(const http::request_context& rc, rt::logger& log, std::string_view op,
                           const sql::error& e) {
   if (sql::is_transient(e.code)) {
-    log.warn("database unavailable", {{"op", std::string(op)},
-                                      {"code", std::string(sql::to_string(e.code))},
-                                      {"request_id", std::string(request_id(rc))}});
+    log.warn(rc.scope.get(), "database unavailable",
+             {{"op", std::string(op)}, {"code", std::string(sql::to_string(e.code))}});
     auto r = http::error_response(503, "unavailable",
                                   "the service is temporarily unavailable; retry shortly",
                                   request_id(rc));
     r.headers.set("Retry-After", "1");
     return r;
   }
-  log.error("database error", {{"op", std::string(op)},
-                               {"code", std::string(sql::to_string(e.code))},
-                               {"message", e.message},
-                               {"request_id", std::string(request_id(rc))}});
+  log.error(rc.scope.get(), "database error",
+            {{"op", std::string(op)},
+             {"code", std::string(sql::to_string(e.code))},
+             {"message", e.message}});
   return http::error_response(500, "internal", "internal error", request_id(rc));
 }
 

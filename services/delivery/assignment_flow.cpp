@@ -36,7 +36,7 @@ task<int> drain_waiting(delivery_context& c, const observe::request_scope* origi
     auto next = co_await c.store.assign_oldest_waiting(c.settings.store,
                                                        to_unix_seconds(c.rt.clock.now()));
     if (!next) {
-      c.rt.log.warn("waiting orders not assigned: database failure",
+      c.rt.log.warn(origin, "waiting orders not assigned: database failure",
                     {{"code", std::string(sql::to_string(next.error().code))}});
       co_return assigned;
     }

@@ -46,7 +46,7 @@ task<order_reply> upstreams::set_order_status(std::int64_t order_id, std::string
                          json::serialize(o), origin);
   const order_reply out = verdict_of(r);
   if (out.verdict == order_verdict::unavailable) {
-    rt_.log.warn("order status call failed",
+    rt_.log.warn(origin, "order status call failed",
                  {{"order_id", std::to_string(order_id)},
                   {"status", std::string(status)},
                   {"error", r ? std::to_string(r->status) : std::string(rt::to_string(r.error().code))}});
@@ -62,7 +62,7 @@ task<order_reply> upstreams::tell_order_partner(std::int64_t order_id, std::int6
                          json::serialize(o), origin);
   const order_reply out = verdict_of(r);
   if (out.verdict != order_verdict::accepted) {
-    rt_.log.warn("order partner call failed",
+    rt_.log.warn(origin, "order partner call failed",
                  {{"order_id", std::to_string(order_id)},
                   {"partner_id", std::to_string(partner_id)},
                   {"error", r ? std::to_string(r->status) : std::string(rt::to_string(r.error().code))}});
@@ -80,7 +80,7 @@ task<void> upstreams::notify(std::int64_t user_id, std::string_view kind, std::i
   auto r = co_await post("notification", "/internal/events", json::serialize(o), origin);
   if (!r || r->status < 200 || r->status >= 300) {
     // A notification is a courtesy: the delivery goes on without it.
-    rt_.log.warn("notification dropped",
+    rt_.log.warn(origin, "notification dropped",
                  {{"kind", std::string(kind)},
                   {"order_id", std::to_string(order_id)},
                   {"error", r ? std::to_string(r->status) : std::string(rt::to_string(r.error().code))}});

@@ -29,10 +29,9 @@ http::response unauthenticated(const std::string& request_id, std::string_view m
   return r;
 }
 
-http::response auth_unreachable(gateway_context& c, std::string_view why,
-                                const std::string& request_id) {
-  c.rt.log.warn("token introspection failed", {{"reason", std::string(why)},
-                                               {"request_id", request_id}});
+http::response auth_unreachable(gateway_context& c, const observe::request_scope* scope,
+                                std::string_view why, const std::string& request_id) {
+  c.rt.log.warn(scope, "token introspection failed", {{"reason", std::string(why)}});
   auto r = refusal(503, "auth_unavailable",
                    "authentication is temporarily unavailable; retry shortly", request_id);
   r.headers.set("Retry-After", "1");
@@ -110,8 +109,9 @@ namespace {
 // secret), when auth cannot be asked. Revocation is not seen on this path (auth keeps no
 // per-access-token state today, but a future revocation list would be missed), which is why
 // it is counted apart and only used while auth is unreachable.
-auth_result verify_locally(gateway_context& c, std::string_view token, access need,
-                           const std::string& request_id, std::string_view why) {
+auth_result verify_locally(gateway_context& c, const observe::request_scope* scope,
+                           std::string_view token, access need, const std::string& request_id,
+                           std::string_view why) {
   const time_point now = c.rt.clock.now();
   auto claims = token::verify(token, c.settings.token_secret, now);
   if (!claims || claims->typ != token::token_type::access) {
@@ -129,19 +129,19 @@ auth_result verify_locally(gateway_context& c, std::string_view token, access ne
     count(c, "inactive_token", "fallback");
     return make_unexpected(unauthenticated(request_id, "the token is invalid or expired"));
   }
-  c.rt.log.warn("auth unreachable; token verified locally",
-                {{"reason", std::string(why)}, {"request_id", request_id}});
+  c.rt.log.warn(scope, "auth unreachable; token verified locally", {{"reason", std::string(why)}});
   return admit(c, std::move(caller), need, "fallback", request_id);
 }
 
 // Auth could not answer: verify locally when the gateway holds the token secret, else 503.
-auth_result auth_did_not_answer(gateway_context& c, std::string_view token, access need,
+auth_result auth_did_not_answer(gateway_context& c, const http::request_context& rc,
+                                std::string_view token, access need,
                                 const std::string& request_id, std::string_view why) {
   if (!c.settings.token_secret.empty()) {
-    return verify_locally(c, token, need, request_id, why);
+    return verify_locally(c, rc.scope.get(), token, need, request_id, why);
   }
   count(c, "auth_unreachable");
-  return make_unexpected(auth_unreachable(c, why, request_id));
+  return make_unexpected(auth_unreachable(c, rc.scope.get(), why, request_id));
 }
 
 }  // namespace
@@ -181,10 +181,11 @@ task<auth_result> authenticate_client(gateway_context& c, const http::request_co
   opts.idempotent = true;
   auto reply = co_await c.calls.call("auth", std::move(ask), opts);
   if (!reply) {
-    co_return auth_did_not_answer(c, *token, need, request_id, rt::to_string(reply.error().code));
+    co_return auth_did_not_answer(c, rc, *token, need, request_id,
+                                  rt::to_string(reply.error().code));
   }
   if (reply->status != 200) {
-    co_return auth_did_not_answer(c, *token, need, request_id,
+    co_return auth_did_not_answer(c, rc, *token, need, request_id,
                                   "status " + std::to_string(reply->status));
   }
   boost::system::error_code ec;
@@ -192,7 +193,8 @@ task<auth_result> authenticate_client(gateway_context& c, const http::request_co
   const auto* o = !ec && parsed.is_object() ? &parsed.as_object() : nullptr;
   const auto* active = o != nullptr ? o->if_contains("active") : nullptr;
   if (active == nullptr || !active->is_bool()) {
-    co_return auth_did_not_answer(c, *token, need, request_id, "malformed introspection reply");
+    co_return auth_did_not_answer(c, rc, *token, need, request_id,
+                                  "malformed introspection reply");
   }
   if (!active->as_bool()) {
     count(c, "inactive_token");
@@ -207,7 +209,7 @@ task<auth_result> authenticate_client(gateway_context& c, const http::request_co
   caller.expires_at_s = to_unix_seconds(c.rt.clock.now()) + identity::context_lifetime_s;
   caller.request_id = request_id;
   if (!identity::well_formed(caller) || caller.role == identity::role_service) {
-    co_return auth_did_not_answer(c, *token, need, request_id,
+    co_return auth_did_not_answer(c, rc, *token, need, request_id,
                                   "introspection reply without a usable user");
   }
   const auto* exp = o->if_contains("exp");

@@ -77,9 +77,9 @@ task<http::response> set_breaker(gateway_context& c, http::request_context rc) {
   } else {
     b.reset(now);
   }
-  c.rt.log.warn("circuit breaker mode set by an operator",
+  c.rt.log.warn(rc.scope.get(), "circuit breaker mode set by an operator",
                 {{"upstream", upstream}, {"mode", *mode},
-                 {"admin_id", std::to_string(a.caller.user_id)}, {"request_id", a.request_id}});
+                 {"admin_id", std::to_string(a.caller.user_id)}});
   co_return own_answer(http::json_response(200, json::serialize(describe(b))), a);
 }
 

@@ -55,8 +55,9 @@ void count(gateway_context& c, std::string_view upstream, std::string_view outco
       .inc();
 }
 
-http::response call_failed(gateway_context& c, std::string_view upstream,
-                           const rt::call_error& e, const std::string& request_id) {
+http::response call_failed(gateway_context& c, const http::request_context& rc,
+                           std::string_view upstream, const rt::call_error& e,
+                           const std::string& request_id) {
   count(c, upstream, rt::to_string(e.code));
   http::response r;
   switch (e.code) {
@@ -75,7 +76,8 @@ http::response call_failed(gateway_context& c, std::string_view upstream,
       r = http::error_response(502, "upstream_reset", "the upstream connection broke", request_id);
       break;
     case rt::call_errc::unknown_upstream:
-      c.rt.log.error("no address for upstream", {{"upstream", std::string(upstream)}});
+      c.rt.log.error(rc.scope.get(), "no address for upstream",
+                     {{"upstream", std::string(upstream)}});
       r = http::error_response(502, "bad_gateway", "the upstream service is not configured",
                                request_id);
       break;
@@ -221,7 +223,7 @@ task<http::response> forward(gateway_context& c, const gateway_route& route,
     }
   }
   if (!reply) {
-    co_return call_failed(c, upstream, reply.error(), request_id);
+    co_return call_failed(c, rc, upstream, reply.error(), request_id);
   }
   if (catalogue && reply->status == 200) {
     c.catalogue.remember(catalogue_target, *reply, c.rt.clock.now());

@@ -34,9 +34,8 @@ task<response> handle_event(notification_context& c, request_context rc) {
   const std::int64_t id = in->id;
   if (!c.outbox.push(std::move(*in))) {
     count_event(c, "refused");
-    c.rt.log.warn("outbox full: event refused",
-                  {{"capacity", std::to_string(c.outbox.capacity())},
-                   {"request_id", std::string(request_id(rc))}});
+    c.rt.log.warn(rc.scope.get(), "outbox full: event refused",
+                  {{"capacity", std::to_string(c.outbox.capacity())}});
     co_return outbox_full(rc);
   }
   count_event(c, "accepted");
@@ -80,7 +79,7 @@ task<response> handle_put_settings(notification_context& c, request_context rc) 
     co_return bad_input(rc, in.error());
   }
   if (!c.users.set_preferences(caller->user_id, *in)) {
-    c.rt.log.warn("user bound reached: settings not stored",
+    c.rt.log.warn(rc.scope.get(), "user bound reached: settings not stored",
                   {{"max_users", std::to_string(c.users.max_users())}});
     co_return user_limit(rc);
   }
