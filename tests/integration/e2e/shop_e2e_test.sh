@@ -7,9 +7,13 @@
 # gateway: the admin stocks the catalogue, a customer registers and browses, a partner is
 # made and goes available, the customer fills a cart and checks out (twice with one
 # Idempotency-Key: one order), the cart is cleared, the order is assigned, packed, picked up,
-# tracked and delivered, the customer is notified, and the admin restocks. Also checks the
-# gateway's guards (401, 403, /internal 404) and that a forged identity header sent straight
-# to the order service is refused. Ends with SIGTERM and a clean exit 0 of every service.
+# tracked and delivered, the customer is notified, and the admin restocks. The checkout
+# carries a traceparent of the test's own: its trace is followed through the services' JSON
+# logs (jq) from the gateway to order, cart, product and, through order's outbox, delivery and
+# notification, every span the child of another service's span. Also checks the gateway's
+# guards (401, 403, /internal 404), that a forged identity header sent straight to the order
+# service is refused, and that no password, token or secret reaches a log. Ends with SIGTERM
+# and a clean exit 0 of every service.
 # Every wait is bounded; a trap stops every process and removes the scratch directory.
 #
 #   shop_e2e_test.sh PATH/TO/quickmart REPO_ROOT
@@ -293,6 +297,17 @@ same() {
   [ "$2" = "$3" ] || die "$1: expected $3, got $2 (last reply: $status $body)"
   ok "$1 = $3"
 }
+# poll_quietly SECONDS COMMAND...: runs COMMAND every 0.25 s until it succeeds (status 0) or
+# time is up (status 1).
+poll_quietly() {
+  local limit_s=$1 start
+  shift
+  start=$(date +%s)
+  until "$@"; do
+    [ $(($(date +%s) - start)) -lt "$limit_s" ] || return 1
+    sleep 0.25
+  done
+}
 # poll SECONDS WHAT COMMAND...: runs COMMAND every 0.25 s until it succeeds or time is up.
 poll() {
   local limit_s=$1 what=$2 start
@@ -307,12 +322,14 @@ poll() {
 admin=""
 customer=""
 partner=""
+tokens=()  # every access and refresh token handed out: none may reach a log
 # login VAR EMAIL PASSWORD: stores the access token in VAR (no subshell, so a failure stops
 # the walk).
 login() {
   req POST /auth/login "{\"email\":\"$2\",\"password\":\"$3\"}" ""
   expect 200 "login as $2"
   printf -v "$1" '%s' "$(jv 'd["access_token"]')"
+  tokens+=("$(jv 'd["access_token"]')" "$(jv 'd["refresh_token"]')")
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -401,7 +418,11 @@ checkout_body='{"address":"12 MG Road, Bengaluru","location":{"lat":12.9750,"lon
 req POST /orders/checkout "$checkout_body" "$customer"
 check 400 "checkout without an Idempotency-Key"
 key="e2e-$(hex 8)"
-req POST /orders/checkout "$checkout_body" "$customer" -H "Idempotency-Key: $key"
+# The checkout continues a trace of the test's own (W3C traceparent: trace id, our span).
+trace_id=$(hex 16)
+client_span=$(hex 8)
+req POST /orders/checkout "$checkout_body" "$customer" -H "Idempotency-Key: $key" \
+  -H "traceparent: 00-$trace_id-$client_span-01"
 expect 201 "POST /orders/checkout"
 order=$(jv 'd["id"]')
 same "new order (status, subtotal, fee, total, customer)" \
@@ -492,6 +513,59 @@ same "every notification of the order was sent" \
   "$(jv "sorted(set(n['status'] for n in d['items'] if n['order_id'] == $order))")" '["sent"]'
 
 # ---------------------------------------------------------------------------------------------
+step "The checkout followed through the logs by its trace id"
+
+# Every log line of the trace, from every service's log (one JSON object per line; anything
+# else on stderr is skipped).
+trace_lines() {
+  local s
+  for s in "${services[@]}"; do
+    jq -cR --arg t "$trace_id" 'fromjson? | select(type == "object" and .trace_id == $t)' "$work/$s.log"
+  done
+}
+# What is wrong with the trace, one problem a line (nothing when it holds): an access line
+# (msg "request") of each hop; the gateway's span a child of the client's; every other access
+# line the child of another service's span, all reaching the gateway's; delivery's assignment
+# (sent later from order's outbox) a child of order's checkout span; every other line inside
+# a span of its own service.
+trace_problems() {
+  trace_lines | jq -rs --arg client "$client_span" '
+    def up($up; $s; $n): if $n == 0 or $up[$s] == null then $s else up($up; $up[$s]; $n - 1) end;
+    map(select(.msg == "request")) as $access
+    | ($access | map({key: .span_id, value: .service}) | from_entries) as $owner
+    | ($access | map(select(.service != "gateway")) | map({key: .span_id, value: (.parent_span_id // "")})
+       | from_entries) as $up
+    | [$access[] | select(.service == "gateway")] as $gateway
+    | ([$access[] | select(.service == "order" and .route == "/orders/checkout")][0].span_id) as $checkout
+    | (["gateway", "order", "cart", "product", "delivery", "notification"][] as $s
+       | select([$access[] | select(.service == $s)] | length == 0) | "no access line of \($s)"),
+      (select($gateway | length != 1) | "\($gateway | length) gateway access lines, not 1"),
+      ($gateway[] | select(.parent_span_id != $client or .route != "/orders/checkout" or .status != 201)
+       | "gateway: \(.route) \(.status) with parent \(.parent_span_id // "none"), not the client span"),
+      ($access[] | select(.service != "gateway")
+       | select(($owner[.parent_span_id // ""] // .service) == .service)
+       | "\(.service) \(.route): parent \(.parent_span_id // "none") is no span of another service"),
+      ($access[] | select(.service != "gateway") | select(up($up; .span_id; 8) != $gateway[0].span_id)
+       | "\(.service) \(.route): not under the gateway span"),
+      ($access[] | select(.service == "delivery" and .route == "/internal/assignments")
+       | select(.parent_span_id != $checkout) | "delivery: the assignment is no child of the checkout span"),
+      (.[] | select(.msg != "request") | select($owner[.span_id] != .service)
+       | "\(.service) \"\(.msg)\": in no span of its service")'
+}
+trace_holds() {
+  trace_report=$(trace_problems 2>&1)
+  [ -z "$trace_report" ]
+}
+trace_report=""
+if poll_quietly 5 trace_holds; then
+  ok "trace $trace_id: $(trace_lines | jq -rs 'map(select(.msg == "request") | .service) | group_by(.)
+      | map("\(.[0]) x\(length)") | join(", ")') access lines, one tree under the client's span $client_span"
+else
+  fail "the checkout's trace $trace_id does not hold: $(echo "$trace_report" | tr '\n' ';')"
+  trace_lines | jq -c '{service, msg, route, status, span_id, parent_span_id}' | head -n 30
+fi
+
+# ---------------------------------------------------------------------------------------------
 step "Admin restock, a refused checkout, the dashboard"
 
 req POST "/admin/products/$mango/restock" '{"quantity":25}' "$customer"
@@ -579,14 +653,15 @@ step "Secrets stay out of the logs; SIGTERM stops every service cleanly"
 leaked=0
 service_logs=()
 for s in "${services[@]}" probe; do service_logs+=("$work/$s.log"); done
+[ ${#tokens[@]} -ge 8 ] || fail "only ${#tokens[@]} tokens were collected from the logins"
 for secret in "$QUICKMART_CONTEXT_SECRET" "$token_secret" "$admin_password" "$customer_password" \
-              "$probe_password" "${db_password[@]}"; do
+              "$partner_password" "$probe_password" "${db_password[@]}" "${tokens[@]}" "Bearer "; do
   if grep -qF -- "$secret" "${service_logs[@]}"; then
     leaked=1
     fail "a secret appears in $(grep -lF -- "$secret" "${service_logs[@]}" | xargs -n1 basename | tr '\n' ' ')"
   fi
 done
-[ $leaked -eq 1 ] || ok "no secret or password in any service log"
+[ $leaked -eq 1 ] || ok "no secret, password or token (${#tokens[@]} handed out) in any service log"
 
 for s in gateway "${db_services[@]}" notification; do
   kill -TERM "${pid[$s]}" 2>/dev/null
