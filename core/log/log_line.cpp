@@ -146,6 +146,22 @@ void append_json_string(std::string& out, std::string_view s) {
   static constexpr char hex[] = "0123456789abcdef";
   out += '"';
   for (std::size_t i = 0; i < s.size(); ++i) {
+    // Runs of plain ASCII (most of every line) are copied in one append, not char by char.
+    std::size_t plain = i;
+    while (plain < s.size()) {
+      const auto p = static_cast<unsigned char>(s[plain]);
+      if (p < 0x20 || p >= 0x80 || p == '"' || p == '\\') {
+        break;
+      }
+      ++plain;
+    }
+    if (plain > i) {
+      out.append(s.data() + i, plain - i);
+      i = plain;
+      if (i == s.size()) {
+        break;
+      }
+    }
     const auto c = static_cast<unsigned char>(s[i]);
     if (c == '"') {
       out += "\\\"";
