@@ -41,6 +41,10 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=scripts/lib/processes.sh
 source "$root/scripts/lib/processes.sh"
+# shellcheck source=scripts/lib/bench.sh
+source "$root/scripts/lib/bench.sh"
+# shellcheck source=scripts/lib/servers.sh
+source "$root/scripts/lib/servers.sh"
 build_dir=${1:-$root/build}
 duration_s=${2:-10}
 connections=${3:-64}
@@ -49,8 +53,6 @@ rounds=${QM_BENCH_ROUNDS:-1}
 perf_dir=${QM_BENCH_PERF_DIR:-}
 quickmart=$build_dir/quickmart
 
-usage() { echo "bench: $*" >&2; exit 2; }
-is_count() { [[ $1 =~ ^[0-9]+$ ]] && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
 [ -x "$quickmart" ] || usage "$quickmart is missing (build the quickmart target)"
 for tool in wrk curl jq python3; do
   command -v "$tool" >/dev/null 2>&1 || usage "$tool is missing (run scripts/setup)"
@@ -94,25 +96,10 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-show_logs() {
-  local f
-  for f in "$work"/*.log; do
-    if [ -s "$f" ]; then
-      echo "--- $(basename "$f") (tail)" >&2
-      tail -n 20 "$f" >&2
-    fi
-  done
-}
-die() { echo "bench: $*" >&2; show_logs; exit 1; }
 
 names=(upstream proxy auth gw_open gw_memory gw_redis redis)
 declare -A port=()
-read -r -a free_ports < <(python3 -c '
-import socket
-socks = [socket.socket() for _ in range(7)]
-for s in socks: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-for s in socks: s.close()')
+mapfile -t free_ports < <(qm_free_ports "${#names[@]}")
 [ ${#free_ports[@]} -eq ${#names[@]} ] || die "no free loopback ports"
 for i in "${!names[@]}"; do
   port[${names[$i]}]=${free_ports[$i]}
@@ -121,20 +108,6 @@ hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 context_secret="bench-context-$(hex 24)"
 token_secret="bench-token-$(hex 24)"
 
-# wait_http NAME URL: until URL answers (any status), at most 15 s.
-wait_http() {
-  local name=$1 url=$2
-  for _ in $(seq 1 150); do
-    if curl -s -o /dev/null --max-time 1 "$url"; then
-      return 0
-    fi
-    if [ -n "${pid[$name]:-}" ] && ! qm_alive "${pid[$name]}"; then
-      die "$name exited during start"
-    fi
-    sleep 0.1
-  done
-  die "$name did not answer $url within 15 s"
-}
 
 # ------------------------------------------------------------------ the upstream and nginx proxy
 products_json='{"items":[{"id":1,"name":"Milk 500 ml","price_paise":3200,"stock":120},{"id":2,"name":"Bread","price_paise":4500,"stock":80},{"id":3,"name":"Eggs x6","price_paise":5400,"stock":60}],"page":1,"total":3}'
@@ -285,14 +258,6 @@ for r in "${rows[@]}"; do
   [ "$body" = "${expected[$r]}" ] || die "row $r: ${url[$r]} answered $(head -c 300 <<<"$body")"
 done
 
-# to_ms VALUE: a wrk latency (850.00us, 1.20ms, 1.01s) in milliseconds.
-to_ms() {
-  awk -v v="$1" 'BEGIN {
-    if (v ~ /us$/) { sub(/us$/, "", v); v = v / 1000 }
-    else if (v ~ /ms$/) { sub(/ms$/, "", v) }
-    else if (v ~ /s$/) { sub(/s$/, "", v); v = v * 1000 }
-    printf "%.3f", v }'
-}
 
 # measure ROW ROUND: one measured wrk run of the row; appends "rps p50_ms p99_ms" to its results.
 measure() {
@@ -341,15 +306,11 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 
-# median_of COLUMN ROW: one figure's median over the rounds (the lower middle when even).
-median_of() {
-  cut -d' ' -f"$1" "$work/results-$2" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
-}
 declare -A rps=() p50=() p99=()
 for r in "${rows[@]}"; do
-  rps[$r]=$(median_of 1 "$r")
-  p50[$r]=$(median_of 2 "$r")
-  p99[$r]=$(median_of 3 "$r")
+  rps[$r]=$(median_of 1 "$work/results-$r")
+  p50[$r]=$(median_of 2 "$work/results-$r")
+  p99[$r]=$(median_of 3 "$work/results-$r")
 done
 
 # ------------------------------------------------------------------ report

@@ -50,6 +50,8 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=scripts/lib/processes.sh
 source "$root/scripts/lib/processes.sh"
+# shellcheck source=scripts/lib/bench.sh
+source "$root/scripts/lib/bench.sh"
 # shellcheck source=scripts/lib/servers.sh
 source "$root/scripts/lib/servers.sh"
 build_dir=${1:-$root/build}
@@ -62,8 +64,6 @@ perf_dir=${QM_BENCH_PERF_DIR:-}
 perf_rows=${QM_BENCH_PERF_ROWS:-c}
 quickmart=$build_dir/quickmart
 
-usage() { echo "bench: $*" >&2; exit 2; }
-is_count() { [[ $1 =~ ^[0-9]+$ ]] && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
 [ -x "$quickmart" ] || usage "$quickmart is missing (build the quickmart target)"
 for tool in wrk curl python3; do
   command -v "$tool" >/dev/null 2>&1 || usage "$tool is missing (run scripts/setup)"
@@ -109,16 +109,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-show_logs() {
-  local f
-  for f in "$work"/*.log; do
-    if [ -s "$f" ]; then
-      echo "--- $(basename "$f") (tail)" >&2
-      tail -n 20 "$f" >&2
-    fi
-  done
-}
-die() { echo "bench: $*" >&2; show_logs; exit 1; }
 
 rows=(a b c d)
 names=(seed "${rows[@]}")
@@ -130,20 +120,6 @@ for i in "${!names[@]}"; do
 done
 context_secret="bench-context-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
-# wait_http NAME URL: until URL answers (any status), at most 15 s.
-wait_http() {
-  local name=$1 url=$2
-  for _ in $(seq 1 150); do
-    if curl -s -o /dev/null --max-time 1 "$url"; then
-      return 0
-    fi
-    if [ -n "${pid[$name]:-}" ] && ! qm_alive "${pid[$name]}"; then
-      die "$name exited during start"
-    fi
-    sleep 0.1
-  done
-  die "$name did not answer $url within 15 s"
-}
 
 # start_product NAME STDERR_FILE ARGS...: stderr appended to the file (O_APPEND, so the file
 # can be emptied between runs without leaving a hole).
@@ -211,14 +187,6 @@ for r in "${rows[@]}"; do
   grep -qF "$expect" <<<"$body" || die "row $r: ${url[$r]} answered $(head -c 300 <<<"$body")"
 done
 
-# to_ms VALUE: a wrk latency (850.00us, 1.20ms, 1.01s) in milliseconds.
-to_ms() {
-  awk -v v="$1" 'BEGIN {
-    if (v ~ /us$/) { sub(/us$/, "", v); v = v / 1000 }
-    else if (v ~ /ms$/) { sub(/ms$/, "", v) }
-    else if (v ~ /s$/) { sub(/s$/, "", v); v = v * 1000 }
-    printf "%.3f", v }'
-}
 access_lines() { grep -c '"msg":"request"' "$1" || true; }
 
 # check_wrk ROW FILE: dies when the run had non-2xx answers or socket errors.
@@ -304,10 +272,6 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 
-# median_of COLUMN FILE: one figure's median over the rounds (the lower middle when even).
-median_of() {
-  cut -d' ' -f"$1" "$2" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
-}
 declare -A rps=() p50=() p99=() cpu=()
 for r in "${rows[@]}"; do
   rps[$r]=$(median_of 1 "$work/results-$r")
