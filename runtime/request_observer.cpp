@@ -47,7 +47,8 @@ void request_observer::handler_started() { in_flight_.add(1); }
 
 void request_observer::handler_ended() { in_flight_.add(-1); }
 
-request_observer::route_series& request_observer::series_for(const std::string& route) {
+// Both lookups find an existing series without allocating (the answer path runs per request).
+request_observer::route_series& request_observer::series_for(std::string_view route) {
   auto it = routes_.find(route);
   if (it != routes_.end()) {
     return it->second;
@@ -56,34 +57,34 @@ request_observer::route_series& request_observer::series_for(const std::string& 
   route_series s;
   s.duration = &registry_.get_histogram("http_request_duration_seconds",
                                         "Time from a routed request to its answer, by route.",
-                                        {{"route", route}});
+                                        {{"route", std::string(route)}});
   s.errors = &registry_.get_counter("http_request_errors_total",
                                     "Requests answered with a 5xx status, by route.",
-                                    {{"route", route}});
-  return routes_.emplace(route, s).first->second;
+                                    {{"route", std::string(route)}});
+  return routes_.emplace(std::string(route), std::move(s)).first->second;
 }
 
-metrics::counter& request_observer::requests_for(std::string_view method, const std::string& route,
-                                                 int status) {
-  auto key = std::make_tuple(method, route, status);
-  auto it = requests_.find(key);
-  if (it != requests_.end()) {
+metrics::counter& request_observer::requests_for(route_series& s, std::string_view method,
+                                                 std::string_view route, int status) {
+  const auto key = std::make_pair(method, status);
+  auto it = s.requests.find(key);
+  if (it != s.requests.end()) {
     return *it->second;
   }
-  QM_ASSERT_MSG(requests_.size() < max_cached_series, "unbounded request labels");
+  QM_ASSERT_MSG(s.requests.size() < max_cached_series, "unbounded request labels");
   auto& c = registry_.get_counter("http_requests_total", "Requests answered, by method, route and status.",
                                   {{"method", std::string(method)},
-                                   {"route", route},
+                                   {"route", std::string(route)},
                                    {"status", std::to_string(status)}});
-  requests_.emplace(std::move(key), &c);
+  s.requests.emplace(key, &c);
   return c;
 }
 
 void request_observer::answered(const observe::request_scope& scope, int status, duration elapsed) {
   const double elapsed_s = static_cast<double>(elapsed.count()) / 1e6;
   if (options_.request_metrics) {
-    requests_for(scope.method, scope.route, status).inc();
     route_series& s = series_for(scope.route);
+    requests_for(s, scope.method, scope.route, status).inc();
     s.duration->observe(elapsed_s);
     if (status >= 500) {
       s.errors->inc();

@@ -15,7 +15,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <tuple>
+#include <utility>
 
 #include "core/base/time.hpp"
 #include "core/http/message.hpp"
@@ -54,9 +54,11 @@ class request_observer {
   struct route_series {
     metrics::histogram* duration = nullptr;
     metrics::counter* errors = nullptr;
+    // http_requests_total by (method, status); method names are static strings.
+    std::map<std::pair<std::string_view, int>, metrics::counter*> requests;
   };
-  route_series& series_for(const std::string& route);
-  metrics::counter& requests_for(std::string_view method, const std::string& route, int status);
+  route_series& series_for(std::string_view route);
+  metrics::counter& requests_for(route_series& s, std::string_view method, std::string_view route, int status);
 
   metrics::registry& registry_;
   rt::logger& log_;
@@ -65,7 +67,6 @@ class request_observer {
   // Caches of registry series (lookups by label sets cost a lock and a map search); bounded
   // because routes, methods and statuses are.
   std::map<std::string, route_series, std::less<>> routes_;
-  std::map<std::tuple<std::string_view, std::string, int>, metrics::counter*> requests_;
 };
 
 }  // namespace qm::rt
