@@ -23,6 +23,8 @@ prints one line per check, PASS or FAIL with its figures; exit 1 when any failed
                 mid-checkout, recovered after checkout_lease_s) or wait for a queued release;
                 with --final nothing may be left unsettled.
   no 500        no request of any report answered 500; every 503 carried Retry-After
+  polite        (--polite-report) clients that kept under their limits got no 429 and no 5xx
+  logs          (--logs DIR/logs) no service's access line shows a 500, to a client or a service
 
 Before checking, it waits (at most --settle-s) until no checkout is pending and no
 reservation release is queued in order's outbox, so that recoveries in progress can finish.
@@ -221,6 +223,43 @@ def check_ledger(db, final):
     return Verdict("stock and reservations agree", not problems, figures, problems)
 
 
+def check_polite(report):
+    """A client that keeps under its limits is never refused, and never sees a 5xx."""
+    limited = sum(1 for e in report["requests"] if e["s"] == 429)
+    failed = sum(1 for e in report["requests"] if e["s"] >= 500 or e["s"] == 0)
+    return Verdict(f"well-behaved clients not limited [{report['label']}]", limited == 0 and failed == 0,
+                   f"{len(report['requests'])} requests of {len(report['customer_users'])} customers: "
+                   f"{limited} x 429, {failed} x 5xx or no answer")
+
+
+def check_access_logs(logs):
+    """No service answered 500 to anyone, the gateway or another service: logs maps a service's
+    name to its log lines (JSON access lines, msg "request"; anything else is skipped)."""
+    answered, problems = 0, []
+    for name, lines in sorted(logs.items()):
+        for line in lines:
+            try:
+                d = json.loads(line)
+            except ValueError:
+                continue
+            if not isinstance(d, dict) or d.get("msg") != "request":
+                continue
+            answered += 1
+            if d.get("status") == 500:
+                problems.append(f"{name}: {d.get('method')} {d.get('route')} answered 500 at {d.get('ts')}")
+    return Verdict("no 500 in the services' access logs", not problems,
+                   f"{answered} access lines of {len(logs)} services, {len(problems)} x 500", problems)
+
+
+def read_logs(directory):
+    logs = {}
+    for name in sorted(os.listdir(directory)):
+        if name.endswith(".log") and not name.endswith("-db.log") and name not in ("redis.log", "prometheus.log"):
+            with open(os.path.join(directory, name), errors="replace") as f:
+                logs[name[:-4]] = f.read().splitlines()
+    return logs
+
+
 def run_checks(reports, db, final):
     customers = set()
     for rep in reports:
@@ -313,6 +352,10 @@ def check(args):
     db = read_shop(order_db, product_db)
     print(f"  [{args.phase}] {waited}; order_db {len(db['orders'])} orders, {len(db['dead_outbox'])} dead outbox rows")
     verdicts = run_checks(reports, db, args.final)
+    for path in args.polite_report:
+        verdicts.append(check_polite(load_report(path)))
+    if args.logs:
+        verdicts.append(check_access_logs(read_logs(args.logs)))
     if args.final and not done:
         verdicts.append(Verdict("settled", False, waited))
     for v in verdicts:
@@ -471,6 +514,20 @@ def selftest(_args):
             print(f"selftest: {what}: '{target}' still passes: {verdicts[target].figures}")
         else:
             print(f"selftest: {what}: caught by '{target}': {verdicts[target].problems[0]}")
+    polite = {"label": "polite", "customer_users": [11],
+              "requests": [{"t": 0.1, "c": 0, "m": "GET", "r": "GET /cart", "s": 200, "ms": 2}]}
+    limited = copy.deepcopy(polite)
+    limited["requests"].append({"t": 0.2, "c": 0, "m": "GET", "r": "GET /cart", "s": 429, "ms": 1})
+    if not check_polite(polite).ok or check_polite(limited).ok:
+        failures += 1
+        print("selftest: the polite-client check does not tell a 429 from none")
+    quiet = {"order": ['{"msg":"request","method":"POST","route":"/orders/checkout","status":503}', "not json"],
+             "product": ['{"msg":"database unavailable","status":500}']}
+    loud = copy.deepcopy(quiet)
+    loud["product"].append('{"msg":"request","method":"POST","route":"/internal/reservations","status":500}')
+    if not check_access_logs(quiet).ok or check_access_logs(loud).ok:
+        failures += 1
+        print("selftest: the access-log check does not tell a service's 500 from none")
     # The load never leaves the machine: anything but an http:// loopback address is refused.
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import drill_http
@@ -484,7 +541,7 @@ def selftest(_args):
     if drill_http.loopback_endpoint("http://127.0.0.1:8000") != ("127.0.0.1", 8000):
         failures += 1
         print("selftest: the driver refuses http://127.0.0.1:8000")
-    print(f"selftest: {'PASS' if failures == 0 else 'FAIL'} ({len(doctored_cases())} doctored shops and 5 remote URLs, "
+    print(f"selftest: {'PASS' if failures == 0 else 'FAIL'} ({len(doctored_cases())} doctored shops, a limited polite client, a 500 in a service's log and 5 remote URLs, "
           f"{failures} not caught)")
     return 0 if failures == 0 else 1
 
@@ -497,7 +554,10 @@ def main(argv):
     c.add_argument("--phase", default="check")
     c.add_argument("--settle-s", type=float, default=20.0)
     c.add_argument("--final", action="store_true")
+    c.add_argument("--polite-report", action="append", default=[],
+                   help="a report of clients that kept under their limits: no 429, no 5xx")
     c.add_argument("--summary", default="")
+    c.add_argument("--logs", default="", help="DIR/logs: no service's access line may show a 500")
     sub.add_parser("selftest")
     args = p.parse_args(argv)
     return check(args) if args.command == "check" else selftest(args)

@@ -392,8 +392,11 @@ def run(args):
     report = r.report(stuck)
     write_json_atomically(args.report, report)
     p = r.rec.progress()
+    retried = [a for a in report["acknowledged"] if a["attempts"] > 1]
     print(f"load_driver[{args.label}]: {report['request_count']} requests in {report['wall_s']} s, "
-          f"{p['acknowledged']} orders acknowledged, {len(report['refused'])} refused, "
+          f"{p['acknowledged']} orders acknowledged ({len(retried)} after retries with their key, "
+          f"{sum(1 for a in retried if a['status'] == 200)} of them answered 200: created by an earlier try), "
+          f"{len(report['refused'])} refused, "
           f"{len(report['given_up'])} given up, {len(report['server_errors'])} x 5xx, "
           f"{sum(1 for e in report['requests'] if e['s'] == 429)} x 429")
     return 0 if stuck == 0 else 1
