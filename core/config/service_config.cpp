@@ -252,10 +252,7 @@ std::string help_text(std::string_view service) {
   return out;
 }
 
-bool is_placeholder_secret(std::string_view value) {
-  if (value.size() < min_secret_len) {
-    return true;
-  }
+bool has_placeholder_marker(std::string_view value) {
   const std::string v = lower(value);
   for (std::string_view marker : {"change", "placeholder", "replace", "example", "<", ">", "xxxx", "todo", "your-", "your_"}) {
     if (v.find(marker) != std::string::npos) {
@@ -263,6 +260,35 @@ bool is_placeholder_secret(std::string_view value) {
     }
   }
   return false;
+}
+
+bool is_placeholder_secret(std::string_view value) {
+  return value.size() < min_secret_len || has_placeholder_marker(value);
+}
+
+std::string_view password_in(std::string_view connection) {
+  if (const auto scheme_end = connection.find("://"); scheme_end != std::string_view::npos) {
+    const auto start = scheme_end + 3;
+    const auto authority_end = connection.find_first_of("/?#", start);
+    const auto authority = connection.substr(start, authority_end == std::string_view::npos ? std::string_view::npos
+                                                                                           : authority_end - start);
+    const auto at = authority.rfind('@');  // the last '@': an unescaped '@' in a password stays in it
+    if (at == std::string_view::npos) {
+      return {};
+    }
+    const auto userinfo = authority.substr(0, at);
+    const auto colon = userinfo.find(':');
+    return colon == std::string_view::npos ? std::string_view() : userinfo.substr(colon + 1);
+  }
+  constexpr std::string_view key = "password=";
+  for (auto at = connection.find(key); at != std::string_view::npos; at = connection.find(key, at + 1)) {
+    if (at == 0 || connection[at - 1] == ' ') {
+      const auto start = at + key.size();
+      const auto end = connection.find(' ', start);
+      return connection.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    }
+  }
+  return {};
 }
 
 result<storage_target, std::string> parse_storage(std::string_view text) {
@@ -384,7 +410,13 @@ result<service_config, config_error> resolve(std::string_view service,
       it = values.emplace(o.name, o.default_value).first;
     }
     const std::string& v = it->second;
-    if (o.secret && o.name != "storage" && o.name != "redis-url" && is_placeholder_secret(v)) {
+    // A connection URL is a secret because of its password, which is judged alone (and never
+    // echoed): a copied template's database or Redis password must not reach production.
+    const bool connection_url = o.name == "storage" || o.name == "redis-url";
+    if (o.secret && connection_url && has_placeholder_marker(password_in(v))) {
+      return fail(o, "its password is still a placeholder; set a real one");
+    }
+    if (o.secret && !connection_url && is_placeholder_secret(v)) {
       return fail(o, v.size() < min_secret_len ? "is shorter than " + std::to_string(min_secret_len) + " characters"
                                                : "is still a placeholder; set a real secret");
     }

@@ -85,6 +85,14 @@ result<service_config, config_error> resolve(std::string_view service,
 // True for values that are evidently not a real secret: empty, short, or a template's
 // placeholder ("change-me", "<secret>", "REPLACE_ME", ...). Services refuse to start with one.
 bool is_placeholder_secret(std::string_view value);
+// True when value carries a template's placeholder marker, whatever its length. A connection
+// URL's password is judged by this alone: a short password on a local database is legitimate,
+// a copied .env.template's "change-me" never is.
+bool has_placeholder_marker(std::string_view value);
+// The password of a connection string: the user information of a URL
+// ("postgresql://user:PASS@host/db", "redis://:PASS@host:6379") or the password= of a
+// keyword/value string ("host=db password=PASS"); "" when there is none.
+std::string_view password_in(std::string_view connection);
 
 // Parses "postgres:URL", "postgresql://...", "postgres://..." or "sqlite:PATH".
 result<storage_target, std::string> parse_storage(std::string_view text);

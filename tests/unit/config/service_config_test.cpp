@@ -17,6 +17,16 @@ std::map<std::string, std::string> auth_env() {
           {"QUICKMART_DATABASE_URL", "postgresql://auth:pw@127.0.0.1:5433/auth_db"}};
 }
 
+// The gateway's required settings: the context secret and its six upstreams on 8001..8006.
+std::map<std::string, std::string> gateway_env() {
+  std::map<std::string, std::string> env = {{"QUICKMART_CONTEXT_SECRET", good_secret}};
+  std::uint16_t port = 8001;
+  for (const char* upstream : {"AUTH", "PRODUCT", "CART", "ORDER", "DELIVERY", "NOTIFICATION"}) {
+    env[std::string("QUICKMART_") + upstream + "_URL"] = "http://127.0.0.1:" + std::to_string(port++);
+  }
+  return env;
+}
+
 TEST(service_config, resolves_auth_from_the_environment_with_defaults) {
   auto r = resolve("auth", auth_env(), {});
   ASSERT_TRUE(r.ok()) << r.error().message;
@@ -87,6 +97,47 @@ TEST(service_config, storage_is_required_and_checked_without_echoing_it) {
   EXPECT_EQ(r.error().message, "--storage / QUICKMART_DATABASE_URL: is required");
 }
 
+// A copied .env.template puts its placeholder passwords into QUICKMART_DATABASE_URL (and the
+// gateway's Redis URL): the start is refused, naming the variable, never echoing the URL.
+TEST(service_config, a_placeholder_password_in_a_connection_url_refuses_without_echoing_it) {
+  auto env = auth_env();
+  env["QUICKMART_DATABASE_URL"] = "postgresql://auth:change-me-auth-db-password@auth-db:5432/auth_db";
+  auto r = resolve("auth", env, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "--storage / QUICKMART_DATABASE_URL: its password is still a placeholder; set a real one");
+  r = resolve("auth", auth_env(), {"--storage", "postgres:host=db user=auth password=<db-password> dbname=auth_db"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("QUICKMART_DATABASE_URL: its password is still a placeholder"), std::string::npos);
+
+  // A short password or none is a local database's business, and a placeholder-looking host is
+  // not a password.
+  for (const char* url : {"postgresql://auth:pw@127.0.0.1:5433/auth_db", "postgresql://auth@db.example.com/auth_db",
+                          "sqlite:/tmp/example.db"}) {
+    env["QUICKMART_DATABASE_URL"] = url;
+    EXPECT_TRUE(resolve("auth", env, {}).ok()) << url;
+  }
+
+  auto gateway = gateway_env();
+  gateway["QUICKMART_REDIS_URL"] = "redis://:REPLACE_ME_redis_password@redis:6379/0";
+  r = resolve("gateway", gateway, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "--redis-url / QUICKMART_REDIS_URL: its password is still a placeholder; set a real one");
+  gateway["QUICKMART_REDIS_URL"] = "redis://:" + good_secret + "@redis:6379/0";
+  EXPECT_TRUE(resolve("gateway", gateway, {}).ok());
+}
+
+TEST(service_config, password_in_finds_the_password_of_urls_and_keyword_strings) {
+  EXPECT_EQ(password_in("postgresql://auth:s3cret@db:5432/auth_db"), "s3cret");
+  EXPECT_EQ(password_in("postgresql://auth:p@ss@db:5432/auth_db?sslmode=disable"), "p@ss");
+  EXPECT_EQ(password_in("postgresql://auth@db/auth_db"), "");
+  EXPECT_EQ(password_in("postgresql://db/auth_db?user=x@y"), "");
+  EXPECT_EQ(password_in("redis://:pw@redis:6379/0"), "pw");
+  EXPECT_EQ(password_in("redis://redis:6379"), "");
+  EXPECT_EQ(password_in("host=db user=auth password=pw dbname=auth_db"), "pw");
+  EXPECT_EQ(password_in("host=db old_password=x"), "");
+  EXPECT_EQ(password_in("sqlite:/tmp/auth.db"), "");
+}
+
 TEST(service_config, gateway_needs_every_upstream_and_the_context_secret) {
   auto r = resolve("gateway", {}, {});
   ASSERT_FALSE(r.ok());
@@ -112,11 +163,7 @@ TEST(service_config, gateway_needs_every_upstream_and_the_context_secret) {
 }
 
 TEST(service_config, gateway_redis_url_is_optional_and_never_echoed) {
-  std::map<std::string, std::string> env = {{"QUICKMART_CONTEXT_SECRET", good_secret}};
-  std::uint16_t port = 8001;
-  for (const char* upstream : {"AUTH", "PRODUCT", "CART", "ORDER", "DELIVERY", "NOTIFICATION"}) {
-    env[std::string("QUICKMART_") + upstream + "_URL"] = "http://127.0.0.1:" + std::to_string(port++);
-  }
+  auto env = gateway_env();
   auto r = resolve("gateway", env, {});
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->redis_url, "");
@@ -229,6 +276,8 @@ TEST(service_config, placeholder_detection) {
   EXPECT_TRUE(is_placeholder_secret("<your-token-secret-of-32-characters>"));
   EXPECT_TRUE(is_placeholder_secret("REPLACE_ME_REPLACE_ME_REPLACE_ME_123"));
   EXPECT_FALSE(is_placeholder_secret(good_secret));
+  EXPECT_TRUE(has_placeholder_marker("change-me"));
+  EXPECT_FALSE(has_placeholder_marker("pw"));
 }
 
 }  // namespace
