@@ -732,8 +732,10 @@ def check_dockerfile(d, p, binary):
     if not any(re.fullmatch(r"scenarios/? (\S+)/scenarios/?", a) and a.split()[1].rstrip("/") ==
                f"{workdir}/scenarios" for a in copies):
         p.add(where, "scenarios/ is not copied under the WORKDIR (quickmart-sim run scenarios/... must work)")
-    if not any("--from=" in a and "quickmart-sim" in a and re.search(r"\bquickmart\b", a) for a in copies):
-        p.add(where, "the runtime stage does not copy both binaries from the build stage")
+    from_build = {os.path.basename(src) for a in copies if "--from=" in a
+                  for src in [w for w in a.split() if not w.startswith("--")][:-1]}
+    if not {"quickmart", "quickmart-sim"} <= from_build:
+        p.add(where, "the runtime stage does not copy both binaries (quickmart, quickmart-sim) from the build stage")
 
     if binary is None:
         p.skipped.append("runtime libraries (no --quickmart)")
@@ -935,6 +937,9 @@ BREAKAGES = [
     ("a build stage without the project's setup",
      lambda d: set_dockerfile(d, "RUN scripts/setup &&", "RUN apt-get update &&"),
      "the build stage does not run scripts/setup"),
+    ("an image without the simulator",
+     lambda d: set_dockerfile(d, " /src/build/quickmart-sim /usr/local/bin/", " /usr/local/bin/"),
+     "does not copy both binaries"),
     ("a single-stage Dockerfile",
      lambda d: setattr(d, "dockerfile", d.dockerfile.split("# ---- runtime")[0]),
      "is not multi-stage"),
