@@ -3,6 +3,8 @@
 //   quickmart --help
 //   quickmart version
 //   quickmart serve <service> [--OPTION VALUE]...   (quickmart serve <service> --help)
+//   quickmart up [--embedded] [--with-prometheus] [--base-port N] [--data DIR]
+//   quickmart cluster status|stop NAME|start NAME [--data DIR]
 //
 // Arguments are parsed strictly: an unknown command or option, a missing or malformed value,
 // or a stray argument is a usage error (exit 2), never silently ignored.
@@ -14,6 +16,7 @@
 #include <vector>
 
 #include "app/serve.hpp"
+#include "app/up/commands.hpp"
 #include "services/registry.hpp"
 
 extern char** environ;
@@ -30,6 +33,11 @@ constexpr std::string_view usage_text =
     "  serve <service> [--OPTION VALUE]...\n"
     "                 run one service as a production process; options and their\n"
     "                 QUICKMART_* variables: quickmart serve <service> --help\n"
+    "  up [--embedded] [--with-prometheus] [--base-port N] [--data DIR]\n"
+    "                 run the whole shop on this machine (PostgreSQL, Redis, the services,\n"
+    "                 the gateway) as supervised child processes: quickmart up --help\n"
+    "  cluster status | stop NAME | start NAME [--data DIR]\n"
+    "                 control one child of a running `quickmart up`: quickmart cluster --help\n"
     "  version        print the version\n"
     "  help, --help   print this help\n"
     "\n"
@@ -103,6 +111,12 @@ int main(int argc, char** argv) {
   }
   if (command == "serve") {
     return run_serve(rest);
+  }
+  if (command == "up") {
+    return qm::up::run_up(rest, quickmart_environment());
+  }
+  if (command == "cluster") {
+    return qm::up::run_cluster(rest);
   }
   return usage_error("unknown command '" + command + "'");
 }

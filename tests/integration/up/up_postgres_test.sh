@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# `quickmart up` with PostgreSQL and Redis on a private port range and data directory: the
+# first run initializes five clusters (one role and password per service database) and
+# starts Redis; a smoke through the gateway (register, login, products, the admin creates a
+# category and a product, the customer adds it to the cart); a role cannot reach another
+# service's database; SIGTERM -> exit 0, nothing left running; a second run on the same DIR
+# reuses the clusters and secrets (no initdb, the customer still logs in).
+#
+#   up_postgres_test.sh PATH/TO/quickmart
+set -u
+# shellcheck source=up_test_lib.sh
+source "$(dirname "$0")/up_test_lib.sh"
+up_within_budget 150 "$0" "$@"
+up_test_init "$1"
+pg_bin=${QUICKMART_PG_BIN:-/usr/lib/postgresql/15/bin}
+[ -x "$pg_bin/postgres" ] || die "PostgreSQL 15 not found in $pg_bin (run scripts/setup)"
+command -v redis-server >/dev/null || die "redis-server not found (run scripts/setup)"
+
+step "First run: initdb x5, Redis, seven services on $base..$((base + 30))"
+t0=$(date +%s%N)
+up_start "$work/up1.out"
+wait_line 120 '^quickmart up: ready$'
+first_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+ok "ready in $first_ms ms"
+grep -q '^quickmart up: initdb auth-db product-db cart-db order-db delivery-db (first run)$' "$up_out" ||
+  die "the first run did not say it initialized the five clusters"
+for s in auth product cart order delivery; do
+  [ -f "$data/pg/$s/PG_VERSION" ] || die "no cluster in $data/pg/$s"
+done
+[ "$(recorded_pids | wc -l)" = 13 ] || die "expected 13 pid files: $(recorded_pids | tr '\n' ' ')"
+[ "$(redis-cli -h 127.0.0.1 -p $((base + 20)) ping)" = PONG ] || die "Redis on $((base + 20)) does not answer"
+ok "five clusters, Redis, 13 children"
+secrets_before=$(cat "$data/secrets.env")
+
+step "Smoke through the gateway"
+email="asha-$RANDOM@example.com"
+register_and_login "$email"
+customer=$token
+admin_email=$(grep '^QUICKMART_ADMIN_EMAIL=' "$data/secrets.env" | cut -d= -f2)
+admin_password=$(grep '^QUICKMART_ADMIN_PASSWORD=' "$data/secrets.env" | cut -d= -f2)
+req POST /auth/login "{\"email\":\"$admin_email\",\"password\":\"$admin_password\"}"
+expect 200 "the admin of secrets.env logs in"
+admin=$(python3 -I -S -c 'import json,sys; print(json.loads(sys.argv[1])["access_token"])' "$body")
+req POST /admin/categories '{"name":"Fruit"}' "$admin"
+expect 201 "create a category"
+category=$(python3 -I -S -c 'import json,sys; print(json.loads(sys.argv[1])["id"])' "$body")
+req POST /admin/products "{\"category_id\":$category,\"name\":\"Mango\",\"price_paise\":4500,\"stock\":10}" "$admin"
+expect 201 "create a product"
+product=$(python3 -I -S -c 'import json,sys; print(json.loads(sys.argv[1])["id"])' "$body")
+req GET /products "" ""
+expect 200 "GET /products"
+case "$body" in *Mango*) ;; *) die "the product is not listed: $body" ;; esac
+req POST /cart/items "{\"product_id\":$product,\"quantity\":2}" "$customer"
+expect 200 "add it to the cart"
+
+step "Database isolation"
+psql_as() {  # ROLE PASSWORD PORT DB
+  PGPASSWORD=$2 PGCONNECT_TIMEOUT=5 "$pg_bin/psql" -h 127.0.0.1 -p "$3" -U "$1" -d "$4" -w -X -qAtc 'SELECT current_user' 2>&1
+}
+auth_pw=$(grep '^QUICKMART_AUTH_DB_PASSWORD=' "$data/secrets.env" | cut -d= -f2)
+product_pw=$(grep '^QUICKMART_PRODUCT_DB_PASSWORD=' "$data/secrets.env" | cut -d= -f2)
+out=$(psql_as auth "$auth_pw" $((base + 10)) auth_db) || die "auth cannot reach auth_db: $out"
+[ "$out" = auth ] || die "auth on auth_db answered '$out'"
+if out=$(psql_as auth "$auth_pw" $((base + 11)) product_db); then
+  die "the auth role connected to product-db's product_db: $out"
+fi
+ok "auth -> product-db refused: $(echo "$out" | head -n 1)"
+if out=$(psql_as product "$auth_pw" $((base + 11)) product_db); then
+  die "product's role connected with auth's password: $out"
+fi
+out=$(psql_as product "$product_pw" $((base + 11)) product_db) || die "product cannot reach product_db: $out"
+ok "each role reaches its own database with its own password only"
+
+step "SIGTERM"
+up_stop_and_check
+
+step "Second run on the same DIR: no initdb, same secrets, same data"
+t0=$(date +%s%N)
+up_start "$work/up2.out"
+wait_line 90 '^quickmart up: ready$'
+second_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+ok "ready in $second_ms ms"
+grep -q 'initdb' "$up_out" && die "the second run ran initdb: $(grep initdb "$up_out")"
+[ "$(cat "$data/secrets.env")" = "$secrets_before" ] || die "secrets.env changed"
+req POST /auth/login "{\"email\":\"$email\",\"password\":\"a-long-password\"}"
+expect 200 "the customer of the first run logs in"
+req GET /cart "" "$(python3 -I -S -c 'import json,sys; print(json.loads(sys.argv[1])["access_token"])' "$body")"
+expect 200 "GET /cart"
+case "$body" in *"\"product_id\":$product"*) ;; *) die "the cart lost its line: $body" ;; esac
+ok "the cart still holds the mango"
+up_stop_and_check
+
+[ $failures -eq 0 ] || exit 1
+echo "up postgres: all checks passed in $(($(date +%s) - began_s)) s (first ready $first_ms ms, second $second_ms ms)"
