@@ -351,7 +351,8 @@ void supervisor::run_timers() {
 }
 
 void supervisor::step(clock::time_point deadline) {
-  run_timers();
+  // Timers run after the wait, never before it: what they change (a child now ready) must
+  // reach the caller's loop condition before the next, possibly long, wait.
   auto wake = deadline;
   if (supervising_) {
     wake = std::min(wake, next_hold_check_);

@@ -92,6 +92,19 @@ up_start() {
   up_pid=$!
 }
 
+# up_start_ready SECONDS OUTFILE ARGS...: up_start, then waits for `quickmart up: ready`;
+# sets $ready_ms and shows up's timing lines.
+ready_ms=""
+up_start_ready() {
+  local limit_s=$1 t0
+  shift
+  t0=$(date +%s%N)
+  up_start "$@"
+  wait_line "$limit_s" '^quickmart up: ready$'
+  ready_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  ok "ready in $ready_ms ms ($(grep -oE '^quickmart up: [a-z ]+ \(\+[0-9]+ ms\)' "$up_out" | sed 's/^quickmart up: //' | paste -sd ';' -))"
+}
+
 # wait_line SECONDS PATTERN: until the output has a line matching PATTERN (grep -E), or die.
 wait_line() {
   local limit_s=$1 pattern=$2 start
