@@ -1,7 +1,6 @@
 #include "core/http/message.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include "core/json/json.hpp"
 
@@ -37,11 +36,15 @@ bool is_idempotent(method m) {
          m == method::options;
 }
 
+// Header names are ASCII tokens: folding A-Z is all case-insensitivity needs here, and it is
+// inline where std::tolower is a call per character (headers are compared on every hop).
 bool iequals(std::string_view a, std::string_view b) {
+  const auto fold = [](unsigned char c) -> unsigned char {
+    return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c | 0x20) : c;
+  };
   return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
-           return std::tolower(x) == std::tolower(y);
-         });
+         std::equal(a.begin(), a.end(), b.begin(),
+                    [&](unsigned char x, unsigned char y) { return fold(x) == fold(y); });
 }
 
 void headers::set(std::string name, std::string value) {

@@ -1,5 +1,8 @@
 #include "core/identity/user_context.hpp"
 
+#include <array>
+#include <functional>
+
 #include "core/base/assert.hpp"
 #include "core/crypto/compare.hpp"
 #include "core/crypto/encoding.hpp"
@@ -90,8 +93,65 @@ std::string sign(const user_context& c, std::string_view secret) {
   return signed_part + "." + crypto::base64url_encode(mac);
 }
 
+namespace {
+
+// The contexts that verified lately on this thread, by their exact header value and secret.
+// One request's context is verified by every service it reaches, and a service's own context
+// (signed once per half lifetime) by every internal call it makes: recomputing the MAC of a
+// value already verified under the same secret proves nothing new. Only successes are kept,
+// and expiry is checked again on every use, so a memoised answer is always the answer the full
+// check would give. Direct-mapped: a value evicts whatever shared its slot.
+class verified_memo {
+ public:
+  const user_context* find(std::string_view value, std::string_view secret) const {
+    const slot& s = slots_[index_of(value)];
+    return s.used && s.value == value && s.secret == secret ? &s.context : nullptr;
+  }
+
+  void remember(std::string_view value, std::string_view secret, const user_context& c) {
+    slot& s = slots_[index_of(value)];
+    s.value.assign(value);
+    s.secret.assign(secret);
+    s.context = c;
+    s.used = true;
+  }
+
+ private:
+  static constexpr std::size_t slot_count = 64;
+
+  struct slot {
+    bool used = false;
+    std::string value;
+    std::string secret;
+    user_context context;
+  };
+
+  static std::size_t index_of(std::string_view value) {
+    return std::hash<std::string_view>{}(value) % slot_count;
+  }
+
+  std::array<slot, slot_count> slots_;
+};
+
+verified_memo& memo() {
+  thread_local verified_memo m;
+  return m;
+}
+
+result<user_context, context_errc> unexpired(const user_context& c, std::int64_t now_s) {
+  if (now_s > c.expires_at_s) {
+    return make_unexpected(context_errc::expired);
+  }
+  return c;
+}
+
+}  // namespace
+
 result<user_context, context_errc> verify(std::string_view value, std::string_view secret,
                                           std::int64_t now_s) {
+  if (const user_context* known = memo().find(value, secret)) {
+    return unexpired(*known, now_s);
+  }
   if (value.empty()) {
     return make_unexpected(context_errc::missing);
   }
@@ -130,10 +190,8 @@ result<user_context, context_errc> verify(std::string_view value, std::string_vi
   if (!well_formed(c)) {
     return make_unexpected(context_errc::malformed);
   }
-  if (now_s > c.expires_at_s) {
-    return make_unexpected(context_errc::expired);
-  }
-  return c;
+  memo().remember(value, secret, c);
+  return unexpired(c, now_s);
 }
 
 }  // namespace qm::identity

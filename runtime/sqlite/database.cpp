@@ -23,6 +23,14 @@ std::string_view excerpt(std::string_view statement) {
   return statement.substr(0, max_chars);
 }
 
+void check_arg_count(int placeholders, std::size_t arg_count, std::string_view statement) {
+  if (static_cast<std::size_t>(placeholders) != arg_count) {
+    throw sql::db_exception(query_error("statement takes " + std::to_string(placeholders) +
+                                        " parameters, got " + std::to_string(arg_count) + ": " +
+                                        std::string(excerpt(statement))));
+  }
+}
+
 bool only_blank(std::string_view rest) {
   return std::all_of(rest.begin(), rest.end(), [](char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ';';
@@ -153,6 +161,11 @@ class database::open_transaction final : public sql::transaction {
 
 result<std::unique_ptr<database>, sql::error> database::open(const std::string& path,
                                                              const options& opts) {
+  // SQLite's allocation statistics cost a mutex and bookkeeping on every allocation and are
+  // never read here. The setting only takes before SQLite initialises; a later call is refused
+  // (SQLITE_MISUSE) and changes nothing, which is harmless.
+  static const int memstatus_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)memstatus_off;
   sqlite3* db = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
@@ -292,10 +305,15 @@ result<sql::rows, sql::error> database::read(std::string_view statement, const s
   }
 }
 
-sqlite3_stmt* database::prepared(std::string_view statement) {
-  if (sqlite3_stmt* cached = cache_.find(statement)) {
-    return cached;
+const prepared_statement& database::prepared(std::string_view statement, std::size_t arg_count) {
+  if (const prepared_statement* cached = cache_.find(statement)) {
+    check_arg_count(cached->placeholders, arg_count, statement);
+    return *cached;
   }
+  // Counted before preparing, so a wrong argument count is reported as such whatever else is
+  // wrong with the text.
+  const int placeholders = sql::placeholder_count(statement);
+  check_arg_count(placeholders, arg_count, statement);
   if (statement.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
     throw sql::db_exception(query_error("statement too long"));
   }
@@ -316,32 +334,31 @@ sqlite3_stmt* database::prepared(std::string_view statement) {
     throw sql::db_exception(
         query_error("exec runs one statement at a time: " + std::string(excerpt(statement))));
   }
+  prepared_statement p;
+  p.stmt = stmt;
+  p.placeholders = placeholders;
+  p.bind_index.reserve(static_cast<std::size_t>(placeholders));
+  for (int i = 1; i <= placeholders; ++i) {
+    // A $n the statement skips (it uses $1 and $3, say) has nothing to bind: index 0.
+    const std::string name = "$" + std::to_string(i);
+    p.bind_index.push_back(sqlite3_bind_parameter_index(stmt, name.c_str()));
+  }
   ++statements_prepared_;
-  cache_.insert(std::string(statement), stmt);
-  return stmt;
+  return cache_.insert(std::string(statement), std::move(p));
 }
 
 sql::rows database::run(std::string_view statement, const sql::params& args,
                         bool require_readonly) {
-  const int expected = sql::placeholder_count(statement);
-  if (static_cast<std::size_t>(expected) != args.size()) {
-    throw sql::db_exception(query_error("statement takes " + std::to_string(expected) +
-                                        " parameters, got " + std::to_string(args.size()) + ": " +
-                                        std::string(excerpt(statement))));
-  }
-  sqlite3_stmt* stmt = prepared(statement);
+  const prepared_statement& p = prepared(statement, args.size());
+  sqlite3_stmt* stmt = p.stmt;
   if (require_readonly && !sqlite3_stmt_readonly(stmt)) {
     throw sql::db_exception(
         query_error("not a read-only statement: " + std::string(excerpt(statement))));
   }
   reset_guard guard(stmt);
 
-  std::string name;
   for (std::size_t i = 0; i < args.size(); ++i) {
-    name = "$" + std::to_string(i + 1);
-    const int index = sqlite3_bind_parameter_index(stmt, name.c_str());
-    // A $n the statement skips (it uses $1 and $3, say) has nothing to bind.
-    if (index > 0) {
+    if (const int index = p.bind_index[i]; index > 0) {
       bind_value(db_, stmt, index, args[i], statement);
     }
   }

@@ -77,7 +77,9 @@ class database {
   database(sqlite3* db, std::string path, const options& opts);
   // Prepares (or finds in the cache), binds, steps and collects; throws sql::db_exception.
   sql::rows run(std::string_view statement, const sql::params& args, bool require_readonly);
-  sqlite3_stmt* prepared(std::string_view statement);
+  // The cached statement for the text, prepared on first use; throws when arg_count is not
+  // the statement's parameter count.
+  const prepared_statement& prepared(std::string_view statement, std::size_t arg_count);
   // Runs one of the fixed control statements (BEGIN, COMMIT, ROLLBACK).
   db_status control(sqlite3_stmt* stmt, std::string_view what);
   void rollback_if_open();

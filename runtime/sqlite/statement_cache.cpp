@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <utility>
+
 #include "core/base/assert.hpp"
 
 namespace qm::rt::sqlite {
@@ -12,33 +14,34 @@ statement_cache::statement_cache(std::size_t capacity) : capacity_(capacity) {
 
 statement_cache::~statement_cache() { clear(); }
 
-sqlite3_stmt* statement_cache::find(std::string_view sql) {
+const prepared_statement* statement_cache::find(std::string_view sql) {
   auto it = by_sql_.find(sql);
   if (it == by_sql_.end()) {
     return nullptr;
   }
   lru_.splice(lru_.begin(), lru_, it->second);
-  return it->second->stmt;
+  return &it->second->prepared;
 }
 
-void statement_cache::insert(std::string sql, sqlite3_stmt* stmt) {
-  QM_ASSERT(stmt != nullptr);
+const prepared_statement& statement_cache::insert(std::string sql, prepared_statement p) {
+  QM_ASSERT(p.stmt != nullptr);
   QM_ASSERT_MSG(by_sql_.find(sql) == by_sql_.end(), "statement cached twice");
-  lru_.push_front(entry{std::move(sql), stmt});
+  lru_.push_front(entry{std::move(sql), std::move(p)});
   by_sql_.emplace(std::string_view(lru_.front().sql), lru_.begin());
   while (by_sql_.size() > capacity_) {
     entry& oldest = lru_.back();
     by_sql_.erase(std::string_view(oldest.sql));
-    sqlite3_finalize(oldest.stmt);
+    sqlite3_finalize(oldest.prepared.stmt);
     lru_.pop_back();
   }
   QM_ASSERT(lru_.size() == by_sql_.size());
+  return lru_.front().prepared;
 }
 
 void statement_cache::clear() {
   by_sql_.clear();
   for (entry& e : lru_) {
-    sqlite3_finalize(e.stmt);
+    sqlite3_finalize(e.prepared.stmt);
   }
   lru_.clear();
 }

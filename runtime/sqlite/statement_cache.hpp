@@ -2,16 +2,27 @@
 // A bounded cache of prepared statements keyed by their SQL text, evicting the least recently
 // used. Services run a small fixed set of statements, so a modest bound keeps every hot
 // statement prepared while a stream of distinct ad-hoc statements cannot grow memory.
+// Alongside each statement it keeps what is learnt once at prepare time (the parameter count
+// and where each $n binds), so a cached statement is run without re-reading its text.
 
 #include <cstddef>
 #include <list>
-#include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 struct sqlite3_stmt;
 
 namespace qm::rt::sqlite {
+
+struct prepared_statement {
+  sqlite3_stmt* stmt = nullptr;
+  // The highest $n in the text: how many arguments a run must bring.
+  int placeholders = 0;
+  // bind_index[i]: SQLite's index of $(i+1), 0 when the text never uses it.
+  std::vector<int> bind_index;
+};
 
 class statement_cache {
  public:
@@ -21,10 +32,10 @@ class statement_cache {
   statement_cache& operator=(const statement_cache&) = delete;
 
   // The statement prepared for sql, marked most recently used; nullptr when not cached.
-  sqlite3_stmt* find(std::string_view sql);
-  // Takes ownership of stmt (not yet cached) and finalizes the least recently used entries
+  const prepared_statement* find(std::string_view sql);
+  // Takes ownership of p.stmt (not yet cached) and finalizes the least recently used entries
   // beyond capacity. The newly inserted statement is never the one evicted.
-  void insert(std::string sql, sqlite3_stmt* stmt);
+  const prepared_statement& insert(std::string sql, prepared_statement p);
   // Finalizes every cached statement.
   void clear();
 
@@ -34,11 +45,13 @@ class statement_cache {
  private:
   struct entry {
     std::string sql;
-    sqlite3_stmt* stmt;
+    prepared_statement prepared;
   };
   // Front = most recently used. List nodes never move, so the map's keys may view into them.
+  // Hashed rather than ordered: hot statements share long prefixes ("SELECT p.id, p.name,
+  // ..."), which made every ordered lookup a chain of long comparisons.
   std::list<entry> lru_;
-  std::map<std::string_view, std::list<entry>::iterator, std::less<>> by_sql_;
+  std::unordered_map<std::string_view, std::list<entry>::iterator> by_sql_;
   std::size_t capacity_;
 };
 

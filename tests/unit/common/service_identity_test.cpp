@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "core/identity/user_context.hpp"
 #include "services/common/caller.hpp"
 #include "tests/support/service_harness.hpp"
@@ -32,6 +35,50 @@ TEST(service_identity, the_signature_is_reused_for_half_the_lifetime) {
   auto v = identity::verify(renewed, secret, to_unix_seconds(t0 + seconds(80)));
   ASSERT_TRUE(v.ok());  // renewed at t0+30 s: valid until t0+90 s
   EXPECT_EQ(v->role, identity::role_service);
+}
+
+// verify() remembers values it has verified; a remembered value must get exactly the answer
+// the full check gives: expiry is judged anew, and neither another secret nor a value that
+// differs by one character inherits the remembered verdict.
+TEST(service_identity, a_remembered_context_gets_the_full_checks_answer) {
+  const std::int64_t now_s = to_unix_seconds(t0);
+  identity::user_context c{42, std::string(identity::role_customer), now_s + 60, "rid-memo"};
+  const std::string value = identity::sign(c, secret);
+  ASSERT_TRUE(identity::verify(value, secret, now_s).ok());
+  ASSERT_TRUE(identity::verify(value, secret, now_s).ok());  // from memory
+  EXPECT_EQ(identity::verify(value, secret, now_s)->user_id, 42);
+
+  auto late = identity::verify(value, secret, now_s + 61);
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error(), identity::context_errc::expired);
+
+  auto other_secret = identity::verify(value, secret + "x", now_s);
+  ASSERT_FALSE(other_secret.ok());
+  EXPECT_EQ(other_secret.error(), identity::context_errc::bad_signature);
+
+  std::string tampered = value;
+  tampered.back() = tampered.back() == 'A' ? 'B' : 'A';
+  auto forged = identity::verify(tampered, secret, now_s);
+  ASSERT_FALSE(forged.ok());
+  EXPECT_NE(forged.error(), identity::context_errc::expired);
+}
+
+TEST(service_identity, many_contexts_verify_whatever_the_memory_evicts) {
+  const std::int64_t now_s = to_unix_seconds(t0);
+  std::vector<std::string> values;
+  for (int i = 1; i <= 500; ++i) {
+    identity::user_context c{i, std::string(identity::role_customer), now_s + 60,
+                             "rid-" + std::to_string(i)};
+    values.push_back(identity::sign(c, secret));
+  }
+  for (int round = 0; round < 2; ++round) {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      auto v = identity::verify(values[i], secret, now_s);
+      ASSERT_TRUE(v.ok()) << i;
+      EXPECT_EQ(v->user_id, static_cast<std::int64_t>(i + 1));
+      EXPECT_EQ(v->request_id, "rid-" + std::to_string(i + 1));
+    }
+  }
 }
 
 class internal_routes : public ::testing::Test {

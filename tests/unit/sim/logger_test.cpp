@@ -79,5 +79,20 @@ TEST(trace, the_hash_covers_every_field_and_does_not_depend_on_keeping_lines) {
   EXPECT_EQ(kept.hash_hex().size(), 16u);
 }
 
+TEST(trace, the_hash_tells_apart_events_that_only_split_differently) {
+  scheduler sched;
+  const auto hash_of = [&](std::string_view node, std::string_view kind, std::string_view detail) {
+    trace t(false);
+    t.record(sched.now(), node, kind, detail);
+    return t.hash();
+  };
+  const auto base = hash_of("ab", "c", "detail of eight+ bytes");
+  EXPECT_NE(hash_of("a", "bc", "detail of eight+ bytes"), base);
+  EXPECT_NE(hash_of("ab", "c", "detail of eight+ byteS"), base);  // the tail word counts
+  EXPECT_NE(hash_of("ab", "c", "Detail of eight+ bytes"), base);  // so does the first
+  EXPECT_NE(hash_of("ab", "c", "detail of eight+ bytes "), base);
+  EXPECT_EQ(hash_of("ab", "c", "detail of eight+ bytes"), base);
+}
+
 }  // namespace
 }  // namespace qm::sim
