@@ -129,15 +129,14 @@ def check_duplicates(reports, db, customers):
         if seen != (a["user_id"], a["key"]):
             problems.append(f"order {a['order_id']} acknowledged for both {seen} and {(a['user_id'], a['key'])}")
     replays = [r for rep in reports for r in rep["replays"]]
-    replayed_ok = 0
+    replayed_ok = sum(1 for r in replays if r["status"] == 200 and r["replayed_id"] == r["order_id"])
+    unanswered = sum(1 for r in replays if r["status"] == 0 or r["status"] >= 500)
     for r in replays:
         if r["status"] in (200, 201):
             if r["replayed_id"] != r["order_id"]:
                 problems.append(f"key {r['key']} sent again answered order {r['replayed_id']}, first {r['order_id']}")
             elif r["status"] != 200:
                 problems.append(f"key {r['key']} sent again answered 201 (a new order?) for {r['order_id']}")
-            else:
-                replayed_ok += 1
     sent_keys = {(rep_user(rep, e), e["k"]) for rep in reports for e in rep["requests"] if e.get("k")}
     unknown = [o for o in db["orders"] if o["user_id"] in customers and (o["user_id"], o["idem_key"]) not in sent_keys]
     for o in unknown:
@@ -146,7 +145,8 @@ def check_duplicates(reports, db, customers):
     unheard = sum(1 for o in db["orders"] if (o["user_id"], o["idem_key"]) in sent_keys - acked_keys)
     return Verdict("no duplicate orders", not problems,
                    f"{len(duplicates)} duplicates over {len(per_key)} (user, key) pairs; "
-                   f"{replayed_ok}/{len(replays)} keys sent again answered their first order; "
+                   f"{replayed_ok}/{len(replays)} keys sent again answered their first order"
+                   f"{f' ({unanswered} met a 5xx or no answer during a fault)' if unanswered else ''}; "
                    f"{unheard} orders whose client gave up before hearing of them", problems)
 
 
