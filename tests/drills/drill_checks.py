@@ -529,6 +529,7 @@ def selftest(_args):
         failures += 1
         print("selftest: the access-log check does not tell a service's 500 from none")
     # The load never leaves the machine: anything but an http:// loopback address is refused.
+    sys.dont_write_bytecode = True  # no __pycache__ in the source tree
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import drill_http
     for url in ("http://192.0.2.1:8000", "http://localhost:8000", "https://127.0.0.1:8000", "http://[::2]:80", "127.0.0.1:80"):

@@ -24,6 +24,7 @@ import re
 import sys
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import drill_http  # noqa: E402
 import load_driver  # noqa: E402
