@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 
 #include "app/up/arguments.hpp"
 #include "app/up/commands.hpp"
@@ -187,6 +188,24 @@ bool resolve_database_account(database_account& account, std::string& error) {
   return true;
 }
 
+// As root, PostgreSQL's user must pass through every directory above DIR; initdb would fail
+// later with a less telling message.
+bool reachable_by(const database_account& account, const std::string& dir, std::string& error) {
+  if (!account.switch_user) {
+    return true;
+  }
+  for (std::size_t i = dir.find('/', 1); i != std::string::npos; i = dir.find('/', i + 1)) {
+    const std::string parent = dir.substr(0, i);
+    struct stat st {};
+    if (::stat(parent.c_str(), &st) == 0 && (st.st_mode & S_IXOTH) == 0 && st.st_uid != account.uid) {
+      error = "the " + account.name + " user cannot enter " + parent + " to reach " + dir +
+              "; choose a --data elsewhere (e.g. under /tmp or /var/tmp), or use --embedded";
+      return false;
+    }
+  }
+  return true;
+}
+
 bool give_to(const database_account& account, const std::string& path, std::string& error) {
   if (account.switch_user && ::chown(path.c_str(), account.uid, account.gid) != 0) {
     error = "cannot give " + path + " to " + account.name + ": " + std::strerror(errno);
@@ -306,7 +325,7 @@ int run_up(const std::vector<std::string>& args, const std::map<std::string, std
     if (in.redis_server.empty()) {
       return cleanup_and(fail("redis-server not found on PATH (install redis-server; --embedded needs none)"));
     }
-    if (!resolve_database_account(account, error)) {
+    if (!resolve_database_account(account, error) || !reachable_by(account, in.data_dir, error)) {
       return cleanup_and(fail(error));
     }
   }
@@ -334,6 +353,7 @@ int run_up(const std::vector<std::string>& args, const std::map<std::string, std
 
   // Directories and first-run work.
   std::vector<job> initdbs;
+  std::vector<std::pair<std::string, std::string>> staged;  // initdb's directory -> the cluster's
   if (in.embedded) {
     if (!make_dir(in.data_dir + "/sqlite", 0700, error)) {
       return cleanup_and(fail(error));
@@ -356,10 +376,20 @@ int run_up(const std::vector<std::string>& args, const std::map<std::string, std
       if (!make_dir(sock, 0700, error) || !give_to(account, sock, error)) {
         return cleanup_and(fail(error));
       }
-      if (!file_exists(cluster_dir(in.data_dir, svc) + "/PG_VERSION")) {
+      const auto cluster = cluster_dir(in.data_dir, svc);
+      if (!file_exists(cluster + "/PG_VERSION")) {
+        if (file_exists(cluster)) {
+          return cleanup_and(fail(cluster + " exists but holds no PostgreSQL cluster; remove it to have one created"));
+        }
+        // initdb writes beside the cluster's place and the directory is renamed into place
+        // only once every initdb succeeded: an interrupted first run leaves no half cluster
+        // that a later run would take for a real one. A leftover staging directory is ours.
+        std::error_code ignored;
+        std::filesystem::remove_all(cluster + ".initdb", ignored);
+        staged.emplace_back(cluster + ".initdb", cluster);
         // Local connections (the launcher's, over the socket, for setup only) are trusted;
         // every TCP connection must present its role's password.
-        initdbs.push_back({{in.pg_bin + "/initdb", "-D", cluster_dir(in.data_dir, svc), "-U",
+        initdbs.push_back({{in.pg_bin + "/initdb", "-D", cluster + ".initdb", "-U",
                             std::string(database_superuser), "-E", "UTF8", "--locale=C", "--auth-local=trust",
                             "--auth-host=scram-sha-256", "--no-sync"},
                            {"LC_ALL=C", "PATH=" + in.path_env},
@@ -400,6 +430,11 @@ int run_up(const std::vector<std::string>& args, const std::map<std::string, std
     say("initdb " + names + " (first run)");
     if (auto r = sup.run_jobs(initdbs, initdb_timeout_ms); r != supervisor::outcome::done) {
       return finish(r);
+    }
+    for (const auto& [from, to] : staged) {
+      if (::rename(from.c_str(), to.c_str()) != 0) {
+        return finish(supervisor::outcome::failed, "cannot rename " + from + " to " + to + ": " + std::strerror(errno));
+      }
     }
   }
   if (auto r = sup.start_phase(0, databases_ready_timeout_ms); r != supervisor::outcome::done) {

@@ -4,7 +4,7 @@
 # supervisor (logged) and answering again, `cluster stop cart` keeping it down and `cluster
 # start cart` bringing it back, `cluster` usage errors, a second up on the same DIR refused,
 # SIGTERM -> exit 0 with nothing left running; then a new up killed with SIGKILL takes its
-# children with it (no orphan).
+# children with it (no orphan), and a service that exits at start fails the start (exit 1).
 #
 #   up_embedded_test.sh PATH/TO/quickmart
 set -u
@@ -70,7 +70,10 @@ step "cluster usage and a second up on the same DIR"
 "$quickmart" up --embedded --base-port "$base" --data "$data" >"$work/second.out" 2>&1
 rc=$?
 [ $rc = 1 ] && grep -q "another quickmart up runs on" "$work/second.out" || die "second up: rc $rc: $(cat "$work/second.out")"
-ok "usage 2, not part of the cluster 1, no up 1, second up refused"
+"$quickmart" up --embedded --base-port "$base" --data "$work/other" >"$work/third.out" 2>&1
+rc=$?
+[ $rc = 1 ] && grep -q "port $base (gateway) is already in use" "$work/third.out" || die "up on busy ports: rc $rc: $(cat "$work/third.out")"
+ok "usage 2, not part of the cluster 1, no up 1, second up on DIR refused, busy ports refused"
 
 step "SIGTERM"
 up_stop_and_check
@@ -89,6 +92,16 @@ for p in $pids; do
   kill -0 "$p" 2>/dev/null && die "child $p survived the SIGKILL of quickmart up"
 done
 ok "all $(echo $pids | wc -w) children gone within $((waited / 10)).$((waited % 10)) s"
+
+step "A child that cannot start fails the start: exit 1 naming it and its log, nothing left"
+QUICKMART_MAX_CONNECTIONS=lots "$quickmart" up --embedded --base-port "$base" --data "$work/bad" >"$work/bad.out" 2>&1
+rc=$?
+[ $rc = 1 ] || die "up with a service that exits at start: rc $rc, not 1: $(cat "$work/bad.out")"
+grep -qE "^quickmart up: failed to start: [a-z]+ exited \(status 2\) while starting; see $work/bad/logs/[a-z]+\.log$" "$work/bad.out" ||
+  die "the failure does not name the child and its log: $(cat "$work/bad.out")"
+ls "$work"/bad/run/*.pid >/dev/null 2>&1 && die "pid files left after a failed start: $(ls "$work"/bad/run)"
+pgrep -f -- "--data $work/bad" >/dev/null && die "processes left after a failed start"
+ok "$(grep -o 'failed to start: .*' "$work/bad.out")"
 
 [ $failures -eq 0 ] || exit 1
 echo "up embedded: all checks passed in $(($(date +%s) - began_s)) s"
