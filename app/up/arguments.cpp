@@ -188,13 +188,14 @@ Starts the whole shop on this machine as child processes, without docker: five p
 PostgreSQL clusters (initdb on the first run), Redis, the six services and the gateway,
 optionally Prometheus. Waits until everything is ready, prints the URLs and then the line
 `quickmart up: ready`. A child that exits without being asked is restarted with backoff
-(250 ms doubling to 8 s, reset after 30 s of running; never given up). Ctrl-C or SIGTERM
-stops everything in reverse dependency order and exits 0.
+(250 ms doubling to 8 s, reset after 30 s of running; never given up), and each restart is
+logged on stdout. Ctrl-C, SIGTERM or SIGHUP stops everything in reverse dependency order and
+exits 0; if up itself is killed, its children die with it.
 
   --embedded          every service on a SQLite file, the gateway's rate limits in memory:
                       no PostgreSQL, no Redis
   --with-prometheus   also run Prometheus, scraping the seven services, with the alert rules
-  --base-port N       ports, all on 127.0.0.1 (default 8000):
+  --base-port N       ports, all on 127.0.0.1 (default 8000, from 1024 to 65505):
                         gateway N, auth N+1, product N+2, cart N+3, order N+4, delivery N+5,
                         notification N+6, auth-db N+10, product-db N+11, cart-db N+12,
                         order-db N+13, delivery-db N+14, redis N+20, prometheus N+30

@@ -116,6 +116,9 @@ bool supervisor::open_signals(std::string& error) {
     error = std::string("cannot block signals: ") + std::strerror(errno);
     return false;
   }
+  // A reader of up's stdout that goes away (a closed pipe) must not take up down with it:
+  // the write fails instead. Children get the default back before exec.
+  ::signal(SIGPIPE, SIG_IGN);
   signal_fd_ = ::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
   if (signal_fd_ < 0) {
     error = std::string("cannot open a signalfd: ") + std::strerror(errno);
@@ -157,6 +160,7 @@ pid_t supervisor::fork_exec(const std::vector<std::string>& argv, const std::vec
     // children in order.
     ::setpgid(0, 0);
     ::sigprocmask(SIG_UNBLOCK, &unblock, nullptr);
+    ::signal(SIGPIPE, SIG_DFL);  // an ignored signal stays ignored across exec
     ::dup2(dev_null_, 0);
     ::dup2(log_fd, 1);
     ::dup2(log_fd, 2);

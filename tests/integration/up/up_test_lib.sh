@@ -58,7 +58,9 @@ free_base_port() {
   python3 -I -S -c '
 import random, socket
 for _ in range(200):
-    n = random.randrange(20000, 60000)
+    # Below the ephemeral range (32768..60999 by default), where outgoing connections pick
+    # their ports: a range chosen there could be taken between this check and the start.
+    n = random.randrange(20000, 32700)
     socks = []
     try:
         for p in range(n, n + 31):
