@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# `quickmart up --embedded` on a private port range and data directory: ready line, the shop
-# through the gateway (register, login, products, cart), a SIGKILLed cart restarted by the
-# supervisor (logged) and answering again, `cluster stop cart` keeping it down and `cluster
-# start cart` bringing it back, `cluster` usage errors, a second up on the same DIR refused,
-# SIGTERM -> exit 0 with nothing left running; then a new up killed with SIGKILL takes its
-# children with it (no orphan), and a service that exits at start fails the start (exit 1).
+# `quickmart up --embedded` on a private port range and data directory: the ready line; the
+# shop through the gateway (register, login, products, cart, and README.md's one-minute walk
+# as written); a SIGKILLed cart restarted by the supervisor (logged) and answering again;
+# `cluster stop cart` keeping it down and `cluster start cart` bringing it back; `cluster`
+# usage errors; a second up on the same DIR or the same ports refused; SIGTERM -> exit 0 with
+# nothing left running; a new up killed with SIGKILL takes its children along (no orphan);
+# a service that exits during the start fails it (exit 1).
 #
-#   up_embedded_test.sh PATH/TO/quickmart
+#   up_embedded_test.sh PATH/TO/quickmart REPO_ROOT
 set -u
 # shellcheck source=up_test_lib.sh
 source "$(dirname "$0")/up_test_lib.sh"
 up_within_budget 90 "$0" "$@"
 up_test_init "$1"
+readme=$2/README.md
 
 step "quickmart up --embedded on $base..$((base + 30))"
 up_start_ready 60 "$work/up1.out" --embedded
@@ -31,6 +33,23 @@ req GET /products ""
 expect 200 "GET /products"
 req GET /cart "" "$token"
 expect 200 "GET /cart"
+
+step "README.md's one-minute walk, as written (its port and data directory swapped for ours)"
+python3 -I -S - "$readme" "$base" "$data" >"$work/walk.sh" <<'PY' || die "no walk in README.md's 'Try it in one minute'"
+import sys
+text = open(sys.argv[1]).read()
+section = text[text.index("## Try it in one minute"):]
+section = section[:section.index("\n## ", 3)]
+walk = section.split("```sh\n")[2].split("```")[0]
+assert "gw=localhost:8000" in walk and "quickmart-data/secrets.env" in walk
+print(walk.replace("gw=localhost:8000", "gw=localhost:" + sys.argv[2])
+          .replace("quickmart-data/secrets.env", sys.argv[3] + "/secrets.env"))
+PY
+walk_out=$(bash -u "$work/walk.sh" 2>&1) || die "the walk failed: $walk_out"
+case "$walk_out" in
+  *'"name":"Mango","unit_price_paise":4500,"quantity":2'*) ok "the admin stocked a mango, Asha has two in her cart" ;;
+  *) die "the walk did not end with two mangoes in the cart: $walk_out" ;;
+esac
 
 step "SIGKILL cart: restarted with backoff, logged"
 old=$(cat "$data/run/cart.pid")
