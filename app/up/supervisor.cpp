@@ -146,6 +146,7 @@ pid_t supervisor::fork_exec(const std::vector<std::string>& argv, const std::vec
   // Everything the child needs is built before fork: it only calls async-signal-safe functions.
   auto args = c_strings(argv);
   auto envp = c_strings(env);
+  const std::string exec_failed = "quickmart up: cannot execute " + argv.front() + "\n";
   const bool switch_user = as_database_user && account_.switch_user;
   const sigset_t unblock = handled_signals();
   const pid_t parent = self_;
@@ -181,8 +182,7 @@ pid_t supervisor::fork_exec(const std::vector<std::string>& argv, const std::vec
       ::_exit(126);
     }
     ::execve(args[0], args.data(), envp.data());
-    const char msg[] = "quickmart up: exec failed\n";
-    (void)!::write(2, msg, sizeof msg - 1);
+    (void)!::write(2, exec_failed.data(), exec_failed.size());
     ::_exit(127);
   }
   ::close(log_fd);
@@ -194,6 +194,13 @@ bool supervisor::spawn(child& c) {
   const int death_signal = c.spec.kind == child_kind::database ? SIGQUIT : SIGKILL;
   const pid_t pid = fork_exec(c.spec.argv, c.spec.env, c.spec.name, c.spec.as_database_user, death_signal);
   if (pid < 0) {
+    if (supervising_) {
+      // No fork or no log file right now: try again later rather than at once.
+      const auto delay = c.backoff.next_delay_ms(0);
+      say("cannot start " + c.spec.name + " (" + failure_ + "); retrying in " + std::to_string(delay) + " ms");
+      c.restart_at = clock::now() + milliseconds(delay);
+      set_state(c, state::backoff);
+    }
     return false;
   }
   c.pid = pid;
