@@ -42,6 +42,10 @@ def verdict(ok, what, figures=""):
     return ok
 
 
+def note(what, figures):
+    print(f"  NOTE {what}: {figures}")
+
+
 def load(path):
     with open(path) as f:
         return json.load(f)
@@ -193,6 +197,13 @@ def during_product_outage(args):
     token = (r.json() or {}).get("access_token", "")
     r = probe.send("GET", "/auth/me", token=token)
     verdict(r.status == 200 and (r.json() or {}).get("id") == probe.me["user_id"], "/auth/me keeps working", f"{r.status}")
+    # Documented to work through a product outage but not part of the drill's verdict: what
+    # they answered is shown, so a run tells how far the outage reached.
+    r = probe.send("GET", "/cart")
+    note("GET /cart (docs/api.md: priced with last-known-prices)",
+         f"{r.status} {r.error_code() or 'prices_stale=' + str((r.json() or {}).get('prices_stale'))}")
+    r = probe.send("GET", "/orders?limit=1")
+    note("GET /orders (needs order_db only)", f"{r.status} {r.error_code()}")
     codes = []
     for _ in range(args.checkout_tries):
         r = probe.send("POST", "/orders/checkout", PROBE_BODY, headers={"Idempotency-Key": state["key"]}, key=state["key"])

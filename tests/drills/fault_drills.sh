@@ -161,11 +161,12 @@ set +a
 export QM_DRILL_ORDER_DB_URL="postgresql://order:$QUICKMART_ORDER_DB_PASSWORD@127.0.0.1:$((base + 13))/order_db"
 export QM_DRILL_PRODUCT_DB_URL="postgresql://product:$QUICKMART_PRODUCT_DB_PASSWORD@127.0.0.1:$((base + 11))/product_db"
 
-act "the admin seeds the catalogue; 36 customers register and log in (one loopback address each)"
+act "the admin seeds the catalogue; 46 customers register and log in (one loopback address each)"
 steps seed --out "$work/catalogue.json" --products 20 --stock-min 40 --stock-max 80 || die "seeding failed"
-drive register --gateway "$gw" --count 36 --out "$work/customers.json" || die "registering customers failed"
-# Customers 0..23 carry the load of phases a and b, 24..31 the polite load of phase c (a fresh
-# minute of rate limit each), 32 probes the product-db outage, 33 runs past the limits.
+drive register --gateway "$gw" --count 46 --out "$work/customers.json" || die "registering customers failed"
+# Customers 0..23 carry the load of phase a, 24..35 that of phase b and 36..43 the polite load
+# of phase c (each phase's customers start with a fresh minute of rate limit), 44 probes the
+# product-db outage, 45 runs past the limits.
 reports=()
 
 # ---------------------------------------------------------------------------------------------
@@ -231,30 +232,40 @@ act "checks after phase a"
 checks "${reports[@]}" --phase "after the SIGKILL" --settle-s 15 || fail "checks after phase a"
 
 # ---------------------------------------------------------------------------------------------
-act "phase b: product-db stopped"
+act "phase b: product-db stopped under load (12 customers, 4 at a time, 14 s)"
 steps restock --catalogue "$work/catalogue.json" --count 3 --quantity 10 || fail "restock"
-steps before-product-outage --customers "$work/customers.json" --customer 32 --catalogue "$work/catalogue.json" \
+steps before-product-outage --customers "$work/customers.json" --customer 44 --catalogue "$work/catalogue.json" \
   --tracked-report "$work/a.json" --state "$work/b.state" --report "$work/b1.json" || fail "before the product-db outage"
 reports+=(--report "$work/b1.json")
+# Sessions caught by the outage meet 503s (a cart add needs product; the cart is then emptied);
+# a checkout caught by it is sent again with its key until the database is back.
+drive run --gateway "$gw" --customers "$work/customers.json" --use-customers 24 12 \
+  --catalogue "$work/catalogue.json" --report "$work/b.json" --label "phase b" --duration-s 14 \
+  --concurrency 4 --checkout-retry-s 30 --seed 12 >"$work/b.out" 2>&1 &
+driver_pid=$!
+sleep 1
 act "quickmart cluster stop product-db"
 "$quickmart" cluster stop product-db --data "$data" >"$work/stop-db.out" 2>&1 ||
   die "cluster stop product-db exited $?: $(cat "$work/stop-db.out")"
-steps during-product-outage --customers "$work/customers.json" --customer 32 --state "$work/b.state" \
+steps during-product-outage --customers "$work/customers.json" --customer 44 --state "$work/b.state" \
   --report "$work/b2.json" --checkout-tries 2 || fail "during the product-db outage"
 reports+=(--report "$work/b2.json")
 act "quickmart cluster start product-db"
 "$quickmart" cluster start product-db --data "$data" >"$work/start-db.out" 2>&1 ||
   die "cluster start product-db exited $?: $(cat "$work/start-db.out")"
 record_pids
-steps after-product-outage --customers "$work/customers.json" --customer 32 --state "$work/b.state" \
+steps after-product-outage --customers "$work/customers.json" --customer 44 --state "$work/b.state" \
   --report "$work/b3.json" --within-s 20 || fail "after the product-db outage"
 reports+=(--report "$work/b3.json")
+wait "$driver_pid" || fail "the load driver of phase b did not finish cleanly"
+cat "$work/b.out"
+reports+=(--report "$work/b.json")
 act "checks after phase b"
 checks "${reports[@]}" --phase "after the product-db outage" --settle-s 15 || fail "checks after phase b"
 
 # ---------------------------------------------------------------------------------------------
 act "phase c: Redis stopped under a polite load (8 customers, 50 requests a minute each)"
-drive run --gateway "$gw" --customers "$work/customers.json" --use-customers 24 8 \
+drive run --gateway "$gw" --customers "$work/customers.json" --use-customers 36 8 \
   --catalogue "$work/catalogue.json" --report "$work/c.json" --label "phase c" --duration-s 8 \
   --concurrency 3 --per-customer-per-min 50 --think-ms 100 --seed 13 >"$work/c.out" 2>&1 &
 driver_pid=$!
@@ -262,14 +273,14 @@ sleep 1
 act "quickmart cluster stop redis"
 "$quickmart" cluster stop redis --data "$data" >"$work/stop-redis.out" 2>&1 ||
   die "cluster stop redis exited $?: $(cat "$work/stop-redis.out")"
-steps rate-limit --customers "$work/customers.json" --customer 33 --state "$work/c.state" \
+steps rate-limit --customers "$work/customers.json" --customer 45 --state "$work/c.state" \
   --report "$work/c1.json" --expect-backend memory || fail "rate limits with Redis down"
 reports+=(--report "$work/c1.json")
 act "quickmart cluster start redis"
 "$quickmart" cluster start redis --data "$data" >"$work/start-redis.out" 2>&1 ||
   die "cluster start redis exited $?: $(cat "$work/start-redis.out")"
 record_pids
-steps rate-limit-after --customers "$work/customers.json" --customer 33 --state "$work/c.state" \
+steps rate-limit-after --customers "$work/customers.json" --customer 45 --state "$work/c.state" \
   --report "$work/c2.json" --within-s 15 || fail "rate limits once Redis is back"
 reports+=(--report "$work/c2.json")
 wait "$driver_pid" || fail "the load driver of phase c did not finish cleanly"

@@ -400,6 +400,12 @@ def run(args):
           f"{len(report['refused'])} refused, "
           f"{len(report['given_up'])} given up, {len(report['server_errors'])} x 5xx, "
           f"{sum(1 for e in report['requests'] if e['s'] == 429)} x 429")
+    failed = {}
+    for e in report["server_errors"]:
+        key = f"{e['route']} {e['status']} {e['code']}".rstrip()
+        failed[key] = failed.get(key, 0) + 1
+    if failed:
+        print("  5xx by route: " + ", ".join(f"{k} x{n}" for k, n in sorted(failed.items(), key=lambda kv: -kv[1])))
     return 0 if stuck == 0 else 1
 
 
