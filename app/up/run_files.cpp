@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <cstring>
 
 namespace qm::up {
 
@@ -76,6 +77,30 @@ std::optional<int> running_up_pid(const run_files& files) {
   }
   const int pid = std::atoi(text->c_str());
   return pid > 0 ? std::optional<int>(pid) : std::nullopt;
+}
+
+bool make_dir(const std::string& path, int mode, std::string& error) {
+  if (::mkdir(path.c_str(), static_cast<mode_t>(mode)) == 0 || errno == EEXIST) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      return true;
+    }
+    error = path + " exists and is not a directory";
+    return false;
+  }
+  error = "cannot create " + path + ": " + std::strerror(errno);
+  return false;
+}
+
+bool make_dirs(const std::string& path, int mode, std::string& error) {
+  for (std::size_t i = 1; i <= path.size(); ++i) {
+    if (i == path.size() || path[i] == '/') {
+      if (!make_dir(path.substr(0, i), mode, error)) {
+        return false;
+      }
+    }
+  }
+  return true;
 }
 
 std::string absolute_dir(const std::string& dir) {

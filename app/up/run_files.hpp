@@ -30,6 +30,10 @@ bool file_exists(const std::string& path);
 // The pid of the `quickmart up` that holds DIR/run/up.lock, or nullopt when none runs.
 std::optional<int> running_up_pid(const run_files& files);
 
+// mkdir that accepts an existing directory; make_dirs creates the parents too.
+bool make_dir(const std::string& path, int mode, std::string& error);
+bool make_dirs(const std::string& path, int mode, std::string& error);
+
 // Makes DIR absolute (relative to the working directory) without requiring it to exist.
 std::string absolute_dir(const std::string& dir);
 

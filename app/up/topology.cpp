@@ -87,7 +87,7 @@ child_spec database_child(const topology_inputs& in, std::string_view service) {
             "-c", "unix_socket_directories=" + socket_dir(in.data_dir, c.name),
             "-c", "synchronous_commit=off",
             "-c", "max_connections=40"};
-  c.env = as_env_lines({{"LC_ALL", "C"}, {"PATH", in.path_env}});
+  c.env = database_tool_env(in);
   c.ready = readiness::postgres_accepts;
   c.stop_signal = sigint;
   c.as_database_user = true;
@@ -205,6 +205,36 @@ std::vector<child_spec> plan_children(const topology_inputs& in) {
     }
   }
   return out;
+}
+
+std::vector<std::string> database_tool_env(const topology_inputs& in) {
+  return as_env_lines({{"LC_ALL", "C"}, {"PATH", in.path_env}});
+}
+
+std::vector<std::string> initdb_argv(const topology_inputs& in, const std::string& target_dir) {
+  return {in.pg_bin + "/initdb", "-D", target_dir, "-U", std::string(database_superuser), "-E", "UTF8",
+          "--locale=C", "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync"};
+}
+
+std::vector<std::string> provision_argv(const topology_inputs& in, std::string_view service,
+                                        const std::string& sql_path) {
+  const auto db = database_name_of(service);
+  return {in.pg_bin + "/psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", socket_dir(in.data_dir, db),
+          "-p", std::to_string(port_of(in, db)), "-U", std::string(database_superuser), "-d", "postgres",
+          "-f", sql_path};
+}
+
+std::string provisioning_sql(std::string_view service, const std::string& password) {
+  const std::string role(service);
+  const std::string db = role + "_db";
+  return "SELECT format('CREATE ROLE %I LOGIN', '" + role +
+         "') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + role + "')\\gexec\n"
+         "ALTER ROLE \"" + role + "\" LOGIN PASSWORD '" + password + "';\n"
+         "SELECT format('CREATE DATABASE %I OWNER %I', '" + db + "', '" + role +
+         "') WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '" + db + "')\\gexec\n"
+         "REVOKE CONNECT, TEMPORARY ON DATABASE \"" + db + "\" FROM PUBLIC;\n"
+         "REVOKE CONNECT ON DATABASE postgres FROM PUBLIC;\n"
+         "REVOKE CONNECT ON DATABASE template1 FROM PUBLIC;\n";
 }
 
 std::string prometheus_config(int base_port) {

@@ -67,6 +67,24 @@ std::vector<child_spec> plan_children(const topology_inputs& in);
 std::map<std::string, std::string> passed_through(const topology_inputs& in, std::string_view service,
                                                   const std::map<std::string, std::string>& launcher_set);
 
+// The environment of PostgreSQL's programs: PATH and the C locale.
+std::vector<std::string> database_tool_env(const topology_inputs& in);
+
+// initdb of a service's cluster into target_dir: UTF8, C locale, the superuser
+// database_superuser trusted over the unix socket only, scram-sha-256 over TCP.
+std::vector<std::string> initdb_argv(const topology_inputs& in, const std::string& target_dir);
+
+// psql as the superuser over the cluster's unix socket, running sql_path, stopping at the
+// first error.
+std::vector<std::string> provision_argv(const topology_inputs& in, std::string_view service,
+                                        const std::string& sql_path);
+
+// Idempotent, run on every start: role <service> (LOGIN, the password of secrets.env, set
+// again so the file stays the truth), database <service>_db owned by it, CONNECT on it and on
+// postgres/template1 closed to everyone else. Identifiers are quoted ("order" is a keyword);
+// passwords are the launcher's hex, nothing to escape.
+std::string provisioning_sql(std::string_view service, const std::string& password);
+
 // DIR/prometheus/prometheus.yml: the seven services on loopback, labelled as the compose
 // file's scrape config labels them, and the alert rules next to it.
 std::string prometheus_config(int base_port);

@@ -4,7 +4,6 @@
 // SIGTERM, and stops everything.
 
 #include <fcntl.h>
-#include <pwd.h>
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -17,12 +16,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 
 #include "app/up/arguments.hpp"
 #include "app/up/commands.hpp"
 #include "app/up/event_line.hpp"
 #include "app/up/loopback_probe.hpp"
+#include "app/up/postgres_clusters.hpp"
 #include "app/up/run_files.hpp"
 #include "app/up/secrets_file.hpp"
 #include "app/up/supervisor.hpp"
@@ -45,30 +44,6 @@ constexpr int prometheus_ready_timeout_ms = 60'000;
 int fail(const std::string& message) {
   std::fprintf(stderr, "quickmart up: failed to start: %s\n", message.c_str());
   return exit_failed;
-}
-
-bool make_dir(const std::string& path, mode_t mode, std::string& error) {
-  if (::mkdir(path.c_str(), mode) == 0 || errno == EEXIST) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-      return true;
-    }
-    error = path + " exists and is not a directory";
-    return false;
-  }
-  error = "cannot create " + path + ": " + std::strerror(errno);
-  return false;
-}
-
-bool make_dirs(const std::string& path, mode_t mode, std::string& error) {
-  for (std::size_t i = 1; i <= path.size(); ++i) {
-    if (i == path.size() || path[i] == '/') {
-      if (!make_dir(path.substr(0, i), mode, error)) {
-        return false;
-      }
-    }
-  }
-  return true;
 }
 
 std::string random_hex(std::size_t bytes) {
@@ -170,65 +145,6 @@ bool copy_file(const std::string& from, const std::string& to) {
   return text && write_file_atomically(to, *text, 0644);
 }
 
-// PostgreSQL refuses root: as root, its clusters belong to the `postgres` user.
-bool resolve_database_account(database_account& account, std::string& error) {
-  if (::geteuid() != 0) {
-    return true;
-  }
-  const passwd* pw = ::getpwnam("postgres");
-  if (pw == nullptr) {
-    error = "running as root, PostgreSQL needs the unprivileged user 'postgres' (created by the postgresql "
-            "package); or run quickmart up as an ordinary user";
-    return false;
-  }
-  account.switch_user = true;
-  account.uid = pw->pw_uid;
-  account.gid = pw->pw_gid;
-  account.name = pw->pw_name;
-  return true;
-}
-
-// As root, PostgreSQL's user must pass through every directory above DIR; initdb would fail
-// later with a less telling message.
-bool reachable_by(const database_account& account, const std::string& dir, std::string& error) {
-  if (!account.switch_user) {
-    return true;
-  }
-  for (std::size_t i = dir.find('/', 1); i != std::string::npos; i = dir.find('/', i + 1)) {
-    const std::string parent = dir.substr(0, i);
-    struct stat st {};
-    if (::stat(parent.c_str(), &st) == 0 && (st.st_mode & S_IXOTH) == 0 && st.st_uid != account.uid) {
-      error = "the " + account.name + " user cannot enter " + parent + " to reach " + dir +
-              "; choose a --data elsewhere (e.g. under /tmp or /var/tmp), or use --embedded";
-      return false;
-    }
-  }
-  return true;
-}
-
-bool give_to(const database_account& account, const std::string& path, std::string& error) {
-  if (account.switch_user && ::chown(path.c_str(), account.uid, account.gid) != 0) {
-    error = "cannot give " + path + " to " + account.name + ": " + std::strerror(errno);
-    return false;
-  }
-  return true;
-}
-
-// Per database: the role named after the service with its password (kept in step with
-// secrets.env on every run), its database owned by it, CONNECT closed to every other role.
-std::string provisioning_sql(std::string_view service, const std::string& password) {
-  const std::string role(service);
-  const std::string db = role + "_db";
-  return "SELECT format('CREATE ROLE %I LOGIN', '" + role + "') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" +
-         role + "')\\gexec\n"
-         "ALTER ROLE \"" + role + "\" LOGIN PASSWORD '" + password + "';\n"
-         "SELECT format('CREATE DATABASE %I OWNER %I', '" + db + "', '" + role +
-         "') WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '" + db + "')\\gexec\n"
-         "REVOKE CONNECT, TEMPORARY ON DATABASE \"" + db + "\" FROM PUBLIC;\n"
-         "REVOKE CONNECT ON DATABASE postgres FROM PUBLIC;\n"
-         "REVOKE CONNECT ON DATABASE template1 FROM PUBLIC;\n";
-}
-
 void print_urls(const topology_inputs& in, const std::vector<child_spec>& children) {
   for (const auto& c : children) {
     std::string what;
@@ -325,7 +241,7 @@ int run_up(const std::vector<std::string>& args, const std::map<std::string, std
     if (in.redis_server.empty()) {
       return cleanup_and(fail("redis-server not found on PATH (install redis-server; --embedded needs none)"));
     }
-    if (!resolve_database_account(account, error) || !reachable_by(account, in.data_dir, error)) {
+    if (!resolve_database_account(in.data_dir, account, error)) {
       return cleanup_and(fail(error));
     }
   }
@@ -352,51 +268,13 @@ int run_up(const std::vector<std::string>& args, const std::map<std::string, std
   }
 
   // Directories and first-run work.
-  std::vector<job> initdbs;
-  std::vector<std::pair<std::string, std::string>> staged;  // initdb's directory -> the cluster's
+  cluster_preparation clusters;
   if (in.embedded) {
     if (!make_dir(in.data_dir + "/sqlite", 0700, error)) {
       return cleanup_and(fail(error));
     }
-  } else {
-    struct stat st {};
-    if (account.switch_user && ::stat(in.data_dir.c_str(), &st) == 0 && (st.st_mode & S_IXOTH) == 0) {
-      // The postgres user must pass through DIR to reach its clusters (nothing is listed).
-      ::chmod(in.data_dir.c_str(), (st.st_mode & 07777) | S_IXOTH);
-    }
-    if (!make_dir(in.data_dir + "/pg", 0700, error) || !give_to(account, in.data_dir + "/pg", error)) {
-      return cleanup_and(fail(error));
-    }
-    for (auto svc : database_services()) {
-      const auto db = database_name_of(svc);
-      const auto sock = socket_dir(in.data_dir, db);
-      if (sock.size() + 20 > 107) {
-        return cleanup_and(fail("the unix socket path " + sock + "/.s.PGSQL.N is too long; choose a shorter --data"));
-      }
-      if (!make_dir(sock, 0700, error) || !give_to(account, sock, error)) {
-        return cleanup_and(fail(error));
-      }
-      const auto cluster = cluster_dir(in.data_dir, svc);
-      if (!file_exists(cluster + "/PG_VERSION")) {
-        if (file_exists(cluster)) {
-          return cleanup_and(fail(cluster + " exists but holds no PostgreSQL cluster; remove it to have one created"));
-        }
-        // initdb writes beside the cluster's place and the directory is renamed into place
-        // only once every initdb succeeded: an interrupted first run leaves no half cluster
-        // that a later run would take for a real one. A leftover staging directory is ours.
-        std::error_code ignored;
-        std::filesystem::remove_all(cluster + ".initdb", ignored);
-        staged.emplace_back(cluster + ".initdb", cluster);
-        // Local connections (the launcher's, over the socket, for setup only) are trusted;
-        // every TCP connection must present its role's password.
-        initdbs.push_back({{in.pg_bin + "/initdb", "-D", cluster + ".initdb", "-U",
-                            std::string(database_superuser), "-E", "UTF8", "--locale=C", "--auth-local=trust",
-                            "--auth-host=scram-sha-256", "--no-sync"},
-                           {"LC_ALL=C", "PATH=" + in.path_env},
-                           db,
-                           true});
-      }
-    }
+  } else if (!prepare_clusters(in, account, clusters, error)) {
+    return cleanup_and(fail(error));
   }
   if (in.with_prometheus) {
     const auto dir = in.data_dir + "/prometheus";
@@ -422,19 +300,17 @@ int run_up(const std::vector<std::string>& args, const std::map<std::string, std
     return cleanup_and(exit_ok);
   };
 
-  if (!initdbs.empty()) {
+  if (!clusters.initdbs.empty()) {
     std::string names;
-    for (const auto& j : initdbs) {
+    for (const auto& j : clusters.initdbs) {
       names += (names.empty() ? "" : " ") + j.log_name;
     }
     say("initdb " + names + " (first run)");
-    if (auto r = sup.run_jobs(initdbs, initdb_timeout_ms); r != supervisor::outcome::done) {
+    if (auto r = sup.run_jobs(clusters.initdbs, initdb_timeout_ms); r != supervisor::outcome::done) {
       return finish(r);
     }
-    for (const auto& [from, to] : staged) {
-      if (::rename(from.c_str(), to.c_str()) != 0) {
-        return finish(supervisor::outcome::failed, "cannot rename " + from + " to " + to + ": " + std::strerror(errno));
-      }
+    if (!install_clusters(clusters, error)) {
+      return finish(supervisor::outcome::failed, error);
     }
   }
   if (auto r = sup.start_phase(0, databases_ready_timeout_ms); r != supervisor::outcome::done) {
@@ -443,24 +319,12 @@ int run_up(const std::vector<std::string>& args, const std::map<std::string, std
   if (!in.embedded) {
     say("databases and redis accept connections (+" + elapsed_ms() + " ms)");
     std::vector<job> setups;
-    for (auto svc : database_services()) {
-      const auto db = database_name_of(svc);
-      const auto sql_path = socket_dir(in.data_dir, db) + "/provision.sql";
-      if (!write_file_atomically(sql_path, provisioning_sql(svc, in.keys.at(database_password_key(svc))), 0600) ||
-          !give_to(account, sql_path, error)) {
-        return finish(supervisor::outcome::failed, error.empty() ? "cannot write " + sql_path : error);
-      }
-      setups.push_back({{in.pg_bin + "/psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", socket_dir(in.data_dir, db), "-p",
-                         std::to_string(port_of(in, db)), "-U", std::string(database_superuser), "-d", "postgres", "-f",
-                         sql_path},
-                        {"LC_ALL=C", "PATH=" + in.path_env},
-                        db,
-                        true});
+    if (!provisioning_jobs(in, account, setups, error)) {
+      remove_provisioning_scripts(in);
+      return finish(supervisor::outcome::failed, error);
     }
     const auto r = sup.run_jobs(setups, provision_timeout_ms);
-    for (auto svc : database_services()) {
-      ::unlink((socket_dir(in.data_dir, database_name_of(svc)) + "/provision.sql").c_str());
-    }
+    remove_provisioning_scripts(in);
     if (r != supervisor::outcome::done) {
       return finish(r);
     }

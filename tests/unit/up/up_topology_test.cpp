@@ -148,6 +148,35 @@ TEST(up_topology, the_users_own_options_pass_through_never_what_the_launcher_set
   EXPECT_FALSE(has_env_key(find(plan_children(in), "gateway"), "QUICKMART_REDIS_URL"));
 }
 
+TEST(up_topology, database_tools_run_on_the_clusters_socket_as_the_superuser) {
+  const auto in = inputs(false);
+  EXPECT_EQ(initdb_argv(in, "/data/pg/order.initdb"),
+            (std::vector<std::string>{"/pg/bin/initdb", "-D", "/data/pg/order.initdb", "-U", "quickmart_admin", "-E",
+                                      "UTF8", "--locale=C", "--auth-local=trust", "--auth-host=scram-sha-256",
+                                      "--no-sync"}));
+  EXPECT_EQ(provision_argv(in, "order", "/data/run/order-db/provision.sql"),
+            (std::vector<std::string>{"/pg/bin/psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "/data/run/order-db",
+                                      "-p", "9013", "-U", "quickmart_admin", "-d", "postgres", "-f",
+                                      "/data/run/order-db/provision.sql"}));
+  EXPECT_EQ(database_tool_env(in), (std::vector<std::string>{"LC_ALL=C", "PATH=/usr/bin:/bin"}));
+}
+
+TEST(up_topology, provisioning_is_idempotent_and_quotes_the_keyword_order) {
+  const auto sql = provisioning_sql("order", "0a1b2c");
+  // Created only when missing (psql's \gexec runs the generated statement), %I quotes "order".
+  EXPECT_NE(sql.find("SELECT format('CREATE ROLE %I LOGIN', 'order') WHERE NOT EXISTS (SELECT 1 FROM pg_roles "
+                     "WHERE rolname = 'order')\\gexec\n"),
+            std::string::npos)
+      << sql;
+  EXPECT_NE(sql.find("ALTER ROLE \"order\" LOGIN PASSWORD '0a1b2c';\n"), std::string::npos) << sql;
+  EXPECT_NE(sql.find("SELECT format('CREATE DATABASE %I OWNER %I', 'order_db', 'order') WHERE NOT EXISTS"),
+            std::string::npos)
+      << sql;
+  EXPECT_NE(sql.find("REVOKE CONNECT, TEMPORARY ON DATABASE \"order_db\" FROM PUBLIC;"), std::string::npos) << sql;
+  EXPECT_NE(sql.find("REVOKE CONNECT ON DATABASE postgres FROM PUBLIC;"), std::string::npos) << sql;
+  EXPECT_NE(sql.find("REVOKE CONNECT ON DATABASE template1 FROM PUBLIC;"), std::string::npos) << sql;
+}
+
 TEST(up_topology, prometheus_scrapes_the_seven_loopback_ports_with_their_names) {
   const auto yml = prometheus_config(9000);
   EXPECT_NE(yml.find("rule_files:\n  - alerts.yml"), std::string::npos);
