@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# `quickmart up` with PostgreSQL and Redis on a private port range and data directory: the
-# first run initializes five clusters (one role and password per service database) and
-# starts Redis; a smoke through the gateway (register, login, products, the admin creates a
-# category and a product, the customer adds it to the cart); a role cannot reach another
-# service's database; SIGTERM -> exit 0, nothing left running; a second run on the same DIR
-# reuses the clusters and secrets (no initdb, the customer still logs in).
+# `quickmart up` with PostgreSQL and Redis on a private port range and data directory: a
+# first run interrupted during initdb exits 0 and leaves no half cluster; the first run
+# initializes five clusters (one role and password per service database) and starts Redis;
+# a smoke through the gateway (register, login, products, the admin creates a category and a
+# product, the customer adds it to the cart); a role cannot reach another service's database
+# nor its own cluster's maintenance database; SIGTERM -> exit 0, nothing left running; a
+# second run on the same DIR reuses the clusters and secrets (no initdb, the customer still
+# logs in, the cart still holds its line).
 #
 #   up_postgres_test.sh PATH/TO/quickmart
 set -u
@@ -15,6 +17,22 @@ up_test_init "$1"
 pg_bin=${QUICKMART_PG_BIN:-/usr/lib/postgresql/15/bin}
 [ -x "$pg_bin/postgres" ] || die "PostgreSQL 15 not found in $pg_bin (run scripts/setup)"
 command -v redis-server >/dev/null || die "redis-server not found (run scripts/setup)"
+
+step "A first run interrupted during initdb: exit 0, nothing running, no half cluster"
+up_start "$work/up0.out"
+wait_line 30 '^quickmart up: initdb '
+kill -TERM "$up_pid"
+waited=0
+while kill -0 "$up_pid" 2>/dev/null && [ $waited -lt 200 ]; do sleep 0.1; waited=$((waited + 1)); done
+wait "$up_pid"
+rc=$?
+up_pid=""
+[ $rc -eq 0 ] || die "up interrupted during initdb exited $rc: $(cat "$up_out")"
+pgrep -f -- "$data" >/dev/null && die "processes left after the interrupted start: $(pgrep -af -- "$data")"
+for s in auth product cart order delivery; do
+  [ -e "$data/pg/$s" ] && die "an interrupted initdb left $data/pg/$s"
+done
+ok "exit 0 after $((waited / 10)).$((waited % 10)) s; no process, no DIR/pg/<svc>"
 
 step "First run: initdb x5, Redis, seven services on $base..$((base + 30))"
 up_start_ready 120 "$work/up1.out"
