@@ -357,7 +357,11 @@ def main(argv):
         s.add_argument("--address-index", type=int, default=5000)
         s.add_argument("--expect-backend", default="")
     args = p.parse_args(argv)
-    drill_http.loopback_endpoint(args.gateway)
+    try:
+        drill_http.loopback_endpoint(args.gateway)
+    except drill_http.NotLoopback as e:
+        print(f"drill_steps: {e}", file=sys.stderr)
+        return 2
     steps = {"seed": seed, "restock": restock, "before-product-outage": before_product_outage,
              "during-product-outage": during_product_outage, "after-product-outage": after_product_outage,
              "rate-limit": rate_limit, "rate-limit-after": rate_limit_after}

@@ -107,11 +107,17 @@ die() {
 for tool in curl python3 ps; do command -v "$tool" >/dev/null || die "$tool not found"; done
 
 # A base port whose whole range (N..N+30) is free right now, from a random start so that
-# drills on one machine do not race for the same range.
+# drills on one machine do not race for the same range, and below the kernel's ephemeral range:
+# the drill opens thousands of connections, and one of them must never take the port of a
+# child that is down (order restarting, product-db or Redis stopped) and keep it from binding.
 base=$("$py" - <<'EOF'
 import random, socket
+with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+    ephemeral_low = int(f.read().split()[0])
 for _ in range(200):
-    base = random.randrange(20000, 60000, 50)
+    base = random.randrange(10000, max(10050, ephemeral_low - 31), 50)
+    if base + 30 >= ephemeral_low:
+        continue
     socks, ok = [], True
     for p in range(base, base + 31):
         s = socket.socket()
