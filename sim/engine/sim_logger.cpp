@@ -17,11 +17,32 @@ void sim_logger::write(rt::log_level level, std::string_view message,
     return;
   }
   ++counts_[index];
-  line_.clear();
-  const time_point stamp = clock_ != nullptr ? clock_->now() : sched_.now();
-  log::append_line(line_, to_unix_us(stamp), level, node_, message, scope, fields);
-  line_.pop_back();  // the trace keeps lines without their newline
-  trace_.record(sched_.now(), node_, "log", line_);
+  const std::int64_t stamp_us = to_unix_us(clock_ != nullptr ? clock_->now() : sched_.now());
+  // The trace's hash covers what the line says, field by field; the JSON text (a pure function
+  // of the same content, tested on its own in log_line_test) is written only when the trace
+  // keeps its lines, since formatting every line was most of a run's logging cost.
+  trace_digest digest;
+  digest.add(stamp_us).add(static_cast<std::int64_t>(index)).add(message);
+  if (scope != nullptr) {
+    digest.add(scope->request_id)
+        .add(scope->span.trace_id_view())
+        .add(scope->span.span_id_view())
+        .add(scope->span.has_parent() ? scope->span.parent_id_view() : std::string_view{})
+        .add(scope->method)
+        .add(scope->route)
+        .add(scope->user_id);
+  } else {
+    digest.add(std::int64_t{-1});
+  }
+  for (const auto& f : fields) {
+    digest.add(f.key).add(f.value).add(static_cast<std::int64_t>(f.is_number));
+  }
+  trace_.record_digest(sched_.now(), node_, "log", digest.value(), [&]() -> std::string_view {
+    line_.clear();
+    log::append_line(line_, stamp_us, level, node_, message, scope, fields);
+    line_.pop_back();  // the trace keeps lines without their newline
+    return line_;
+  });
 }
 
 }  // namespace qm::sim

@@ -2,6 +2,7 @@
 // A node's logger in the simulator: every line goes into the trace as kind "log", in the same
 // JSON shape production writes (core/log/log_line.hpp), stamped with the node's virtual clock
 // (skew included, as a real host's clock would be). A failing seed's logs replay exactly.
+// The trace hash covers each line's content; the JSON text is written when lines are kept.
 
 #include <array>
 #include <cstdint>

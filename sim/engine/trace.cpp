@@ -45,24 +45,46 @@ std::uint64_t fold(std::uint64_t h, std::string_view piece) {
 trace::trace(bool keep_lines, std::size_t max_lines)
     : hash_(fold(0, "quickmart-trace-v2")), max_lines_(max_lines), keep_lines_(keep_lines) {}
 
+trace_digest& trace_digest::add(std::string_view piece) {
+  h_ = fold(h_, piece);
+  return *this;
+}
+
+trace_digest& trace_digest::add(std::int64_t n) {
+  h_ = mix(h_, static_cast<std::uint64_t>(n));
+  return *this;
+}
+
 void trace::record(time_point t, std::string_view node, std::string_view kind,
                    std::string_view detail) {
   // The hash covers every event's (virtual µs, node, kind, detail), in order.
-  const std::int64_t t_us = to_unix_us(t);
-  std::uint64_t h = mix(hash_, static_cast<std::uint64_t>(t_us));
+  std::uint64_t h = mix(hash_, static_cast<std::uint64_t>(to_unix_us(t)));
   h = fold(h, node);
   h = fold(h, kind);
   hash_ = fold(h, detail);
   ++recorded_;
-  if (!keep_lines_) {
-    return;
+  if (keep_lines_) {
+    keep_line(t, node, kind, detail);
   }
+}
+
+void trace::fold_event(time_point t, std::string_view node, std::string_view kind,
+                       std::uint64_t digest) {
+  std::uint64_t h = mix(hash_, static_cast<std::uint64_t>(to_unix_us(t)));
+  h = fold(h, node);
+  h = fold(h, kind);
+  hash_ = mix(h, digest);
+  ++recorded_;
+}
+
+void trace::keep_line(time_point t, std::string_view node, std::string_view kind,
+                      std::string_view detail) {
   if (lines_.size() >= max_lines_) {
     ++dropped_;
     return;
   }
   char stamp[24];
-  const auto [end, ec] = std::to_chars(stamp, stamp + sizeof stamp, t_us);
+  const auto [end, ec] = std::to_chars(stamp, stamp + sizeof stamp, to_unix_us(t));
   QM_ASSERT(ec == std::errc());
   const std::string_view stamp_text(stamp, static_cast<std::size_t>(end - stamp));
   std::string line;

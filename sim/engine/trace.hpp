@@ -12,6 +12,18 @@
 
 namespace qm::sim {
 
+// A digest of an event's content, folded piece by piece with the trace's own hash, for
+// trace::record_digest.
+class trace_digest {
+ public:
+  trace_digest& add(std::string_view piece);
+  trace_digest& add(std::int64_t n);
+  std::uint64_t value() const { return h_; }
+
+ private:
+  std::uint64_t h_ = 0x2545f4914f6cdd1dULL;
+};
+
 class trace {
  public:
   // keep_lines: store every line for writing out later (bounded by max_lines; past that the
@@ -20,6 +32,17 @@ class trace {
 
   // Records "<t_us> <node> <kind> <detail>".
   void record(time_point t, std::string_view node, std::string_view kind, std::string_view detail);
+  // Records an event whose detail is costly to write out (a JSON log line): the hash covers
+  // digest, a digest of the event's content, and detail is only asked for when lines are kept.
+  // The hash is then the same whether lines are kept or not.
+  template <typename WriteDetail>
+  void record_digest(time_point t, std::string_view node, std::string_view kind,
+                     std::uint64_t digest, WriteDetail&& write_detail) {
+    fold_event(t, node, kind, digest);
+    if (keep_lines_) {
+      keep_line(t, node, kind, write_detail());
+    }
+  }
 
   bool keeps_lines() const { return keep_lines_; }
   std::uint64_t hash() const { return hash_; }
@@ -29,6 +52,9 @@ class trace {
   const std::vector<std::string>& lines() const { return lines_; }
 
  private:
+  void fold_event(time_point t, std::string_view node, std::string_view kind, std::uint64_t digest);
+  void keep_line(time_point t, std::string_view node, std::string_view kind, std::string_view detail);
+
   std::vector<std::string> lines_;
   std::uint64_t hash_;
   std::uint64_t recorded_ = 0;
