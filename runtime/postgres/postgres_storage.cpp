@@ -183,6 +183,8 @@ struct postgres_storage::shared : std::enable_shared_from_this<postgres_storage:
   void return_connection(std::unique_ptr<pqxx::connection> conn);
   job_outcome run(job& j, std::unique_ptr<pqxx::connection>& conn);
   std::optional<sql::error> connect(std::unique_ptr<pqxx::connection>& conn);
+  std::unique_ptr<pqxx::work> begin(std::unique_ptr<pqxx::connection>& conn,
+                                    std::int64_t statement_timeout_ms);
 };
 
 std::unique_ptr<pqxx::connection> postgres_storage::shared::take_connection() {
@@ -232,6 +234,37 @@ std::optional<sql::error> postgres_storage::shared::connect(std::unique_ptr<pqxx
   }
 }
 
+// Begins a transaction whose statements stop at statement_timeout_ms. A pooled connection whose
+// server restarted still says it is open until it is used, so its first statement fails with
+// broken_connection. Nothing of the transaction has reached a server then, so it is begun once
+// more on a new connection: otherwise every connection of the pool would fail one caller
+// (a 503) after each database restart. Throws what the second attempt, or connecting, threw;
+// a failure on a connection that is still open is thrown at once.
+std::unique_ptr<pqxx::work> postgres_storage::shared::begin(
+    std::unique_ptr<pqxx::connection>& conn, std::int64_t statement_timeout_ms) {
+  const std::string set_timeout =
+      "SET LOCAL statement_timeout = " + std::to_string(statement_timeout_ms);
+  try {
+    auto tx = std::make_unique<pqxx::work>(*conn);
+    tx->exec(set_timeout);
+    return tx;
+  } catch (const pqxx::failure&) {
+    // A server that ended the session may first send its reason (admin_shutdown, an SQL
+    // error) rather than just close: what tells a lost connection is that it is closed now.
+    if (conn->is_open()) {
+      throw;
+    }
+    conn.reset();
+    connections_dropped.fetch_add(1);
+    if (auto failed = connect(conn)) {
+      throw pqxx::broken_connection(failed->message);
+    }
+  }
+  auto tx = std::make_unique<pqxx::work>(*conn);
+  tx->exec(set_timeout);
+  return tx;
+}
+
 job_outcome postgres_storage::shared::run(job& j, std::unique_ptr<pqxx::connection>& conn) {
   if (conn && !conn->is_open()) {
     conn.reset();
@@ -249,10 +282,9 @@ job_outcome postgres_storage::shared::run(job& j, std::unique_ptr<pqxx::connecti
   }
   transactions_started.fetch_add(1);
   try {
-    pqxx::work tx(*conn);
     // The server stops any single statement at the deadline, freeing this worker too.
-    tx.exec("SET LOCAL statement_timeout = " + std::to_string(remaining_ms));
-    worker_transaction wrapped(tx, j, opts.max_result_rows);
+    const std::unique_ptr<pqxx::work> tx = begin(conn, remaining_ms);
+    worker_transaction wrapped(*tx, j, opts.max_result_rows);
     {
       body_phase in_body(j);
       j.body(wrapped);
@@ -261,7 +293,7 @@ job_outcome postgres_storage::shared::run(job& j, std::unique_ptr<pqxx::connecti
     if (steady::now() >= j.deadline) {
       return {make_unexpected(abandoned_error()), nullptr};
     }
-    tx.commit();
+    tx->commit();
     return {db_status{}, nullptr};
   } catch (...) {
     std::exception_ptr failure = std::current_exception();
