@@ -6,6 +6,7 @@ namespace {
 
 json::object item_json(const priced_line& p) {
   json::object o;
+  o.reserve(7);
   o["product_id"] = p.line.product_id;
   o["name"] = p.name;
   o["unit_price_paise"] = p.unit_price_paise;
@@ -20,6 +21,7 @@ json::object item_json(const priced_line& p) {
 
 json::object cart_json(std::int64_t user_id, const priced_cart& cart) {
   json::array items;
+  items.reserve(cart.items.size());
   for (const auto& p : cart.items) {
     items.push_back(item_json(p));
   }
@@ -28,6 +30,7 @@ json::object cart_json(std::int64_t user_id, const priced_cart& cart) {
     unavailable.push_back(id);
   }
   json::object o;
+  o.reserve(7);
   o["user_id"] = user_id;
   o["items"] = std::move(items);
   o["item_count"] = cart.item_count;

@@ -28,6 +28,7 @@ json::object category_json(const category& c) {
 
 json::object product_json(const product& p) {
   json::object o;
+  o.reserve(7);  // its five keys and the two detail_json and admin_product_json add
   o["id"] = p.id;
   o["category_id"] = p.category_id;
   o["name"] = p.name;
@@ -51,6 +52,7 @@ json::object admin_product_json(const admin_product& p) {
 
 json::object summary_json(const product_summary& p) {
   json::object o;
+  o.reserve(5);
   o["id"] = p.id;
   o["name"] = p.name;
   o["price_paise"] = p.price_paise;

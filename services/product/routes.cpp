@@ -36,6 +36,7 @@ task<response> handle_list(product_context& c, request_context rc) {
     co_return db_failure(rc, c.rt.log, "list_products", found.error());
   }
   json::array items;
+  items.reserve(found->size());
   for (const auto& p : *found) {
     items.push_back(product_json(p));
   }
