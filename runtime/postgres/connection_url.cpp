@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "core/config/service_config.hpp"
+
 namespace qm::rt::postgres {
 
 namespace {
@@ -31,23 +33,9 @@ std::string with_connect_timeout(std::string_view url, duration timeout) {
 }
 
 std::string password_of(std::string_view url) {
-  if (is_uri(url)) {
-    const std::size_t start = url.find("://") + 3;
-    const std::size_t at = url.find('@', start);
-    if (at == std::string_view::npos) {
-      return {};
-    }
-    const std::string_view userinfo = url.substr(start, at - start);
-    const std::size_t colon = userinfo.find(':');
-    return colon == std::string_view::npos ? std::string() : std::string(userinfo.substr(colon + 1));
-  }
-  const std::size_t key = url.find("password=");
-  if (key == std::string_view::npos) {
-    return {};
-  }
-  const std::size_t start = key + 9;
-  const std::size_t end = url.find(' ', start);
-  return std::string(url.substr(start, end == std::string_view::npos ? url.size() - start : end - start));
+  // One reading of a connection string's password for the whole project: configuration refuses
+  // a placeholder with it, and errors are redacted with it here.
+  return std::string(config::password_in(url));
 }
 
 std::string redact(std::string message, std::string_view secret) {
