@@ -1,5 +1,8 @@
 #include "sim/storage/storage_cluster.hpp"
 
+#include <functional>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "core/base/assert.hpp"
@@ -11,6 +14,16 @@
 #include "sim/storage/statement_summary.hpp"
 
 namespace qm::sim {
+
+namespace {
+
+// Lets an unordered map keyed by std::string be searched with a string_view.
+struct text_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+};
+
+}  // namespace
 
 namespace storage_detail {
 
@@ -60,7 +73,9 @@ struct cluster_state {
   std::map<std::string, std::map<std::string, std::uint64_t>> statements;
   std::uint64_t access_denied = 0;
   static constexpr std::size_t max_summaries = 4096;
-  std::map<std::string, std::string, std::less<>> summaries;
+  // Hashed: hot statements share long prefixes ("SELECT p.id, p.name, ..."), which made every
+  // ordered lookup a chain of long comparisons. Never iterated, so its order is irrelevant.
+  std::unordered_map<std::string, std::string, text_hash, std::equal_to<>> summaries;
   std::string scratch_summary;
 };
 
