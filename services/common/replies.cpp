@@ -4,6 +4,8 @@
 #include <cctype>
 #include <string>
 
+#include "core/resilience/dependency_down.hpp"
+
 namespace qm::services {
 
 std::string_view request_id(const http::request_context& rc) {
@@ -33,6 +35,16 @@ http::response db_failure(const http::request_context& rc, rt::logger& log, std:
              {"code", std::string(sql::to_string(e.code))},
              {"message", e.message}});
   return http::error_response(500, "internal", "internal error", request_id(rc));
+}
+
+http::response dependency_unavailable(const http::request_context& rc, std::string_view dependency,
+                                      std::string_view message) {
+  auto r = http::error_response(503, "upstream_unavailable", message, request_id(rc));
+  r.headers.set("Retry-After", "1");
+  if (!dependency.empty()) {
+    r.headers.set(std::string(resilience::dependency_down_header), std::string(dependency));
+  }
+  return r;
 }
 
 }  // namespace qm::services

@@ -17,4 +17,11 @@ std::string_view request_id(const http::request_context& rc);
 http::response db_failure(const http::request_context& rc, rt::logger& log, std::string_view op,
                           const sql::error& e);
 
+// 503 "upstream_unavailable" with Retry-After: 1, for a request this service cannot serve
+// because the upstream it names failed; the reply carries resilience::dependency_down_header
+// so callers do not hold it against this service. An empty dependency leaves the marker off
+// (the failure is this service's own).
+http::response dependency_unavailable(const http::request_context& rc, std::string_view dependency,
+                                      std::string_view message);
+
 }  // namespace qm::services

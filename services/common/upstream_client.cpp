@@ -5,6 +5,7 @@
 #include "core/resilience/backoff.hpp"
 #include "core/identity/user_context.hpp"
 #include "core/resilience/deadline.hpp"
+#include "core/resilience/dependency_down.hpp"
 #include "services/common/settings.hpp"
 
 namespace qm::services {
@@ -29,7 +30,11 @@ bool is_upstream_failure(const rt::call_result& r) {
            r.error().code != rt::call_errc::circuit_open &&
            r.error().code != rt::call_errc::unknown_upstream;
   }
-  // 501 and 505 are answers about the request, not the upstream's health.
+  // 501 and 505 are answers about the request, not the upstream's health; a 503 marked with
+  // the dependency it waits on is about that dependency, not this upstream.
+  if (r->status == 503 && r->headers.get(resilience::dependency_down_header)) {
+    return false;
+  }
   return r->status >= 500 && r->status != 501 && r->status != 505;
 }
 

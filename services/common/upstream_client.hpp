@@ -100,7 +100,8 @@ class upstream_client {
   std::map<std::string, std::unique_ptr<guard>, std::less<>> guards_;
 };
 
-// True for a result that speaks of the upstream's health going bad: no reply, or a 5xx.
+// True for a result that speaks of the upstream's health going bad: no reply, or a 5xx other
+// than 501, 505 and a 503 marked with resilience::dependency_down_header.
 bool is_upstream_failure(const rt::call_result& r);
 
 }  // namespace qm::services

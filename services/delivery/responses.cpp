@@ -124,10 +124,8 @@ http::response conflict(const http::request_context& rc, std::string_view code,
 }
 
 http::response upstream_unavailable(const http::request_context& rc) {
-  auto r = http::error_response(503, "upstream_unavailable",
-                                "the order service is unavailable; retry shortly", request_id(rc));
-  r.headers.set("Retry-After", "1");
-  return r;
+  return services::dependency_unavailable(rc, "order",
+                                          "the order service is unavailable; retry shortly");
 }
 
 }  // namespace qm::delivery

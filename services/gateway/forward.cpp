@@ -7,6 +7,7 @@
 #include "core/http/router.hpp"
 #include "core/identity/user_context.hpp"
 #include "core/resilience/deadline.hpp"
+#include "core/resilience/dependency_down.hpp"
 #include "services/gateway/authenticate.hpp"
 #include "services/gateway/request_id.hpp"
 #include "services/gateway/route_table.hpp"
@@ -34,7 +35,10 @@ http::headers end_to_end(const http::headers& in, const std::string& request_id,
                          std::optional<std::string_view> to_upstream = std::nullopt) {
   http::headers out;
   for (const auto& [name, value] : in.fields()) {
-    if (is_hop_by_hop(name) || http::iequals(name, request_id_header)) {
+    // The dependency marker is a word between the cluster's services: clients neither see one
+    // nor send one in.
+    if (is_hop_by_hop(name) || http::iequals(name, request_id_header) ||
+        http::iequals(name, resilience::dependency_down_header)) {
       continue;
     }
     if (to_upstream && (http::iequals(name, identity::context_header) ||

@@ -131,7 +131,7 @@ task<response> run_saga(order_context& c, const request_context& rc, checkout_re
   upstreams up(c.rt, c.calls, saga_deadline(c, rc), rc.scope.get());
   auto cart = co_await up.cart_lines(ref.user_id);
   if (!cart) {
-    co_return co_await give_up(c, rc, ref, release_plan::none, upstream_unavailable(rc),
+    co_return co_await give_up(c, rc, ref, release_plan::none, upstream_unavailable(rc, "cart"),
                                cart.error().reason);
   }
   if (cart->empty()) {
@@ -143,13 +143,13 @@ task<response> run_saga(order_context& c, const request_context& rc, checkout_re
       response passed = http::json_response(held.error().status, held.error().body);
       co_return co_await refuse(c, rc, ref, release_plan::none, std::move(passed), "out_of_stock");
     }
-    co_return co_await give_up(c, rc, ref, release_plan::queued, upstream_unavailable(rc),
-                               held.error().reason);
+    co_return co_await give_up(c, rc, ref, release_plan::queued,
+                               upstream_unavailable(rc, "product"), held.error().reason);
   }
   if (held->status != "held" && held->status != "confirmed") {
     // Released or expired under this attempt's id: the attempt was recovered meanwhile.
     std::string reason = "reservation " + held->status;
-    co_return co_await give_up(c, rc, ref, release_plan::now, upstream_unavailable(rc),
+    co_return co_await give_up(c, rc, ref, release_plan::now, upstream_unavailable(rc, ""),
                                std::move(reason));
   }
   order_record o;
@@ -179,8 +179,8 @@ task<response> run_saga(order_context& c, const request_context& rc, checkout_re
   }
   auto confirmed = co_await up.confirm(ref.reservation_id);
   if (!confirmed) {
-    co_return co_await give_up(c, rc, ref, release_plan::queued, upstream_unavailable(rc),
-                               confirmed.error().reason);
+    co_return co_await give_up(c, rc, ref, release_plan::queued,
+                               upstream_unavailable(rc, "product"), confirmed.error().reason);
   }
   for (int attempt = 0; attempt < max_id_attempts; ++attempt) {
     const std::int64_t now_s = to_unix_seconds(c.rt.clock.now());
@@ -206,10 +206,10 @@ task<response> run_saga(order_context& c, const request_context& rc, checkout_re
     if (*done == complete_outcome::lease_lost) {
       // The recovery sweep ended this attempt and queued its release: nothing to undo here.
       count(c, "lease_lost");
-      co_return upstream_unavailable(rc);
+      co_return upstream_unavailable(rc, "");
     }
   }
-  co_return co_await give_up(c, rc, ref, release_plan::now, upstream_unavailable(rc),
+  co_return co_await give_up(c, rc, ref, release_plan::now, upstream_unavailable(rc, ""),
                              "no free order id");
 }
 

@@ -78,12 +78,9 @@ http::response checkout_in_progress(const http::request_context& rc) {
   return r;
 }
 
-http::response upstream_unavailable(const http::request_context& rc) {
-  auto r = http::error_response(503, "upstream_unavailable",
-                                "a service this needs is unavailable; retry shortly",
-                                request_id(rc));
-  r.headers.set("Retry-After", "1");
-  return r;
+http::response upstream_unavailable(const http::request_context& rc, std::string_view dependency) {
+  return services::dependency_unavailable(rc, dependency,
+                                          "a service this needs is unavailable; retry shortly");
 }
 
 http::response cart_empty(const http::request_context& rc) {

@@ -27,7 +27,9 @@ http::response illegal_transition(const http::request_context& rc, order_status 
 // 409 "checkout_in_progress" with Retry-After: 1.
 http::response checkout_in_progress(const http::request_context& rc);
 // 503 "upstream_unavailable" with Retry-After: 1.
-http::response upstream_unavailable(const http::request_context& rc);
+// dependency: the upstream that failed (cart, product, payment), marked on the reply so callers
+// do not hold it against order; empty when the failure is order's own.
+http::response upstream_unavailable(const http::request_context& rc, std::string_view dependency);
 // 409 "cart_empty".
 http::response cart_empty(const http::request_context& rc);
 // 402 "payment_failed".

@@ -5,6 +5,7 @@
 
 #include "core/identity/user_context.hpp"
 #include "core/resilience/deadline.hpp"
+#include "core/resilience/dependency_down.hpp"
 #include "services/common/upstream_client.hpp"
 #include "tests/support/service_harness.hpp"
 
@@ -24,6 +25,7 @@ class upstream_client_test : public ::testing::Test {
   std::vector<http::request> received;
   std::vector<int> answers;  // statuses to answer in turn; 200 once they run out
   std::optional<std::string> retry_after;
+  std::optional<std::string> dependency_down;  // marks the upstream's 503s
 
   void SetUp() override {
     const auto handler = [this](http::request_context rc) -> task<http::response> {
@@ -37,6 +39,9 @@ class upstream_client_test : public ::testing::Test {
       r.status = status;
       if (retry_after && status == 503) {
         r.headers.set("Retry-After", *retry_after);
+      }
+      if (dependency_down && status == 503) {
+        r.headers.set(std::string(resilience::dependency_down_header), *dependency_down);
       }
       co_return r;
     };
@@ -170,6 +175,37 @@ TEST_F(upstream_client_test, connection_failures_count_and_the_client_s_own_refu
   http::response not_implemented;
   not_implemented.status = 501;
   EXPECT_FALSE(services::is_upstream_failure(not_implemented));
+}
+
+// An upstream answering 503 because its own dependency is down is healthy: its caller's breaker
+// stays closed and the call is not repeated (it cannot help). Unmarked 503s still count.
+TEST_F(upstream_client_test, a_503_marked_with_the_dependency_it_waits_on_does_not_count_against_the_upstream) {
+  auto p = policy();
+  p.breaker.consecutive_failure_threshold = 3;
+  services::upstream_client client(host.runtime(), secret, p);
+  dependency_down = "product";
+  answers = std::vector<int>(10, 503);
+  for (int i = 0; i < 10; ++i) {
+    auto r = call(client, http::method::get, "/things");  // a GET: retryable if it counted
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->status, 503);
+  }
+  EXPECT_EQ(received.size(), 10U) << "no retries";
+  EXPECT_EQ(client.breaker("up").state(), resilience::breaker_state::closed);
+  EXPECT_EQ(host.metrics().get_counter("upstream_retries_total", "", {{"upstream", "up"}}).value(), 0.0);
+
+  dependency_down.reset();
+  answers = {503, 503, 503};
+  p.retry.max_attempts = 1;
+  services::upstream_client unmarked(host.runtime(), secret, p);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(call(unmarked, http::method::get, "/things")->status, 503);
+  }
+  EXPECT_EQ(unmarked.breaker("up").state(), resilience::breaker_state::open);
+  http::response marked_500;
+  marked_500.status = 500;
+  marked_500.headers.set(std::string(resilience::dependency_down_header), "product");
+  EXPECT_TRUE(services::is_upstream_failure(marked_500)) << "only a 503 may say it waits";
 }
 
 TEST_F(upstream_client_test, internal_calls_carry_this_service_s_signed_context) {

@@ -12,6 +12,7 @@
 
 #include "core/identity/user_context.hpp"
 #include "core/json/json.hpp"
+#include "core/resilience/dependency_down.hpp"
 #include "core/token/jwt.hpp"
 #include "services/gateway/forward.hpp"
 #include "services/gateway/request_id.hpp"
@@ -132,6 +133,7 @@ class gateway_routes : public ::testing::Test {
       r.status = 201;
       r.headers.set("X-Upstream", upstream);
       r.headers.set("Connection", "close");
+      r.headers.set(std::string(resilience::dependency_down_header), "product");
       r.body = "echo:" + rc.request.body;
       co_return r;
     };
@@ -169,11 +171,14 @@ TEST_F(gateway_routes, copies_the_answer_back_without_hop_by_hop_headers) {
   req.headers.set("Authorization", "Bearer abc");
   req.headers.set("Connection", "keep-alive");
   req.headers.set("Transfer-Encoding", "chunked");
+  req.headers.set(std::string(resilience::dependency_down_header), "forged");
   auto r = gateway.handle(std::move(req));
   EXPECT_EQ(r.status, 201);
   EXPECT_EQ(r.body, R"(echo:{"a":1})");
   EXPECT_EQ(r.headers.get("X-Upstream"), "auth");
   EXPECT_FALSE(r.headers.contains("Connection"));  // hop-by-hop, not copied back
+  // The dependency marker stays between services, in both directions.
+  EXPECT_FALSE(r.headers.contains(resilience::dependency_down_header));
 
   ASSERT_EQ(received.size(), 1U);
   const http::request& up = received.front().request;
@@ -185,6 +190,7 @@ TEST_F(gateway_routes, copies_the_answer_back_without_hop_by_hop_headers) {
   EXPECT_FALSE(up.headers.contains("Connection"));
   EXPECT_FALSE(up.headers.contains("Transfer-Encoding"));
   EXPECT_FALSE(up.headers.contains(identity::context_header));  // an open route has no caller
+  EXPECT_FALSE(up.headers.contains(resilience::dependency_down_header));
 }
 
 TEST_F(gateway_routes, protected_routes_need_an_active_token_and_the_right_role) {
