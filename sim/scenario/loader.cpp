@@ -428,6 +428,7 @@ check_kind check_kind_from(const YAML::Node& n, const std::string& field) {
       {"breaker_opens", check_kind::breaker_opens},
       {"breaker_blocks_calls", check_kind::breaker_blocks_calls},
       {"breaker_closes", check_kind::breaker_closes},
+      {"breaker_stays_closed", check_kind::breaker_stays_closed},
       {"stale_served", check_kind::stale_served},
       {"retry_amplification", check_kind::retry_amplification},
       {"no_attempt_past_deadline", check_kind::no_attempt_past_deadline},
@@ -602,6 +603,11 @@ void read_resilience_check(mapping& m, const YAML::Node& item, const scenario& s
       c.upstream = node_field(m, "upstream", s);
       c.fault_index = fault_ref(m, s);
       c.within = seconds_field(m.required("within_s"), m.field("within_s"));
+      break;
+    case check_kind::breaker_stays_closed:
+      c.node = node_field(m, "node", s);
+      c.upstream = node_field(m, "upstream", s);
+      c.fault_index = fault_ref(m, s);
       break;
     case check_kind::breaker_blocks_calls:
       c.node = node_field(m, "node", s);

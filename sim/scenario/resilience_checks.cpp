@@ -248,6 +248,31 @@ check_result breaker_closes(const check_spec& c, const run_observations& obs) {
                     (ends_closed ? "and stayed closed" : "but ended " + all.back().to));
 }
 
+// A breaker that must not open: node's calls to upstream went on during the fault (so the
+// breaker was tried), and no transition of it ever went to open.
+check_result breaker_stays_closed(const check_spec& c, const run_observations& obs) {
+  const auto& w = obs.fault_windows[c.fault_index];
+  const std::int64_t begin = us_of(w.begin);
+  const std::int64_t end = us_of(w.end);
+  std::uint64_t opened = 0;
+  std::uint64_t sends_in_fault = 0;
+  for (const auto& line : lines_of(obs)) {
+    const auto e = parse_trace_line(line);
+    if (!e) {
+      continue;
+    }
+    if (const auto to = breaker_transition(*e, c)) {
+      opened += *to == "open" ? 1 : 0;
+    } else if (is_send_to(*e, c.node, c.upstream) && e->t_us >= begin && e->t_us < end) {
+      ++sends_in_fault;
+    }
+  }
+  return judged(opened == 0 && sends_in_fault > 0,
+                c.node + "'s breaker on " + c.upstream + " opened " + std::to_string(opened) +
+                    " times; " + std::to_string(sends_in_fault) + " calls sent to " + c.upstream +
+                    " inside faults[" + std::to_string(c.fault_index) + "]");
+}
+
 check_result breaker_blocks_calls(const check_spec& c, const run_observations& obs) {
   // Per half-open episode: the probes in flight, plus one more for each success that frees a
   // slot before the breaker closes.
@@ -587,6 +612,7 @@ bool needs_trace_lines(check_kind k) {
     case check_kind::breaker_opens:
     case check_kind::breaker_blocks_calls:
     case check_kind::breaker_closes:
+    case check_kind::breaker_stays_closed:
     case check_kind::retry_amplification:
     case check_kind::no_attempt_past_deadline:
     case check_kind::rate_limit_holds:
@@ -607,6 +633,7 @@ check_result evaluate_resilience_check(const check_spec& c, const scenario& s,
     case check_kind::breaker_opens: return breaker_opens(c, obs);
     case check_kind::breaker_blocks_calls: return breaker_blocks_calls(c, obs);
     case check_kind::breaker_closes: return breaker_closes(c, obs);
+    case check_kind::breaker_stays_closed: return breaker_stays_closed(c, obs);
     case check_kind::retry_amplification: return retry_amplification(c, obs);
     case check_kind::no_attempt_past_deadline: return no_attempt_past_deadline(c, obs);
     case check_kind::rate_limit_holds: return rate_limit_holds(s, obs);

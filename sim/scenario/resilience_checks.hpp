@@ -2,7 +2,7 @@
 // The checks that prove the resilience properties (docs/scenarios.md, "Checks"): what clients
 // were answered (never_outcomes, only_outcomes, success_rate_during_fault, stale_served), what
 // the trace shows a node did (breaker_opens, breaker_blocks_calls, breaker_closes,
-// retry_amplification, no_attempt_past_deadline), the gateway's rate limits as the clients
+// breaker_stays_closed, retry_amplification, no_attempt_past_deadline), the gateway's rate limits as the clients
 // saw them (rate_limit_holds, rate_limit_headers), the databases after forged requests
 // (no_forged_writes) and a node's counters (metric_at_least). Each needs something to judge:
 // with nothing, it fails.

@@ -40,6 +40,7 @@ std::string_view to_string(check_kind k) {
     case check_kind::breaker_opens: return "breaker_opens";
     case check_kind::breaker_blocks_calls: return "breaker_blocks_calls";
     case check_kind::breaker_closes: return "breaker_closes";
+    case check_kind::breaker_stays_closed: return "breaker_stays_closed";
     case check_kind::stale_served: return "stale_served";
     case check_kind::retry_amplification: return "retry_amplification";
     case check_kind::no_attempt_past_deadline: return "no_attempt_past_deadline";

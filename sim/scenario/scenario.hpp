@@ -87,6 +87,7 @@ enum class check_kind {
   breaker_opens,         // node's breaker on upstream opens within a time of the fault's start
   breaker_blocks_calls,  // while open, node sends upstream nothing; half-open probes bounded
   breaker_closes,        // ... and closes within a time of the fault's end, staying closed
+  breaker_stays_closed,  // node's breaker on upstream never opens, though node called it in a fault
   stale_served,          // listings inside the fault came from the gateway's stale cache
   retry_amplification,   // attempts node->upstream <= (1 + ratio) x logical calls + floor
   no_attempt_past_deadline,  // node never started a call whose deadline had passed

@@ -106,6 +106,24 @@ TEST(resilience_checks, breaker_checks_fail_when_the_breaker_never_opens) {
   EXPECT_FALSE(f.run(breaker_check(check_kind::breaker_closes)).passed);
 }
 
+TEST(resilience_checks, breaker_stays_closed_needs_calls_in_the_fault_and_no_opening) {
+  const check_spec stays = breaker_check(check_kind::breaker_stays_closed);
+  fixture calm;
+  calm.lines = {send_line(500, 1), send_line(2000, 2), send_line(3000, 3)};
+  const auto r = calm.run(stays);
+  EXPECT_TRUE(r.passed) << r.detail;
+  EXPECT_NE(r.detail.find("2 calls sent to product inside faults[0]"), std::string::npos) << r.detail;
+
+  fixture opened;  // opened and closed again: it still opened
+  opened.lines = {send_line(2000, 1), breaker_line(2100, "closed", "open"),
+                  breaker_line(7100, "open", "half_open"), breaker_line(7200, "half_open", "closed")};
+  EXPECT_FALSE(opened.run(stays).passed);
+
+  fixture idle;  // never tried during the fault: nothing to judge
+  idle.lines = {send_line(500, 1), send_line(6000, 2)};
+  EXPECT_FALSE(idle.run(stays).passed);
+}
+
 TEST(resilience_checks, breaker_opens_late_fails) {
   fixture f;
   f.lines = {breaker_line(3000, "closed", "open")};  // 2 s after the fault began; bound 1 s

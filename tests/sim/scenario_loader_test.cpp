@@ -196,12 +196,13 @@ TEST(scenario_loader, reads_the_resilience_checks) {
       "  - {kind: no_attempt_past_deadline, node: gateway}\n"
       "  - {kind: rate_limit_holds}\n"
       "  - {kind: rate_limit_headers}\n"
-      "  - {kind: metric_at_least, node: gateway, metric: auth_decisions_total, labels: {source: fallback}, min: 1}\n";
+      "  - {kind: metric_at_least, node: gateway, metric: auth_decisions_total, labels: {source: fallback}, min: 1}\n"
+      "  - {kind: breaker_stays_closed, node: gateway, upstream: auth, fault: 1}\n";
   const std::string faults = "faults:\n  - {kind: kv_unavailable, at_s: 2, duration_s: 3}\n"
                              "  - {kind: kv_slow, at_s: 6, latency: {kind: constant, value_ms: 700}}\n";
   auto r = load_scenario_text(with_checks(checks, faults), "t.yaml");
   ASSERT_TRUE(r.ok()) << r.error().message;
-  ASSERT_EQ(r->checks.size(), 12u);
+  ASSERT_EQ(r->checks.size(), 13u);
   EXPECT_EQ(r->checks[0].kind, check_kind::never_outcomes);
   EXPECT_EQ(r->checks[0].except_step, "abuse");
   EXPECT_EQ(r->checks[0].fault, std::optional<std::size_t>(0));
@@ -209,6 +210,9 @@ TEST(scenario_loader, reads_the_resilience_checks) {
   EXPECT_EQ(r->checks[7].window, seconds(5));
   EXPECT_DOUBLE_EQ(r->checks[7].ratio, 0.1);
   EXPECT_EQ(r->checks[11].labels.at("source"), "fallback");
+  EXPECT_EQ(r->checks[12].kind, check_kind::breaker_stays_closed);
+  EXPECT_EQ(r->checks[12].upstream, "auth");
+  EXPECT_EQ(r->checks[12].fault_index, 1u);
   ASSERT_EQ(r->faults.size(), 2u);
   EXPECT_EQ(r->faults[0].kind, fault_kind::kv_unavailable);
   EXPECT_EQ(r->faults[1].kind, fault_kind::kv_slow);
