@@ -55,13 +55,17 @@ trace_digest& trace_digest::add(std::int64_t n) {
   return *this;
 }
 
-void trace::record(time_point t, std::string_view node, std::string_view kind,
-                   std::string_view detail) {
-  // The hash covers every event's (virtual µs, node, kind, detail), in order.
+// The hash covers every event's (virtual µs, node, kind, detail), in order; an event recorded
+// by digest folds the digest in the detail's place.
+std::uint64_t trace::folded_head(time_point t, std::string_view node, std::string_view kind) const {
   std::uint64_t h = mix(hash_, static_cast<std::uint64_t>(to_unix_us(t)));
   h = fold(h, node);
-  h = fold(h, kind);
-  hash_ = fold(h, detail);
+  return fold(h, kind);
+}
+
+void trace::record(time_point t, std::string_view node, std::string_view kind,
+                   std::string_view detail) {
+  hash_ = fold(folded_head(t, node, kind), detail);
   ++recorded_;
   if (keep_lines_) {
     keep_line(t, node, kind, detail);
@@ -70,10 +74,7 @@ void trace::record(time_point t, std::string_view node, std::string_view kind,
 
 void trace::fold_event(time_point t, std::string_view node, std::string_view kind,
                        std::uint64_t digest) {
-  std::uint64_t h = mix(hash_, static_cast<std::uint64_t>(to_unix_us(t)));
-  h = fold(h, node);
-  h = fold(h, kind);
-  hash_ = mix(h, digest);
+  hash_ = mix(folded_head(t, node, kind), digest);
   ++recorded_;
 }
 

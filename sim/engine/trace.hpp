@@ -52,6 +52,7 @@ class trace {
   const std::vector<std::string>& lines() const { return lines_; }
 
  private:
+  std::uint64_t folded_head(time_point t, std::string_view node, std::string_view kind) const;
   void fold_event(time_point t, std::string_view node, std::string_view kind, std::uint64_t digest);
   void keep_line(time_point t, std::string_view node, std::string_view kind, std::string_view detail);
 

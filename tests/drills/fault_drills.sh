@@ -107,6 +107,13 @@ die() {
   exit 1
 }
 
+# `quickmart cluster VERB NAME` on the drill's cluster, narrated; the drill dies if it fails.
+cluster() {
+  act "quickmart cluster $1 $2"
+  "$quickmart" cluster "$1" "$2" --data "$data" >"$work/cluster-$1-$2.out" 2>&1 ||
+    die "cluster $1 $2 exited $?: $(cat "$work/cluster-$1-$2.out")"
+}
+
 for tool in curl python3 ps; do command -v "$tool" >/dev/null || die "$tool not found"; done
 
 # A base port whose whole range (N..N+30) is free right now, from a random start so that
@@ -253,15 +260,11 @@ drive run --gateway "$gw" --customers "$work/customers.json" --use-customers 24 
   --concurrency 4 --checkout-retry-s 30 --seed 12 >"$work/b.out" 2>&1 &
 driver_pid=$!
 sleep 1
-act "quickmart cluster stop product-db"
-"$quickmart" cluster stop product-db --data "$data" >"$work/stop-db.out" 2>&1 ||
-  die "cluster stop product-db exited $?: $(cat "$work/stop-db.out")"
+cluster stop product-db
 steps during-product-outage --customers "$work/customers.json" --customer 44 --state "$work/b.state" \
   --report "$work/b2.json" --checkout-tries 2 || fail "during the product-db outage"
 reports+=(--report "$work/b2.json")
-act "quickmart cluster start product-db"
-"$quickmart" cluster start product-db --data "$data" >"$work/start-db.out" 2>&1 ||
-  die "cluster start product-db exited $?: $(cat "$work/start-db.out")"
+cluster start product-db
 record_pids
 steps after-product-outage --customers "$work/customers.json" --customer 44 --state "$work/b.state" \
   --report "$work/b3.json" --within-s 20 || fail "after the product-db outage"
@@ -279,15 +282,11 @@ drive run --gateway "$gw" --customers "$work/customers.json" --use-customers 36 
   --concurrency 3 --per-customer-per-min 50 --think-ms 100 --seed 13 >"$work/c.out" 2>&1 &
 driver_pid=$!
 sleep 1
-act "quickmart cluster stop redis"
-"$quickmart" cluster stop redis --data "$data" >"$work/stop-redis.out" 2>&1 ||
-  die "cluster stop redis exited $?: $(cat "$work/stop-redis.out")"
+cluster stop redis
 steps rate-limit --customers "$work/customers.json" --customer 45 --state "$work/c.state" \
   --report "$work/c1.json" --expect-backend memory || fail "rate limits with Redis down"
 reports+=(--report "$work/c1.json")
-act "quickmart cluster start redis"
-"$quickmart" cluster start redis --data "$data" >"$work/start-redis.out" 2>&1 ||
-  die "cluster start redis exited $?: $(cat "$work/start-redis.out")"
+cluster start redis
 record_pids
 steps rate-limit-after --customers "$work/customers.json" --customer 45 --state "$work/c.state" \
   --report "$work/c2.json" --within-s 15 || fail "rate limits once Redis is back"
