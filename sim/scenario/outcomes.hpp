@@ -3,11 +3,12 @@
 // Checks and the summary are computed from these records alone.
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
+#include "core/base/text_hash.hpp"
 #include "core/base/time.hpp"
 
 namespace qm::sim {
@@ -61,7 +62,8 @@ class outcome_log {
  private:
   static constexpr std::size_t max_subjects = 1'000'000;
   std::vector<request_record> records_;
-  std::map<std::string, std::uint32_t, std::less<>> subject_ids_;
+  // Hashed: looked up once per request; never iterated (ids are handed out in order).
+  std::unordered_map<std::string, std::uint32_t, text_hash, std::equal_to<>> subject_ids_;
   std::vector<std::string> subject_names_;
   std::size_t max_records_;
   std::uint64_t dropped_ = 0;

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/base/assert.hpp"
+#include "core/base/text_hash.hpp"
 #include "core/task/completion.hpp"
 #include "runtime/sqlite/database.hpp"
 #include "sim/engine/prng.hpp"
@@ -14,16 +15,6 @@
 #include "sim/storage/statement_summary.hpp"
 
 namespace qm::sim {
-
-namespace {
-
-// Lets an unordered map keyed by std::string be searched with a string_view.
-struct text_hash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
-};
-
-}  // namespace
 
 namespace storage_detail {
 
@@ -102,6 +93,10 @@ struct connection {
   std::string node;
   std::string database;
   std::string credential;
+  // This pair's entry in cluster_state::statements, found at its first transaction (an entry
+  // exists only for pairs that tried one). Map nodes never move, and it is used only while the
+  // cluster is held.
+  mutable std::uint64_t* statement_count = nullptr;
 };
 
 // Counts and traces every statement a body runs, then hands it to the engine.
@@ -216,7 +211,10 @@ task<rt::db_status> run_transaction(std::weak_ptr<cluster_state> weak,
   const auto how = unknown && !unknown_commits ? rt::sqlite::finish::rollback
                                                : rt::sqlite::finish::commit;
 
-  std::uint64_t& statement_count = cluster->statements[conn->database][conn->node];
+  if (conn->statement_count == nullptr) {
+    conn->statement_count = &cluster->statements[conn->database][conn->node];
+  }
+  std::uint64_t& statement_count = *conn->statement_count;
   cluster_state& state = *cluster;
   const rt::db_status status = entry->db->transact(
       [&](sql::transaction& tx) {
