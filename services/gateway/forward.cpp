@@ -50,10 +50,7 @@ http::headers end_to_end(http::headers in, const std::string& request_id,
 }
 
 void count(gateway_context& c, std::string_view upstream, std::string_view outcome) {
-  c.rt.metrics
-      .get_counter("gateway_upstream_requests_total", "Requests forwarded, by upstream and outcome.",
-                   {{"upstream", std::string(upstream)}, {"outcome", std::string(outcome)}})
-      .inc();
+  c.upstream_requests.at(upstream, outcome).inc();
 }
 
 http::response call_failed(gateway_context& c, const http::request_context& rc,
