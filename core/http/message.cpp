@@ -36,23 +36,22 @@ bool is_idempotent(method m) {
          m == method::options;
 }
 
-// Header names are ASCII tokens: folding A-Z is all case-insensitivity needs here, and it is
-// inline where std::tolower is a call per character (headers are compared on every hop).
-bool iequals(std::string_view a, std::string_view b) {
-  const auto fold = [](unsigned char c) -> unsigned char {
-    return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c | 0x20) : c;
-  };
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(),
-                    [&](unsigned char x, unsigned char y) { return fold(x) == fold(y); });
-}
+namespace {
+// A message carries a handful of fields (a response through the gateway about eight: its own,
+// X-Request-ID and the rate-limit ones), so the first field makes room for them all rather than
+// growing the vector one doubling at a time.
+constexpr std::size_t typical_field_count = 8;
+}  // namespace
 
 void headers::set(std::string name, std::string value) {
   remove(name);
-  fields_.emplace_back(std::move(name), std::move(value));
+  add(std::move(name), std::move(value));
 }
 
 void headers::add(std::string name, std::string value) {
+  if (fields_.capacity() == 0) {
+    fields_.reserve(typical_field_count);
+  }
   fields_.emplace_back(std::move(name), std::move(value));
 }
 

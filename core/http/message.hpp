@@ -2,6 +2,7 @@
 // The HTTP message model at the runtime boundary: what a service sees of a request and what it
 // answers. Production carries these over Beast; the simulator carries them over virtual links.
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,12 +19,30 @@ method method_from_string(std::string_view s);
 // GET, HEAD, PUT, DELETE and OPTIONS may be repeated without a second effect.
 bool is_idempotent(method m);
 
+// Header names are ASCII tokens: folding A-Z is all case-insensitivity needs here. Inline, and
+// the length first, because headers are compared on every hop and most names differ in length.
+inline bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  const auto fold = [](unsigned char c) -> unsigned char {
+    return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c | 0x20) : c;
+  };
+  return std::equal(a.begin(), a.end(), b.begin(),
+                    [&](unsigned char x, unsigned char y) { return fold(x) == fold(y); });
+}
+
 // Header names compare case-insensitively; order is kept as received.
 class headers {
  public:
   void set(std::string name, std::string value);  // replaces every field of that name
   void add(std::string name, std::string value);
   void remove(std::string_view name);
+  // Drops every field for which drop(name, value) holds, keeping the others in order.
+  template <typename Pred>
+  void remove_if(Pred drop) {
+    std::erase_if(fields_, [&](const auto& f) { return drop(std::string_view(f.first), std::string_view(f.second)); });
+  }
   std::optional<std::string_view> get(std::string_view name) const;
   bool contains(std::string_view name) const { return get(name).has_value(); }
   const std::vector<std::pair<std::string, std::string>>& fields() const { return fields_; }
@@ -32,8 +51,6 @@ class headers {
  private:
   std::vector<std::pair<std::string, std::string>> fields_;
 };
-
-bool iequals(std::string_view a, std::string_view b);
 
 struct request {
   method verb = method::get;

@@ -1,6 +1,7 @@
 #include "core/ratelimit/headers.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <string>
 
 #include "core/base/assert.hpp"
@@ -19,8 +20,8 @@ namespace {
 
 // A policy name as a Structured Field String: class names are plain tokens, but escape the two
 // characters a String cannot hold bare rather than emit a malformed field.
-std::string sf_string(std::string_view text) {
-  std::string out = "\"";
+void append_sf_string(std::string& out, std::string_view text) {
+  out += '"';
   for (const char c : text) {
     QM_ASSERT_MSG(c >= 0x20 && c < 0x7f, "a rate class name is printable ASCII");
     if (c == '"' || c == '\\') {
@@ -29,29 +30,59 @@ std::string sf_string(std::string_view text) {
     out += c;
   }
   out += '"';
+}
+
+// Every response through the gateway carries these fields, so they are written straight into
+// their strings rather than assembled from temporaries.
+void append_int(std::string& out, std::int64_t n) {
+  char digits[24];
+  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+  QM_ASSERT(ec == std::errc());
+  out.append(digits, end);
+}
+
+std::string int_text(std::int64_t n) {
+  std::string out;
+  append_int(out, n);
+  return out;
+}
+
+// `"<class>";<k1>=<v1>;<k2>=<v2>`, the shape of both IETF fields.
+std::string policy_item(std::string_view name, std::string_view k1, std::int64_t v1, std::string_view k2,
+                        std::int64_t v2) {
+  std::string out;
+  out.reserve(name.size() + 48);
+  append_sf_string(out, name);
+  out += k1;
+  append_int(out, v1);
+  out += k2;
+  append_int(out, v2);
   return out;
 }
 
 }  // namespace
 
-http::headers rate_limit_headers(const rate_class& cls, const verdict& v) {
+void set_rate_limit_headers(http::headers& into, const rate_class& cls, const verdict& v) {
   const std::int64_t remaining = std::max<std::int64_t>(v.remaining, 0);
   const std::int64_t reset_s = seconds_rounded_up(v.reset_after);
   // The draft's window is a positive whole number of seconds; a sub-second window reads as 1.
   const std::int64_t window_s = std::max<std::int64_t>(seconds_rounded_up(cls.window), 1);
-  const std::string policy = sf_string(cls.name);
 
-  http::headers out;
-  out.add("X-RateLimit-Limit", std::to_string(v.limit));
-  out.add("X-RateLimit-Remaining", std::to_string(remaining));
-  out.add("X-RateLimit-Reset", std::to_string(reset_s));
-  out.add("RateLimit-Policy", policy + ";q=" + std::to_string(v.limit) + ";w=" + std::to_string(window_s));
-  out.add("RateLimit", policy + ";r=" + std::to_string(remaining) + ";t=" + std::to_string(reset_s));
+  into.set("X-RateLimit-Limit", int_text(v.limit));
+  into.set("X-RateLimit-Remaining", int_text(remaining));
+  into.set("X-RateLimit-Reset", int_text(reset_s));
+  into.set("RateLimit-Policy", policy_item(cls.name, ";q=", v.limit, ";w=", window_s));
+  into.set("RateLimit", policy_item(cls.name, ";r=", remaining, ";t=", reset_s));
   if (!v.allowed) {
     // Never 0: "retry after 0 seconds" invites a tight loop. Never before the slot frees either,
     // which the draft asks of Retry-After next to RateLimit.
-    out.add("Retry-After", std::to_string(std::max<std::int64_t>(reset_s, 1)));
+    into.set("Retry-After", int_text(std::max<std::int64_t>(reset_s, 1)));
   }
+}
+
+http::headers rate_limit_headers(const rate_class& cls, const verdict& v) {
+  http::headers out;
+  set_rate_limit_headers(out, cls, v);
   return out;
 }
 

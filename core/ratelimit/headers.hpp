@@ -23,7 +23,10 @@ namespace qm::ratelimit {
 std::int64_t seconds_rounded_up(duration d);
 
 // The fields for a decision under cls (cls names the policy and gives its window; the limit
-// and the counts come from the verdict). The caller adds them to its response.
+// and the counts come from the verdict), set into a response's headers (replacing any field of
+// the same name), in the order rate_limit_headers lists them.
+void set_rate_limit_headers(http::headers& into, const rate_class& cls, const verdict& v);
+// The same fields on their own.
 http::headers rate_limit_headers(const rate_class& cls, const verdict& v);
 
 }  // namespace qm::ratelimit

@@ -68,10 +68,7 @@ bool role_meets(std::string_view role, access need) {
 }
 
 void count(gateway_context& c, std::string_view outcome, std::string_view source = "introspection") {
-  c.rt.metrics
-      .get_counter("auth_decisions_total", "Authentication decisions at the gateway, by source.",
-                   {{"source", std::string(source)}, {"outcome", std::string(outcome)}})
-      .inc();
+  c.auth_decisions.at(source, outcome).inc();
 }
 
 // The caller's context, or the reply when its role does not meet need.

@@ -11,6 +11,7 @@
 #include "core/base/time.hpp"
 #include "core/http/router.hpp"
 #include "core/identity/user_context.hpp"
+#include "core/metrics/counter_pairs.hpp"
 #include "runtime/runtime.hpp"
 #include "services/common/upstream_client.hpp"
 #include "services/gateway/rate_limit.hpp"
@@ -40,6 +41,9 @@ struct gateway_context {
   services::upstream_client calls;  // every call to a service: breaker, retries, bulkhead
   rate_limiter limits;              // after authentication, per user or client address
   stale_cache catalogue;            // catalogue reads served stale while product is down
+  // Counted per request, so their series are resolved once per label pair.
+  metrics::counter_pairs upstream_requests;  // gateway_upstream_requests_total{upstream,outcome}
+  metrics::counter_pairs auth_decisions;     // auth_decisions_total{source,outcome}
 };
 
 // True when the path holds a "." or ".." segment, a backslash or an encoded dot, slash or

@@ -197,10 +197,7 @@ http::response too_many_requests(const limit_decision& d, const std::string& req
 }
 
 void add_limit_headers(http::response& r, const limit_decision& d) {
-  const http::headers fields = ratelimit::rate_limit_headers(*d.cls, d.verdict);
-  for (const auto& [name, value] : fields.fields()) {
-    r.headers.set(name, value);
-  }
+  ratelimit::set_rate_limit_headers(r.headers, *d.cls, d.verdict);
 }
 
 }  // namespace qm::gateway

@@ -77,7 +77,11 @@ task<bool> gateway_service::start() {
       token_cache(static_cast<std::size_t>(settings->auth_cache_entries), settings->auth_cache_ttl_s,
                   settings->auth_negative_cache_ttl_s),
       services::upstream_client(rt_, settings->context_secret, settings->upstreams),
-      rate_limiter(rt_, settings->limits), stale_cache(settings->catalogue)});
+      rate_limiter(rt_, settings->limits), stale_cache(settings->catalogue),
+      metrics::counter_pairs(rt_.metrics, "gateway_upstream_requests_total",
+                             "Requests forwarded, by upstream and outcome.", "upstream", "outcome"),
+      metrics::counter_pairs(rt_.metrics, "auth_decisions_total",
+                             "Authentication decisions at the gateway, by source.", "source", "outcome")});
   gateway_context* c = &*ctx_;
   observability_ = services::install_observability(
       rt_, {.calls = &ctx_->calls,

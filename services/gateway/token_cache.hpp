@@ -13,10 +13,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+
+#include "core/base/string_hash.hpp"
 
 namespace qm::gateway {
 
@@ -54,7 +56,9 @@ class token_cache {
   std::size_t max_entries_;
   std::int64_t ttl_s_;
   std::int64_t negative_ttl_s_;
-  std::map<std::string, entry, std::less<>> entries_;
+  // Hashed: tokens are long and share their first bytes, so an ordered map's compares ran
+  // through the prefix at every level. Never iterated (eviction follows insertion_order_).
+  std::unordered_map<std::string, entry, string_hash, std::equal_to<>> entries_;
   std::deque<std::string> insertion_order_;  // oldest first; same keys as entries_
 };
 

@@ -209,9 +209,12 @@ task<rt::kv_result<ratelimit::verdict>> sim_kv::admit(ratelimit::window_hit hit)
   } else {
     ++stats_.refused;
   }
-  // The log is useless once its newest entry has left the window: it expires then.
-  logs_by_expiry_.erase(it->second.expiry_slot);
-  it->second.expiry_slot = logs_by_expiry_.emplace(it->second.log.newest() + hit.window, hit.key);
+  // The log is useless once its newest entry has left the window: it expires then. Re-dated
+  // by moving its node, which keeps the key without copying it (and lands after entries of the
+  // same time, as a fresh insertion would).
+  auto slot = logs_by_expiry_.extract(it->second.expiry_slot);
+  slot.key() = it->second.log.newest() + hit.window;
+  it->second.expiry_slot = logs_by_expiry_.insert(std::move(slot));
   co_return v;
 }
 

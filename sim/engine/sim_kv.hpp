@@ -10,7 +10,9 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
+#include "core/base/string_hash.hpp"
 #include "core/ratelimit/sliding_log.hpp"
 #include "runtime/kv.hpp"
 #include "sim/engine/scheduler.hpp"
@@ -84,7 +86,9 @@ class sim_kv final : public rt::kv {
   kv_faults faults_;
   std::map<std::string, entry, std::less<>> entries_;
   std::multimap<time_point, std::string> by_expiry_;
-  std::map<std::string, log_entry, std::less<>> logs_;
+  // A lookup per rate-limited request, on keys that share long prefixes ("rl:user:..."), so
+  // hashed. Never iterated: expiry follows logs_by_expiry_, so hash order cannot change a run.
+  std::unordered_map<std::string, log_entry, string_hash, std::equal_to<>> logs_;
   std::multimap<time_point, std::string> logs_by_expiry_;
   kv_stats stats_;
 };

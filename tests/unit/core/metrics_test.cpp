@@ -2,6 +2,8 @@
 
 #include "core/metrics/registry.hpp"
 
+#include "core/metrics/counter_pairs.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -31,6 +33,23 @@ bool has_line(const std::string& text, const std::string& line) {
     }
   }
   return false;
+}
+
+TEST(counter_pairs, counts_into_the_series_get_counter_returns) {
+  registry r;
+  counter_pairs requests(r, "forwarded_total", "Requests forwarded.", "upstream", "outcome");
+  EXPECT_EQ(r.series_count(), 0u);  // a family appears with its first count, as with get_counter
+  requests.at("cart", "answered").inc();
+  requests.at("cart", "answered").inc();
+  requests.at("cart", "timeout").inc();
+  requests.at("ca", "rtanswered").inc();  // the same bytes split elsewhere: another series
+  EXPECT_EQ(&requests.at("cart", "answered"),
+            &r.get_counter("forwarded_total", "Requests forwarded.", {{"upstream", "cart"}, {"outcome", "answered"}}));
+  EXPECT_EQ(r.series_count(), 3u);
+  const std::string text = r.expose_text();
+  EXPECT_TRUE(has_line(text, "forwarded_total{upstream=\"cart\",outcome=\"answered\"} 2")) << text;
+  EXPECT_TRUE(has_line(text, "forwarded_total{upstream=\"cart\",outcome=\"timeout\"} 1")) << text;
+  EXPECT_TRUE(has_line(text, "forwarded_total{upstream=\"ca\",outcome=\"rtanswered\"} 1")) << text;
 }
 
 TEST(counter, only_goes_up) {
