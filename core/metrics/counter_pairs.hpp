@@ -12,7 +12,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "core/base/string_hash.hpp"
+#include "core/base/text_hash.hpp"
 #include "core/metrics/registry.hpp"
 
 namespace qm::metrics {
@@ -33,7 +33,7 @@ class counter_pairs {
   std::string help_;
   std::array<std::string, 2> label_names_;
   std::string key_;  // scratch: the pair as one string
-  std::unordered_map<std::string, counter*, string_hash, std::equal_to<>> series_;
+  std::unordered_map<std::string, counter*, text_hash, std::equal_to<>> series_;
 };
 
 }  // namespace qm::metrics

@@ -19,7 +19,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "core/base/string_hash.hpp"
+#include "core/base/text_hash.hpp"
 #include "core/base/time.hpp"
 #include "core/ratelimit/sliding_log.hpp"
 #include "core/ratelimit/verdict.hpp"
@@ -57,7 +57,7 @@ class memory_limiter {
     node* newer = nullptr;          // recency list: head is the most recently used
     node* older = nullptr;
   };
-  using map = std::unordered_map<std::string, node, string_hash, std::equal_to<>>;
+  using map = std::unordered_map<std::string, node, text_hash, std::equal_to<>>;
 
   node& log_for(const window_hit& hit);
   void unlink(node& n);

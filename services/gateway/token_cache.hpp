@@ -18,7 +18,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "core/base/string_hash.hpp"
+#include "core/base/text_hash.hpp"
 
 namespace qm::gateway {
 
@@ -58,7 +58,7 @@ class token_cache {
   std::int64_t negative_ttl_s_;
   // Hashed: tokens are long and share their first bytes, so an ordered map's compares ran
   // through the prefix at every level. Never iterated (eviction follows insertion_order_).
-  std::unordered_map<std::string, entry, string_hash, std::equal_to<>> entries_;
+  std::unordered_map<std::string, entry, text_hash, std::equal_to<>> entries_;
   std::deque<std::string> insertion_order_;  // oldest first; same keys as entries_
 };
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "core/base/string_hash.hpp"
+#include "core/base/text_hash.hpp"
 #include "core/ratelimit/sliding_log.hpp"
 #include "runtime/kv.hpp"
 #include "sim/engine/scheduler.hpp"
@@ -88,7 +88,7 @@ class sim_kv final : public rt::kv {
   std::multimap<time_point, std::string> by_expiry_;
   // A lookup per rate-limited request, on keys that share long prefixes ("rl:user:..."), so
   // hashed. Never iterated: expiry follows logs_by_expiry_, so hash order cannot change a run.
-  std::unordered_map<std::string, log_entry, string_hash, std::equal_to<>> logs_;
+  std::unordered_map<std::string, log_entry, text_hash, std::equal_to<>> logs_;
   std::multimap<time_point, std::string> logs_by_expiry_;
   kv_stats stats_;
 };
