@@ -6,6 +6,7 @@
 #include "core/base/assert.hpp"
 #include "order_schema_sql.hpp"
 #include "order_schema_v2_sql.hpp"
+#include "order_schema_v3_sql.hpp"
 #include "services/order/domain/checkout_input.hpp"
 
 namespace qm::order {
@@ -122,9 +123,10 @@ std::string_view payment_status_text(payment_status s) {
 }  // namespace
 
 std::span<const rt::migration> order_migrations() {
-  static const std::array<rt::migration, 2> list = {
+  static const std::array<rt::migration, 3> list = {
       rt::migration{1, "order_initial_schema", order_schema_sql()},
       rt::migration{2, "order_outbox_origin", order_schema_v2_sql()},
+      rt::migration{3, "order_checks_without_in_lists", order_schema_v3_sql()},
   };
   return list;
 }

@@ -109,7 +109,7 @@ inline constexpr std::int64_t max_lines_per_order = 100;
 // Outbox ids a status change may need (cancel: release, delivery cancel, notification).
 inline constexpr std::size_t ids_per_change = 3;
 
-// order_db's schema migrations, in order (schema.sql, schema_v2.sql).
+// order_db's schema migrations, in order (schema.sql, schema_v2.sql, schema_v3.sql).
 std::span<const rt::migration> order_migrations();
 
 class order_store {

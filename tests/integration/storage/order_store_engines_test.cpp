@@ -431,7 +431,7 @@ TEST_P(order_store_migration, version_2_keeps_old_outbox_rows_deliverable_withou
   ASSERT_TRUE(migrated.ok()) << migrated.error().message;
   auto versions = query("SELECT COUNT(*) FROM schema_migrations");
   ASSERT_TRUE(versions.ok());
-  EXPECT_EQ(versions->front().get_int(0), 2);
+  EXPECT_EQ(versions->front().get_int(0), static_cast<std::int64_t>(order_migrations().size()));
   order_store store(engine_->storage(), seconds(10));
   outbox_row fresh{2, release_message("r-2"), 0, checkout_origin};
   auto claimed = run(store.claim_checkout(9, "after", "digest", now_s));
@@ -455,6 +455,68 @@ TEST_P(order_store_migration, version_2_keeps_old_outbox_rows_deliverable_withou
 }
 
 INSTANTIATE_TEST_SUITE_P(engines, order_store_migration, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+// A database at version 2, with a row in each table migration 3 rebuilds.
+class order_store_migration_v3 : public migrated_engine_fixture {
+ protected:
+  order_store_migration_v3() : migrated_engine_fixture(order_migrations().first(2)) {}
+
+  std::int64_t count(const std::string& statement) {
+    auto rows = query(statement);
+    EXPECT_TRUE(rows.ok()) << rows.error().message;
+    return rows.ok() ? rows->front().get_int(0) : -1;
+  }
+};
+
+TEST_P(order_store_migration_v3, keeps_rows_and_still_refuses_unknown_states) {
+  ASSERT_TRUE(exec("INSERT INTO checkouts (user_id, idem_key, state, attempt, reservation_id, "
+                   "failure_status, failure_body, request_digest, claimed_at, updated_at) "
+                   "VALUES (7, 'k', 'failed', 2, 'r-7', 409, '{}', 'digest', $1, $1)",
+                   {now_s})
+                  .ok());
+  ASSERT_TRUE(exec("INSERT INTO payments (user_id, idem_key, attempt, payment_id, amount_paise, "
+                   "status, created_at) VALUES (7, 'k', 1, 70, 500, 'refunded', $1)",
+                   {now_s})
+                  .ok());
+  ASSERT_TRUE(exec("INSERT INTO outbox (id, order_id, seq, upstream, target, body, state, "
+                   "attempts, next_attempt_at, last_error, created_at, request_id) "
+                   "VALUES (1, 5, 1, 'notification', '/internal/events', '{}', 'pending', 2, $1, "
+                   "'timeout', $1, 'rid')",
+                   {now_s})
+                  .ok());
+  auto migrated = run(rt::apply_migrations(engine_->storage(), order_migrations()));
+  ASSERT_TRUE(migrated.ok()) << migrated.error().message;
+
+  order_store store(engine_->storage(), seconds(10));
+  auto replayed = run(store.claim_checkout(7, "k", "digest", now_s));
+  ASSERT_TRUE(replayed.ok()) << replayed.error().message;
+  EXPECT_EQ(replayed->kind, claim_kind::failed);
+  EXPECT_EQ(replayed->failure_status, 409);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments WHERE payment_id = 70 AND status = 'refunded' "
+                  "AND amount_paise = 500"),
+            1);
+  auto due = run(store.due_outbox(now_s, 10));
+  ASSERT_TRUE(due.ok()) << due.error().message;
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ(due->front().attempts, 2);
+  EXPECT_EQ(due->front().origin.request_id, "rid");
+
+  // The rewritten constraints refuse what the old ones did, and keys stay unique.
+  EXPECT_FALSE(exec("UPDATE checkouts SET state = 'lost' WHERE user_id = 7").ok());
+  EXPECT_FALSE(exec("UPDATE payments SET status = 'void' WHERE payment_id = 70").ok());
+  EXPECT_FALSE(exec("UPDATE outbox SET state = 'gone' WHERE id = 1").ok());
+  EXPECT_FALSE(exec("INSERT INTO payments (user_id, idem_key, attempt, payment_id, amount_paise, "
+                    "status, created_at) VALUES (8, 'k', 1, 70, 1, 'captured', $1)",
+                    {now_s})
+                   .ok());
+  // The tables set aside during the rebuild are gone.
+  for (const char* old_table : {"checkouts_v2", "payments_v2", "outbox_v2"}) {
+    EXPECT_FALSE(query("SELECT COUNT(*) FROM " + std::string(old_table)).ok()) << old_table;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(engines, order_store_migration_v3, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 }  // namespace
