@@ -1,8 +1,11 @@
 #include "services/delivery/store.hpp"
 
+#include <array>
 #include <utility>
 
 #include "core/base/assert.hpp"
+#include "delivery_schema_sql.hpp"
+#include "delivery_schema_v2_sql.hpp"
 
 namespace qm::delivery {
 
@@ -127,6 +130,14 @@ std::int64_t count(sql::transaction& tx, std::string_view statement) {
 }
 
 }  // namespace
+
+std::span<const rt::migration> delivery_migrations() {
+  static const std::array<rt::migration, 2> list = {
+      rt::migration{1, "delivery_initial_schema", delivery_schema_sql()},
+      rt::migration{2, "delivery_checks_without_in_lists", delivery_schema_v2_sql()},
+  };
+  return list;
+}
 
 task<db_result<partner>> delivery_store::upsert_partner(std::int64_t id, std::string name,
                                                         geo_point at, std::int64_t now_s) {

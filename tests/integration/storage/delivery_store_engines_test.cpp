@@ -1,12 +1,10 @@
 // The delivery store's suite, run unchanged on SQLite and on PostgreSQL: same statements, same
 // outcomes, and no partner ever carries two orders at once.
 
-#include <array>
 #include <string>
 
 #include <gtest/gtest.h>
 
-#include "delivery_schema_sql.hpp"
 #include "runtime/migrations.hpp"
 #include "services/delivery/store.hpp"
 #include "tests/integration/storage/test_databases.hpp"
@@ -15,19 +13,13 @@ namespace qm::test {
 namespace {
 
 using delivery::assignment_status;
+using delivery::delivery_migrations;
 using delivery::geo_point;
 using delivery::move_outcome;
 using delivery::partner_status;
 
 constexpr std::int64_t now_s = 1'800'000'000;
 const geo_point store_at{12.9716, 77.5946};
-
-const std::array<rt::migration, 1>& delivery_migrations() {
-  static const std::array<rt::migration, 1> list = {
-      rt::migration{1, "delivery_initial_schema", delivery_schema_sql()},
-  };
-  return list;
-}
 
 delivery::new_assignment_input order(std::int64_t order_id, std::int64_t user_id = 900) {
   return delivery::new_assignment_input{order_id, user_id, geo_point{12.99, 77.61}};
@@ -326,6 +318,55 @@ TEST_P(delivery_store_engines, migrations_are_idempotent) {
 }
 
 INSTANTIATE_TEST_SUITE_P(engines, delivery_store_engines, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+// A database at version 1 (as a deployed delivery service left it), with assignments.
+class delivery_store_migration : public migrated_engine_fixture {
+ protected:
+  delivery_store_migration() : migrated_engine_fixture(delivery_migrations().first(1)) {}
+};
+
+TEST_P(delivery_store_migration, version_2_keeps_assignments_and_their_constraints) {
+  ASSERT_TRUE(exec("INSERT INTO partners (user_id, name, status, lat, lon, created_at, updated_at) "
+                   "VALUES (1, 'Ravi', 'busy', 12.97, 77.59, $1, $1)",
+                   {now_s})
+                  .ok());
+  ASSERT_TRUE(exec("INSERT INTO assignments (order_id, user_id, partner_id, dest_lat, dest_lon, "
+                   "status, created_at, assigned_at, updated_at) "
+                   "VALUES (10, 900, 1, 12.99, 77.61, 'assigned', $1, $1, $1)",
+                   {now_s})
+                  .ok());
+  ASSERT_TRUE(exec("INSERT INTO assignments (order_id, status, created_at, cancelled_at, "
+                   "updated_at) VALUES (11, 'cancelled', $1, $1, $1)",
+                   {now_s})
+                  .ok());
+  auto migrated = run(rt::apply_migrations(engine_->storage(), delivery_migrations()));
+  ASSERT_TRUE(migrated.ok()) << migrated.error().message;
+
+  delivery::delivery_store store(engine_->storage(), seconds(10));
+  auto active = run(store.find_assignment(10));
+  ASSERT_TRUE(active.ok()) << active.error().message;
+  ASSERT_TRUE(active->has_value());
+  EXPECT_EQ((*active)->status, assignment_status::assigned);
+  EXPECT_EQ((*active)->partner_id, 1);
+  auto tombstone = run(store.find_assignment(11));
+  ASSERT_TRUE(tombstone.ok());
+  ASSERT_TRUE(tombstone->has_value());
+  EXPECT_EQ((*tombstone)->status, assignment_status::cancelled);
+
+  // The rewritten checks refuse what the old ones did, and a partner still carries one order.
+  const std::string insert =
+      "INSERT INTO assignments (order_id, user_id, partner_id, dest_lat, dest_lon, status, "
+      "created_at, updated_at) VALUES ($1, 900, $2, 12.99, 77.61, $3, $4, $4)";
+  EXPECT_FALSE(exec(insert, {std::int64_t{12}, std::int64_t{1}, std::string("lost"), now_s}).ok());
+  EXPECT_FALSE(exec(insert, {std::int64_t{12}, std::int64_t{1}, std::string("waiting"), now_s}).ok());
+  EXPECT_FALSE(exec(insert, {std::int64_t{12}, sql::null, std::string("delivered"), now_s}).ok());
+  EXPECT_FALSE(exec(insert, {std::int64_t{12}, std::int64_t{1}, std::string("picked_up"), now_s}).ok());
+  EXPECT_TRUE(exec(insert, {std::int64_t{12}, std::int64_t{1}, std::string("delivered"), now_s}).ok());
+  EXPECT_FALSE(query("SELECT COUNT(*) FROM assignments_v1").ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(engines, delivery_store_migration, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 }  // namespace
