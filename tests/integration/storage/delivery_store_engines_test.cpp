@@ -182,6 +182,45 @@ TEST_P(delivery_store_engines, pickup_and_delivery_free_the_partner) {
   EXPECT_EQ((*mine)[0].status, assignment_status::delivered);
 }
 
+TEST_P(delivery_store_engines, a_partners_list_shows_the_active_order_first_then_newest) {
+  add_partner(3, store_at);
+  for (std::int64_t order_id : {60, 61, 62}) {
+    ASSERT_EQ(place(order_id, now_s + order_id).placed.partner_id, 3);
+    ASSERT_EQ(run(store().mark_picked_up(order_id, 3, now_s + order_id))->outcome,
+              move_outcome::done);
+    ASSERT_EQ(run(store().mark_delivered(order_id, 3, now_s + 300 - order_id))->outcome,
+              move_outcome::done);
+  }
+  ASSERT_EQ(place(59, now_s + 400).placed.partner_id, 3);
+  auto mine = run(store().partner_assignments(3, delivery::page{}));
+  ASSERT_TRUE(mine.ok()) << mine.error().message;
+  ASSERT_EQ(mine->size(), 4u);
+  // Active first; then by last change, newest first (62 was delivered before 61 and 60).
+  EXPECT_EQ((*mine)[0].order_id, 59);
+  EXPECT_EQ((*mine)[1].order_id, 60);
+  EXPECT_EQ((*mine)[2].order_id, 61);
+  EXPECT_EQ((*mine)[3].order_id, 62);
+  auto second_page = run(store().partner_assignments(3, delivery::page{2, 2}));
+  ASSERT_TRUE(second_page.ok());
+  ASSERT_EQ(second_page->size(), 2u);
+  EXPECT_EQ((*second_page)[0].order_id, 61);
+  if (GetParam() == "sqlite") {
+    // SQLite reads the page from the listing index instead of sorting the partner's history.
+    auto plan = query(
+        "EXPLAIN QUERY PLAN SELECT order_id FROM assignments WHERE partner_id = $1 "
+        "ORDER BY CASE WHEN status IN ('assigned', 'picked_up') THEN 0 ELSE 1 END, "
+        "updated_at DESC, order_id DESC LIMIT $2 OFFSET $3",
+        {std::int64_t{3}, std::int64_t{20}, std::int64_t{0}});
+    ASSERT_TRUE(plan.ok()) << plan.error().message;
+    std::string steps;
+    for (const auto& r : plan->data) {
+      steps += r.get_text(3) + "; ";
+    }
+    EXPECT_NE(steps.find("assignments_by_partner_listing"), std::string::npos) << steps;
+    EXPECT_EQ(steps.find("TEMP B-TREE"), std::string::npos) << steps;
+  }
+}
+
 TEST_P(delivery_store_engines, cancelling_frees_the_partner_and_leaves_tombstones) {
   add_partner(3, store_at);
   ASSERT_EQ(place(60).placed.partner_id, 3);
