@@ -320,6 +320,34 @@ TEST(sqlite_file, a_held_write_lock_is_a_serialization_conflict) {
   std::remove(path.c_str());
 }
 
+// A file may have other writers, so a transaction takes the write lock when it begins (BEGIN
+// IMMEDIATE): a body that reads and then writes never fails halfway on a lock upgrade; it
+// waits (or fails) before it runs at all.
+TEST(sqlite_file, a_transaction_takes_the_write_lock_before_its_body_runs) {
+  const std::string path = temp_path("begin_test.db");
+  std::remove(path.c_str());
+  auto first = database::open(path);
+  auto second = database::open(path);
+  ASSERT_TRUE(first.ok() && second.ok());
+  ASSERT_TRUE((*first)->exec_script("CREATE TABLE t (x BIGINT);").ok());
+  db_status inner;
+  bool inner_ran = false;
+  const db_status outer = (*first)->transact([&](sql::transaction& tx) {
+    tx.exec("INSERT INTO t (x) VALUES (1)");
+    inner = (*second)->transact([&](sql::transaction& tx2) {
+      inner_ran = true;
+      tx2.exec("SELECT COUNT(*) FROM t");
+    });
+  });
+  EXPECT_TRUE(outer.ok());
+  ASSERT_FALSE(inner.ok());
+  EXPECT_EQ(inner.error().code, sql::errc::serialization_conflict);
+  EXPECT_FALSE(inner_ran);
+  first->reset();
+  second->reset();
+  std::remove(path.c_str());
+}
+
 TEST(embedded_storage, transactions_persist_in_the_file) {
   const std::string path = temp_path("embedded_test.db");
   std::remove(path.c_str());
