@@ -8,7 +8,10 @@
 --
 -- SQLite cannot alter a constraint, so each table is rebuilt under its name: renamed aside,
 -- created anew, its rows copied, the old one dropped, its indexes created again. Columns,
--- keys, defaults and indexes are as before; no other table refers to these three.
+-- keys and defaults are as before; no other table refers to these three. Two indexes gain the
+-- tie-breakers of the one query that reads them, which then needs no sort: the recovery
+-- sweep's (claimed_at, user_id, idem_key) and the dispatcher's (next_attempt_at, created_at,
+-- seq, id).
 
 ALTER TABLE checkouts RENAME TO checkouts_v2;
 
@@ -36,7 +39,7 @@ INSERT INTO checkouts (user_id, idem_key, state, attempt, reservation_id, order_
 
 DROP TABLE checkouts_v2;
 
-CREATE INDEX checkouts_by_state ON checkouts (state, claimed_at);
+CREATE INDEX checkouts_by_state ON checkouts (state, claimed_at, user_id, idem_key);
 
 ALTER TABLE payments RENAME TO payments_v2;
 
@@ -84,6 +87,6 @@ INSERT INTO outbox (id, order_id, seq, upstream, target, body, state, attempts,
 
 DROP TABLE outbox_v2;
 
-CREATE INDEX outbox_due ON outbox (state, next_attempt_at, seq, id);
+CREATE INDEX outbox_due ON outbox (state, next_attempt_at, created_at, seq, id);
 CREATE INDEX outbox_by_age ON outbox (state, created_at, id);
 CREATE INDEX outbox_by_order ON outbox (order_id, upstream, seq);
