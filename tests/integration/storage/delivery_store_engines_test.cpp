@@ -397,11 +397,14 @@ TEST_P(delivery_store_migration, version_2_keeps_assignments_and_their_constrain
   const std::string insert =
       "INSERT INTO assignments (order_id, user_id, partner_id, dest_lat, dest_lon, status, "
       "created_at, updated_at) VALUES ($1, 900, $2, 12.99, 77.61, $3, $4, $4)";
-  EXPECT_FALSE(exec(insert, {std::int64_t{12}, std::int64_t{1}, std::string("lost"), now_s}).ok());
-  EXPECT_FALSE(exec(insert, {std::int64_t{12}, std::int64_t{1}, std::string("waiting"), now_s}).ok());
-  EXPECT_FALSE(exec(insert, {std::int64_t{12}, sql::null, std::string("delivered"), now_s}).ok());
-  EXPECT_FALSE(exec(insert, {std::int64_t{12}, std::int64_t{1}, std::string("picked_up"), now_s}).ok());
-  EXPECT_TRUE(exec(insert, {std::int64_t{12}, std::int64_t{1}, std::string("delivered"), now_s}).ok());
+  const auto insert_ok = [&](sql::value partner_id, std::string status) {
+    return exec(insert, {std::int64_t{12}, std::move(partner_id), std::move(status), now_s}).ok();
+  };
+  EXPECT_FALSE(insert_ok(std::int64_t{1}, "lost"));
+  EXPECT_FALSE(insert_ok(std::int64_t{1}, "waiting"));
+  EXPECT_FALSE(insert_ok(sql::null, "delivered"));
+  EXPECT_FALSE(insert_ok(std::int64_t{1}, "picked_up"));  // partner 1 already carries order 10
+  EXPECT_TRUE(insert_ok(std::int64_t{1}, "delivered"));
   EXPECT_FALSE(query("SELECT COUNT(*) FROM assignments_v1").ok());
 }
 
