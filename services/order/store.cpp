@@ -213,7 +213,7 @@ task<db_result<complete_outcome>> order_store::complete_checkout(checkout_ref re
 task<db_result<bool>> order_store::end_attempt(checkout_ref ref,
                                                std::optional<failure_reply> final_reply,
                                                std::optional<outbox_row> release,
-                                               std::int64_t now_s) {
+                                               attempt_payment paid, std::int64_t now_s) {
   auto body = [&](sql::transaction& tx) -> bool {
     sql::rows ended;
     if (final_reply) {
@@ -232,10 +232,12 @@ task<db_result<bool>> order_store::end_attempt(checkout_ref ref,
     if (ended.affected != 1) {
       return false;
     }
-    tx.exec(
-        "UPDATE payments SET status = 'refunded' "
-        "WHERE user_id = $1 AND idem_key = $2 AND attempt = $3 AND status = 'captured'",
-        {ref.user_id, ref.key, ref.attempt});
+    if (paid == attempt_payment::possible) {
+      tx.exec(
+          "UPDATE payments SET status = 'refunded' "
+          "WHERE user_id = $1 AND idem_key = $2 AND attempt = $3 AND status = 'captured'",
+          {ref.user_id, ref.key, ref.attempt});
+    }
     if (release) {
       enqueue(tx, {*release}, now_s);
     }

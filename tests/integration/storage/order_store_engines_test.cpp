@@ -166,7 +166,8 @@ TEST_P(order_store_engines, ending_an_attempt_refunds_queues_the_release_and_fre
                                          now_s))
                   .ok());
   outbox_row release{700, release_message(ref.reservation_id), 0, {}};
-  auto ended = run(store().end_attempt(ref, std::nullopt, release, now_s + 1));
+  auto ended = run(
+      store().end_attempt(ref, std::nullopt, release, attempt_payment::possible, now_s + 1));
   ASSERT_TRUE(ended.ok()) << ended.error().message;
   EXPECT_TRUE(*ended);
   auto paid = run(store().find_payment(ref));
@@ -177,7 +178,8 @@ TEST_P(order_store_engines, ending_an_attempt_refunds_queues_the_release_and_fre
             1);
   // Ending it again (the recovery sweep arriving late) changes nothing.
   outbox_row late{701, release_message(ref.reservation_id), 0, {}};
-  auto twice = run(store().end_attempt(ref, std::nullopt, late, now_s + 2));
+  auto twice =
+      run(store().end_attempt(ref, std::nullopt, late, attempt_payment::possible, now_s + 2));
   ASSERT_TRUE(twice.ok());
   EXPECT_FALSE(*twice);
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox"), 1);
@@ -185,11 +187,14 @@ TEST_P(order_store_engines, ending_an_attempt_refunds_queues_the_release_and_fre
   const checkout_ref next = started(7, "flaky", now_s + 3);
   EXPECT_EQ(next.attempt, 2);
   EXPECT_NE(next.reservation_id, ref.reservation_id);
-  // A final refusal is replayed.
+  // A final refusal is replayed. This attempt never asked for a payment, and the first
+  // attempt's refund stays as it was.
   auto refused = run(store().end_attempt(next, failure_reply{402, R"({"error":{}})"},
-                                         std::nullopt, now_s + 4));
+                                         std::nullopt, attempt_payment::none, now_s + 4));
   ASSERT_TRUE(refused.ok());
   EXPECT_TRUE(*refused);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments WHERE status = 'refunded'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments"), 1);
   auto replay = run(store().claim_checkout(7, "flaky", "digest", now_s + 5));
   ASSERT_TRUE(replay.ok());
   EXPECT_EQ(replay->kind, claim_kind::failed);
@@ -201,7 +206,9 @@ TEST_P(order_store_engines, stale_checkouts_are_the_pending_ones_past_the_cutoff
   started(1, "old", now_s - 100);
   started(2, "new", now_s);
   const checkout_ref done = started(3, "done", now_s - 100);
-  ASSERT_TRUE(run(store().end_attempt(done, std::nullopt, std::nullopt, now_s)).ok());
+  ASSERT_TRUE(
+      run(store().end_attempt(done, std::nullopt, std::nullopt, attempt_payment::possible, now_s))
+          .ok());
   auto stale = run(store().stale_checkouts(now_s - 30, 10));
   ASSERT_TRUE(stale.ok()) << stale.error().message;
   ASSERT_EQ(stale->size(), 1u);
@@ -388,7 +395,7 @@ TEST_P(order_store_engines, outbox_rows_remember_the_request_they_came_from) {
   // A release queued by the recovery sweep comes from no request.
   const checkout_ref lost = started(8, "lost");
   const outbox_row background{20, release_message(lost.reservation_id), 0, {}};
-  ASSERT_TRUE(run(store().end_attempt(lost, std::nullopt, background, now_s)).ok());
+  ASSERT_TRUE(run(store().end_attempt(lost, std::nullopt, background, attempt_payment::possible, now_s)).ok());
   // No origin is stored as NULL, as rows written before migration 2 have it.
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE request_id IS NULL AND traceparent IS NULL"),
             1);
@@ -436,7 +443,7 @@ TEST_P(order_store_migration, version_2_keeps_old_outbox_rows_deliverable_withou
   outbox_row fresh{2, release_message("r-2"), 0, checkout_origin};
   auto claimed = run(store.claim_checkout(9, "after", "digest", now_s));
   ASSERT_TRUE(claimed.ok()) << claimed.error().message;
-  ASSERT_TRUE(run(store.end_attempt(claimed->ref, std::nullopt, fresh, now_s)).ok());
+  ASSERT_TRUE(run(store.end_attempt(claimed->ref, std::nullopt, fresh, attempt_payment::possible, now_s)).ok());
   auto due = run(store.due_outbox(now_s, 10));
   ASSERT_TRUE(due.ok()) << due.error().message;
   ASSERT_EQ(due->size(), 2u);
