@@ -195,7 +195,8 @@ result<std::unique_ptr<database>, sql::error> database::open(const std::string& 
 database::database(sqlite3* db, std::string path, const options& opts)
     : db_(db), path_(std::move(path)), options_(opts), cache_(opts.max_cached_statements) {
   QM_ASSERT(options_.max_result_rows > 0);
-  begin_ = prepare_control(db_, "BEGIN IMMEDIATE");
+  begin_sql_ = path_ == ":memory:" ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE";
+  begin_ = prepare_control(db_, begin_sql_);
   commit_ = prepare_control(db_, "COMMIT");
   rollback_ = prepare_control(db_, "ROLLBACK");
   set_busy_timeout(options_.busy_timeout);
@@ -235,7 +236,7 @@ void database::rollback_if_open() {
 
 db_status database::transact(const transaction_body& body, finish how) {
   QM_ASSERT_MSG(!in_transaction_, "transactions do not nest");
-  if (db_status begun = control(begin_, "BEGIN IMMEDIATE"); !begun) {
+  if (db_status begun = control(begin_, begin_sql_); !begun) {
     return begun;
   }
   in_transaction_ = true;
@@ -274,7 +275,7 @@ db_status database::transact(const transaction_body& body, finish how) {
 
 db_status database::exec_script(std::string_view script) {
   QM_ASSERT_MSG(!in_transaction_, "exec_script inside a transaction");
-  if (db_status begun = control(begin_, "BEGIN IMMEDIATE"); !begun) {
+  if (db_status begun = control(begin_, begin_sql_); !begun) {
     return begun;
   }
   const std::string text(script);

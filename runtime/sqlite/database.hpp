@@ -51,7 +51,10 @@ class database {
   database(const database&) = delete;
   database& operator=(const database&) = delete;
 
-  // Runs body between BEGIN IMMEDIATE and COMMIT (or ROLLBACK when how is finish::rollback).
+  // Runs body between BEGIN and COMMIT (or ROLLBACK when how is finish::rollback). BEGIN is
+  // IMMEDIATE on a file, where another connection may write, so that a body that reads and
+  // then writes never fails to upgrade its lock halfway; DEFERRED on a private in-memory
+  // database, which has no other connection, so both behave alike and DEFERRED costs less.
   // A db_exception from the body (or from a statement it runs) rolls back and is returned as
   // the error; any other exception rolls back and propagates (it is a bug in the body).
   // Transactions do not nest.
@@ -88,6 +91,7 @@ class database {
   std::string path_;
   options options_;
   statement_cache cache_;
+  const char* begin_sql_ = nullptr;  // the BEGIN that begin_ runs
   sqlite3_stmt* begin_ = nullptr;
   sqlite3_stmt* commit_ = nullptr;
   sqlite3_stmt* rollback_ = nullptr;

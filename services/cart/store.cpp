@@ -107,7 +107,9 @@ task<db_result<add_outcome>> cart_store::add(std::int64_t user_id, cart_line lin
       return out;
     }
     write_line(tx, user_id, line.product_id, old_quantity, *next, now_s);
-    out.lines = read_lines(tx, user_id);
+    // The cart row's lock keeps every other change out, so the lines are what was read
+    // plus this write; reading them again would give the same.
+    out.lines = with_quantity(std::move(out.lines), line.product_id, *next);
     return out;
   };
   co_return co_await transact_retrying<add_outcome>(db_, timeout_, body);
@@ -119,13 +121,13 @@ task<db_result<std::optional<std::vector<cart_line>>>> cart_store::set_quantity(
   using changed_lines = std::optional<std::vector<cart_line>>;
   auto body = [user_id, line, now_s](sql::transaction& tx) -> changed_lines {
     lock_cart(tx, user_id, now_s);
-    const auto before = read_lines(tx, user_id);
+    auto before = read_lines(tx, user_id);
     const cart_line* existing = find_line(before, line.product_id);
     if (existing == nullptr) {
       return std::nullopt;
     }
     write_line(tx, user_id, line.product_id, existing->quantity, line.quantity, now_s);
-    return read_lines(tx, user_id);
+    return with_quantity(std::move(before), line.product_id, line.quantity);
   };
   co_return co_await transact_retrying<changed_lines>(db_, timeout_, body);
 }

@@ -1,8 +1,5 @@
 #include "services/delivery/service.hpp"
 
-#include <array>
-
-#include "delivery_schema_sql.hpp"
 #include "runtime/migrations.hpp"
 #include "services/delivery/assignment_flow.hpp"
 #include "services/delivery/routes.hpp"
@@ -22,10 +19,7 @@ task<bool> delivery_service::start() {
     rt_.log.error("delivery refuses to start: no storage is attached (it needs delivery_db)");
     co_return false;
   }
-  const std::array<rt::migration, 1> migrations = {
-      rt::migration{1, "delivery_initial_schema", delivery_schema_sql()},
-  };
-  auto migrated = co_await rt::apply_migrations(*rt_.storage, migrations);
+  auto migrated = co_await rt::apply_migrations(*rt_.storage, delivery_migrations());
   if (!migrated) {
     rt_.log.warn("delivery start: migrations failed",
                  {{"code", std::string(sql::to_string(migrated.error().code))},

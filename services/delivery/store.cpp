@@ -1,8 +1,12 @@
 #include "services/delivery/store.hpp"
 
+#include <array>
 #include <utility>
 
 #include "core/base/assert.hpp"
+#include "delivery_schema_sql.hpp"
+#include "delivery_schema_v2_sql.hpp"
+#include "delivery_schema_v3_sql.hpp"
 
 namespace qm::delivery {
 
@@ -128,6 +132,15 @@ std::int64_t count(sql::transaction& tx, std::string_view statement) {
 
 }  // namespace
 
+std::span<const rt::migration> delivery_migrations() {
+  static const std::array<rt::migration, 3> list = {
+      rt::migration{1, "delivery_initial_schema", delivery_schema_sql()},
+      rt::migration{2, "delivery_checks_without_in_lists", delivery_schema_v2_sql()},
+      rt::migration{3, "delivery_partner_listing_index", delivery_schema_v3_sql()},
+  };
+  return list;
+}
+
 task<db_result<partner>> delivery_store::upsert_partner(std::int64_t id, std::string name,
                                                         geo_point at, std::int64_t now_s) {
   auto body = [&](sql::transaction& tx) {
@@ -225,6 +238,8 @@ task<db_result<std::vector<assignment>>> delivery_store::partner_assignments(
   QM_ASSERT(p.limit >= 1 && p.limit <= max_limit && p.offset >= 0);
   auto body = [&](sql::transaction& tx) {
     std::vector<assignment> out;
+    // The ORDER BY is assignments_by_partner_listing's (schema_v3.sql) term for term: SQLite
+    // uses an expression index only for the very same expression.
     auto rows = tx.exec(
         "SELECT " + std::string(assignment_columns) +
             " FROM assignments WHERE partner_id = $1 "

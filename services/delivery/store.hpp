@@ -13,12 +13,14 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "core/base/result.hpp"
 #include "core/base/time.hpp"
 #include "core/task/task.hpp"
+#include "runtime/migrations.hpp"
 #include "runtime/storage.hpp"
 #include "services/delivery/domain/geo.hpp"
 #include "services/delivery/domain/inputs.hpp"
@@ -117,6 +119,9 @@ struct delivery_stats {
 // Assignment looks at this many available partners at most (by id); a bound on one
 // transaction's work. Past it, a geographic index would be the next step.
 inline constexpr std::int64_t max_candidate_partners = 2000;
+
+// delivery_db's schema migrations, in order (schema.sql, schema_v2.sql, schema_v3.sql).
+std::span<const rt::migration> delivery_migrations();
 
 class delivery_store {
  public:

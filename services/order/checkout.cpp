@@ -39,14 +39,15 @@ enum class release_plan : std::uint8_t {
 // crash; the dispatcher retries it as needed. When the attempt cannot be ended (database
 // down), the recovery sweep does it after the lease.
 task<void> end_attempt(order_context& c, const request_context& rc, const checkout_ref& ref,
-                       release_plan plan, std::optional<failure_reply> final_reply) {
+                       release_plan plan, attempt_payment paid,
+                       std::optional<failure_reply> final_reply) {
   std::optional<outbox_row> release;
   if (plan != release_plan::none) {
     release = outbox_row{new_id(c.rt.random), release_message(ref.reservation_id), 0,
                          origin_of(rc.scope.get())};
   }
   const std::int64_t now_s = to_unix_seconds(c.rt.clock.now());
-  auto ended = co_await c.store.end_attempt(ref, std::move(final_reply), release, now_s);
+  auto ended = co_await c.store.end_attempt(ref, std::move(final_reply), release, paid, now_s);
   if (!ended) {
     c.rt.log.warn(rc.scope.get(), "checkout compensation deferred to the recovery sweep",
                   {{"reservation_id", ref.reservation_id},
@@ -65,20 +66,22 @@ task<void> end_attempt(order_context& c, const request_context& rc, const checko
 
 // Refuses the checkout for good: the reply is recorded and replayed for the key.
 task<response> refuse(order_context& c, const request_context& rc, const checkout_ref& ref,
-                      release_plan plan, response reply, std::string_view outcome) {
+                      release_plan plan, attempt_payment paid, response reply,
+                      std::string_view outcome) {
   count(c, outcome);
   failure_reply recorded{reply.status, reply.body};
-  co_await end_attempt(c, rc, ref, plan, std::move(recorded));
+  co_await end_attempt(c, rc, ref, plan, paid, std::move(recorded));
   co_return reply;
 }
 
 // Gives the attempt up; the same key may try again.
 task<response> give_up(order_context& c, const request_context& rc, const checkout_ref& ref,
-                       release_plan plan, response reply, std::string reason) {
+                       release_plan plan, attempt_payment paid, response reply,
+                       std::string reason) {
   count(c, "transient");
   c.rt.log.info(rc.scope.get(), "checkout attempt abandoned",
                 {{"attempt", std::to_string(ref.attempt)}, {"reason", reason}});
-  co_await end_attempt(c, rc, ref, plan, std::nullopt);
+  co_await end_attempt(c, rc, ref, plan, paid, std::nullopt);
   co_return reply;
 }
 
@@ -131,26 +134,28 @@ task<response> run_saga(order_context& c, const request_context& rc, checkout_re
   upstreams up(c.rt, c.calls, saga_deadline(c, rc), rc.scope.get());
   auto cart = co_await up.cart_lines(ref.user_id);
   if (!cart) {
-    co_return co_await give_up(c, rc, ref, release_plan::none, upstream_unavailable(rc, "cart"),
-                               cart.error().reason);
+    co_return co_await give_up(c, rc, ref, release_plan::none, attempt_payment::none,
+                               upstream_unavailable(rc, "cart"), cart.error().reason);
   }
   if (cart->empty()) {
-    co_return co_await refuse(c, rc, ref, release_plan::none, cart_empty(rc), "cart_empty");
+    co_return co_await refuse(c, rc, ref, release_plan::none, attempt_payment::none,
+                              cart_empty(rc), "cart_empty");
   }
   auto held = co_await up.reserve(ref.reservation_id, std::move(*cart));
   if (!held) {
     if (held.error().final) {
       response passed = http::json_response(held.error().status, held.error().body);
-      co_return co_await refuse(c, rc, ref, release_plan::none, std::move(passed), "out_of_stock");
+      co_return co_await refuse(c, rc, ref, release_plan::none, attempt_payment::none,
+                                std::move(passed), "out_of_stock");
     }
-    co_return co_await give_up(c, rc, ref, release_plan::queued,
+    co_return co_await give_up(c, rc, ref, release_plan::queued, attempt_payment::none,
                                upstream_unavailable(rc, "product"), held.error().reason);
   }
   if (held->status != "held" && held->status != "confirmed") {
     // Released or expired under this attempt's id: the attempt was recovered meanwhile.
     std::string reason = "reservation " + held->status;
-    co_return co_await give_up(c, rc, ref, release_plan::now, upstream_unavailable(rc, ""),
-                               std::move(reason));
+    co_return co_await give_up(c, rc, ref, release_plan::now, attempt_payment::none,
+                               upstream_unavailable(rc, ""), std::move(reason));
   }
   order_record o;
   o.user_id = ref.user_id;
@@ -168,18 +173,19 @@ task<response> run_saga(order_context& c, const request_context& rc, checkout_re
     case payment_outcome::captured:
       break;
     case payment_outcome::declined:
-      co_return co_await refuse(c, rc, ref, release_plan::now, payment_failed(rc),
+      co_return co_await refuse(c, rc, ref, release_plan::now, attempt_payment::possible,
+                                payment_failed(rc),
                                 "payment_failed");
     case payment_outcome::unavailable: {
       const sql::error unrecorded{sql::errc::unavailable, "payment not recorded"};
       response reply = db_failure(rc, c.rt.log, "payment", unrecorded);
-      co_return co_await give_up(c, rc, ref, release_plan::now, std::move(reply),
-                                 "payment not recorded");
+      co_return co_await give_up(c, rc, ref, release_plan::now, attempt_payment::possible,
+                                 std::move(reply), "payment not recorded");
     }
   }
   auto confirmed = co_await up.confirm(ref.reservation_id);
   if (!confirmed) {
-    co_return co_await give_up(c, rc, ref, release_plan::queued,
+    co_return co_await give_up(c, rc, ref, release_plan::queued, attempt_payment::possible,
                                upstream_unavailable(rc, "product"), confirmed.error().reason);
   }
   for (int attempt = 0; attempt < max_id_attempts; ++attempt) {
@@ -193,7 +199,8 @@ task<response> run_saga(order_context& c, const request_context& rc, checkout_re
     auto done = co_await c.store.complete_checkout(ref, o, std::move(rows), now_s);
     if (!done) {
       response reply = db_failure(rc, c.rt.log, "complete_checkout", done.error());
-      co_return co_await give_up(c, rc, ref, release_plan::now, std::move(reply), "commit failed");
+      co_return co_await give_up(c, rc, ref, release_plan::now, attempt_payment::possible,
+                                 std::move(reply), "commit failed");
     }
     if (*done == complete_outcome::completed) {
       count(c, "created");
@@ -209,8 +216,8 @@ task<response> run_saga(order_context& c, const request_context& rc, checkout_re
       co_return upstream_unavailable(rc, "");
     }
   }
-  co_return co_await give_up(c, rc, ref, release_plan::now, upstream_unavailable(rc, ""),
-                             "no free order id");
+  co_return co_await give_up(c, rc, ref, release_plan::now, attempt_payment::possible,
+                             upstream_unavailable(rc, ""), "no free order id");
 }
 
 }  // namespace
@@ -269,7 +276,8 @@ task<std::int64_t> recover_stale_checkouts(order_context& c) {
   for (const auto& ref : *stale) {
     // Background work: the release starts a trace of its own when it is delivered.
     outbox_row release{new_id(c.rt.random), release_message(ref.reservation_id), 0, {}};
-    auto ended = co_await c.store.end_attempt(ref, std::nullopt, std::move(release), now_s);
+    auto ended = co_await c.store.end_attempt(ref, std::nullopt, std::move(release),
+                                              attempt_payment::possible, now_s);
     if (!ended) {
       co_return recovered;
     }

@@ -6,6 +6,7 @@
 #include "core/base/assert.hpp"
 #include "order_schema_sql.hpp"
 #include "order_schema_v2_sql.hpp"
+#include "order_schema_v3_sql.hpp"
 #include "services/order/domain/checkout_input.hpp"
 
 namespace qm::order {
@@ -122,9 +123,10 @@ std::string_view payment_status_text(payment_status s) {
 }  // namespace
 
 std::span<const rt::migration> order_migrations() {
-  static const std::array<rt::migration, 2> list = {
+  static const std::array<rt::migration, 3> list = {
       rt::migration{1, "order_initial_schema", order_schema_sql()},
       rt::migration{2, "order_outbox_origin", order_schema_v2_sql()},
+      rt::migration{3, "order_checks_without_in_lists", order_schema_v3_sql()},
   };
   return list;
 }
@@ -211,7 +213,7 @@ task<db_result<complete_outcome>> order_store::complete_checkout(checkout_ref re
 task<db_result<bool>> order_store::end_attempt(checkout_ref ref,
                                                std::optional<failure_reply> final_reply,
                                                std::optional<outbox_row> release,
-                                               std::int64_t now_s) {
+                                               attempt_payment paid, std::int64_t now_s) {
   auto body = [&](sql::transaction& tx) -> bool {
     sql::rows ended;
     if (final_reply) {
@@ -230,10 +232,12 @@ task<db_result<bool>> order_store::end_attempt(checkout_ref ref,
     if (ended.affected != 1) {
       return false;
     }
-    tx.exec(
-        "UPDATE payments SET status = 'refunded' "
-        "WHERE user_id = $1 AND idem_key = $2 AND attempt = $3 AND status = 'captured'",
-        {ref.user_id, ref.key, ref.attempt});
+    if (paid == attempt_payment::possible) {
+      tx.exec(
+          "UPDATE payments SET status = 'refunded' "
+          "WHERE user_id = $1 AND idem_key = $2 AND attempt = $3 AND status = 'captured'",
+          {ref.user_id, ref.key, ref.attempt});
+    }
     if (release) {
       enqueue(tx, {*release}, now_s);
     }

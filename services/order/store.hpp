@@ -109,7 +109,13 @@ inline constexpr std::int64_t max_lines_per_order = 100;
 // Outbox ids a status change may need (cancel: release, delivery cancel, notification).
 inline constexpr std::size_t ids_per_change = 3;
 
-// order_db's schema migrations, in order (schema.sql, schema_v2.sql).
+// Whether an attempt that ends may have a payment on record.
+enum class attempt_payment : std::uint8_t {
+  none,      // it ended before asking for one: only the attempt's owner records its payment
+  possible,  // it paid, or may have (the recovery sweep cannot know)
+};
+
+// order_db's schema migrations, in order (schema.sql, schema_v2.sql, schema_v3.sql).
 std::span<const rt::migration> order_migrations();
 
 class order_store {
@@ -128,10 +134,12 @@ class order_store {
                                                       std::vector<outbox_row> messages,
                                                       std::int64_t now_s);
   // Ends a pending attempt without an order: failed with `final_reply`, or retryable when it is
-  // unset; refunds its payment; queues `release` when given. False when the attempt was no
-  // longer pending (then nothing is written: whoever took it compensates).
+  // unset; refunds its payment unless `paid` says there can be none; queues `release` when
+  // given. False when the attempt was no longer pending (then nothing is written: whoever took
+  // it compensates).
   task<db_result<bool>> end_attempt(checkout_ref ref, std::optional<failure_reply> final_reply,
-                                    std::optional<outbox_row> release, std::int64_t now_s);
+                                    std::optional<outbox_row> release, attempt_payment paid,
+                                    std::int64_t now_s);
   // Pending attempts claimed at or before cutoff_s, oldest first, at most limit.
   task<db_result<std::vector<checkout_ref>>> stale_checkouts(std::int64_t cutoff_s,
                                                              std::int64_t limit);

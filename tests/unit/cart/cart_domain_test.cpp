@@ -27,6 +27,17 @@ TEST(cart_rules, a_new_line_needs_room_but_an_existing_one_does_not) {
   EXPECT_EQ(*quantity_after_add(4, 1, max_lines), 5);
 }
 
+TEST(cart_rules, setting_a_quantity_keeps_lines_in_product_order) {
+  const std::vector<cart_line> cart = {{2, 3}, {5, 1}};
+  EXPECT_EQ(with_quantity(cart, 1, 4), (std::vector<cart_line>{{1, 4}, {2, 3}, {5, 1}}));
+  EXPECT_EQ(with_quantity(cart, 3, 4), (std::vector<cart_line>{{2, 3}, {3, 4}, {5, 1}}));
+  EXPECT_EQ(with_quantity(cart, 9, 4), (std::vector<cart_line>{{2, 3}, {5, 1}, {9, 4}}));
+  EXPECT_EQ(with_quantity(cart, 5, 7), (std::vector<cart_line>{{2, 3}, {5, 7}}));
+  EXPECT_EQ(with_quantity(cart, 2, 0), (std::vector<cart_line>{{5, 1}}));
+  EXPECT_EQ(with_quantity(cart, 4, 0), cart);
+  EXPECT_EQ(with_quantity({}, 4, 1), (std::vector<cart_line>{{4, 1}}));
+}
+
 TEST(cart_rules, checkout_subtracts_and_drops_emptied_lines) {
   const std::vector<cart_line> cart = {{1, 3}, {2, 1}, {3, 2}};
   EXPECT_EQ(after_checkout(cart, {{1, 2}, {2, 1}, {9, 4}}),

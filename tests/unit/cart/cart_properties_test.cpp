@@ -57,6 +57,27 @@ RC_GTEST_PROP(cart_properties, a_sequence_of_adds_never_breaks_the_bounds, ()) {
   }
 }
 
+// What the store returns after writing one line without reading the lines again.
+RC_GTEST_PROP(cart_properties, setting_a_quantity_is_a_map_assignment, ()) {
+  const auto cart = as_cart(*rc::gen::container<std::vector<cart_line>>(gen_line(20)));
+  const auto product_id = *rc::gen::inRange<std::int64_t>(1, 22);
+  const auto quantity = *rc::gen::inRange<std::int64_t>(0, max_line_quantity + 1);
+  std::map<std::int64_t, std::int64_t> model;
+  for (const auto& l : cart) {
+    model[l.product_id] = l.quantity;
+  }
+  if (quantity == 0) {
+    model.erase(product_id);
+  } else {
+    model[product_id] = quantity;
+  }
+  std::vector<cart_line> expected;
+  for (const auto& [id, q] : model) {
+    expected.push_back({id, q});
+  }
+  RC_ASSERT(with_quantity(cart, product_id, quantity) == expected);
+}
+
 RC_GTEST_PROP(cart_properties, checkout_is_per_product_subtraction, ()) {
   const auto cart = as_cart(*rc::gen::container<std::vector<cart_line>>(gen_line(30)));
   const auto ordered = *rc::gen::container<std::vector<cart_line>>(gen_line(40));

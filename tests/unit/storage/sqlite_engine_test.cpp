@@ -299,25 +299,59 @@ TEST_F(sqlite_engine, scripts_apply_atomically) {
   EXPECT_EQ(count_rows(*db_, "a"), 1);
 }
 
-TEST(sqlite_file, a_held_write_lock_is_a_serialization_conflict) {
-  const std::string path = temp_path("lock_test.db");
-  std::remove(path.c_str());
-  auto first = database::open(path);
-  auto second = database::open(path);
-  ASSERT_TRUE(first.ok() && second.ok());
-  ASSERT_TRUE((*first)->exec_script("CREATE TABLE t (x BIGINT);").ok());
+// Two connections to a fresh database file holding table t (x BIGINT), removed afterwards.
+class sqlite_file : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::remove(path_.c_str());
+    auto a = database::open(path_);
+    auto b = database::open(path_);
+    ASSERT_TRUE(a.ok() && b.ok());
+    first_ = std::move(*a);
+    second_ = std::move(*b);
+    ASSERT_TRUE(first_->exec_script("CREATE TABLE t (x BIGINT);").ok());
+  }
+  void TearDown() override {
+    first_.reset();
+    second_.reset();
+    std::remove(path_.c_str());
+  }
+
+  const std::string path_ = temp_path("two_connections.db");
+  std::unique_ptr<database> first_;
+  std::unique_ptr<database> second_;
+};
+
+TEST_F(sqlite_file, a_held_write_lock_is_a_serialization_conflict) {
   db_status inner;
-  const db_status outer = (*first)->transact([&](sql::transaction& tx) {
+  const db_status outer = first_->transact([&](sql::transaction& tx) {
     tx.exec("INSERT INTO t (x) VALUES (1)");
-    inner = (*second)->transact([](sql::transaction& tx2) { tx2.exec("INSERT INTO t (x) VALUES (2)"); });
+    inner = second_->transact(
+        [](sql::transaction& tx2) { tx2.exec("INSERT INTO t (x) VALUES (2)"); });
   });
   EXPECT_TRUE(outer.ok());
   ASSERT_FALSE(inner.ok());
   EXPECT_EQ(inner.error().code, sql::errc::serialization_conflict);
-  EXPECT_EQ((*second)->read("SELECT COUNT(*) FROM t")->front().get_int(0), 1);
-  first->reset();
-  second->reset();
-  std::remove(path.c_str());
+  EXPECT_EQ(second_->read("SELECT COUNT(*) FROM t")->front().get_int(0), 1);
+}
+
+// A file may have other writers, so a transaction takes the write lock when it begins (BEGIN
+// IMMEDIATE): a body that reads and then writes never fails halfway on a lock upgrade; it
+// waits (or fails) before it runs at all.
+TEST_F(sqlite_file, a_transaction_takes_the_write_lock_before_its_body_runs) {
+  db_status inner;
+  bool inner_ran = false;
+  const db_status outer = first_->transact([&](sql::transaction& tx) {
+    tx.exec("INSERT INTO t (x) VALUES (1)");
+    inner = second_->transact([&](sql::transaction& tx2) {
+      inner_ran = true;
+      tx2.exec("SELECT COUNT(*) FROM t");
+    });
+  });
+  EXPECT_TRUE(outer.ok());
+  ASSERT_FALSE(inner.ok());
+  EXPECT_EQ(inner.error().code, sql::errc::serialization_conflict);
+  EXPECT_FALSE(inner_ran);
 }
 
 TEST(embedded_storage, transactions_persist_in_the_file) {
