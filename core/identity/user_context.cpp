@@ -1,13 +1,14 @@
 #include "core/identity/user_context.hpp"
 
 #include <array>
+#include <charconv>
 #include <functional>
+#include <optional>
 
 #include "core/base/assert.hpp"
 #include "core/crypto/compare.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hash.hpp"
-#include "core/token/flat_json.hpp"
 
 namespace qm::identity {
 
@@ -37,20 +38,84 @@ bool valid_request_id(std::string_view id) {
   return true;
 }
 
-void append_json_string(std::string& out, std::string_view s) {
-  // Roles and request ids are restricted to characters that need no escaping.
-  out += '"';
-  out += s;
-  out += '"';
+void append_int(std::string& out, std::int64_t v) {
+  char digits[24];
+  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, v);
+  QM_ASSERT(ec == std::errc{});
+  out.append(digits, end);
 }
 
+// The v1 payload, exactly: {"uid":<int>,"role":"<role>","exp":<int>,"rid":"<request id>"}.
+// Roles and request ids are restricted to characters that need no escaping.
 std::string payload_json(const user_context& c) {
-  std::string out = "{\"uid\":" + std::to_string(c.user_id) + ",\"role\":";
-  append_json_string(out, c.role);
-  out += ",\"exp\":" + std::to_string(c.expires_at_s) + ",\"rid\":";
-  append_json_string(out, c.request_id);
-  out += '}';
+  std::string out;
+  out.reserve(64 + c.role.size() + c.request_id.size());
+  out += "{\"uid\":";
+  append_int(out, c.user_id);
+  out += ",\"role\":\"";
+  out += c.role;
+  out += "\",\"exp\":";
+  append_int(out, c.expires_at_s);
+  out += ",\"rid\":\"";
+  out += c.request_id;
+  out += "\"}";
   return out;
+}
+
+// Reads the v1 payload back. Only sign() writes v1 payloads, and the MAC has verified this one
+// before it is read, so the reader accepts exactly the layout payload_json writes (fields in
+// its order, no spaces, unescaped strings, non-negative integers) and nothing else: a payload
+// in any other shape was not signed by this version and is malformed. Another layout would be
+// another version prefix.
+class payload_reader {
+ public:
+  explicit payload_reader(std::string_view text) : rest_(text) {}
+
+  bool literal(std::string_view expected) {
+    if (!rest_.starts_with(expected)) {
+      return false;
+    }
+    rest_.remove_prefix(expected.size());
+    return true;
+  }
+  bool integer(std::int64_t& out) {
+    if (rest_.empty() || rest_.front() < '0' || rest_.front() > '9') {
+      return false;
+    }
+    const auto [end, ec] = std::from_chars(rest_.data(), rest_.data() + rest_.size(), out);
+    if (ec != std::errc{}) {
+      return false;
+    }
+    rest_.remove_prefix(static_cast<std::size_t>(end - rest_.data()));
+    return true;
+  }
+  // A string's characters up to its closing quote; escapes are never written, so a backslash
+  // is refused rather than decoded.
+  bool text(std::string& out) {
+    const std::size_t close = rest_.find('"');
+    if (close == std::string_view::npos || rest_.substr(0, close).find('\\') != std::string_view::npos) {
+      return false;
+    }
+    out.assign(rest_.substr(0, close));
+    rest_.remove_prefix(close);
+    return true;
+  }
+  bool at_end() const { return rest_.empty(); }
+
+ private:
+  std::string_view rest_;
+};
+
+std::optional<user_context> read_payload(std::string_view payload) {
+  payload_reader r(payload);
+  user_context c;
+  const bool ok = r.literal("{\"uid\":") && r.integer(c.user_id) && r.literal(",\"role\":\"") &&
+                  r.text(c.role) && r.literal("\",\"exp\":") && r.integer(c.expires_at_s) &&
+                  r.literal(",\"rid\":\"") && r.text(c.request_id) && r.literal("\"}") && r.at_end();
+  if (!ok) {
+    return std::nullopt;
+  }
+  return c;
 }
 
 }  // namespace
@@ -87,10 +152,13 @@ user_context service_context(std::int64_t now_s, std::string request_id) {
 std::string sign(const user_context& c, std::string_view secret) {
   QM_ASSERT(well_formed(c));
   QM_ASSERT(!secret.empty());
-  std::string signed_part(version_prefix);
-  signed_part += crypto::base64url_encode(payload_json(c));
-  const std::string mac = crypto::hmac_sha256(secret, signed_part);
-  return signed_part + "." + crypto::base64url_encode(mac);
+  std::string value(version_prefix);
+  value += crypto::base64url_encode(payload_json(c));
+  const std::string mac = crypto::base64url_encode(crypto::hmac_sha256(secret, value));
+  value.reserve(value.size() + 1 + mac.size());
+  value += '.';
+  value += mac;
+  return value;
 }
 
 namespace {
@@ -175,23 +243,12 @@ result<user_context, context_errc> verify(std::string_view value, std::string_vi
   if (!payload) {
     return make_unexpected(context_errc::malformed);
   }
-  const auto fields = token::parse_flat_object(*payload);
-  if (!fields || fields->size() != 4) {
+  const std::optional<user_context> c = read_payload(*payload);
+  if (!c || !well_formed(*c)) {
     return make_unexpected(context_errc::malformed);
   }
-  const auto* uid = fields->count("uid") ? std::get_if<std::int64_t>(&fields->at("uid")) : nullptr;
-  const auto* role = fields->count("role") ? std::get_if<std::string>(&fields->at("role")) : nullptr;
-  const auto* exp = fields->count("exp") ? std::get_if<std::int64_t>(&fields->at("exp")) : nullptr;
-  const auto* rid = fields->count("rid") ? std::get_if<std::string>(&fields->at("rid")) : nullptr;
-  if (uid == nullptr || role == nullptr || exp == nullptr || rid == nullptr) {
-    return make_unexpected(context_errc::malformed);
-  }
-  user_context c{*uid, *role, *exp, *rid};
-  if (!well_formed(c)) {
-    return make_unexpected(context_errc::malformed);
-  }
-  memo().remember(value, secret, c);
-  return unexpired(c, now_s);
+  memo().remember(value, secret, *c);
+  return unexpired(*c, now_s);
 }
 
 }  // namespace qm::identity

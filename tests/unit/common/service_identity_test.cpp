@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "core/crypto/encoding.hpp"
+#include "core/crypto/hash.hpp"
 #include "core/identity/user_context.hpp"
 #include "services/common/caller.hpp"
 #include "tests/support/service_harness.hpp"
@@ -78,6 +80,44 @@ TEST(service_identity, many_contexts_verify_whatever_the_memory_evicts) {
       EXPECT_EQ(v->user_id, static_cast<std::int64_t>(i + 1));
       EXPECT_EQ(v->request_id, "rid-" + std::to_string(i + 1));
     }
+  }
+}
+
+// A v1 value around any payload, signed with the right secret: what a holder of the secret
+// could send, whatever the payload says.
+std::string signed_payload(std::string_view payload) {
+  std::string value = "v1." + crypto::base64url_encode(payload);
+  const std::string mac = crypto::base64url_encode(crypto::hmac_sha256(secret, value));
+  return value + "." + mac;
+}
+
+// v1 is exactly the layout sign() writes; a validly signed payload in any other shape is
+// malformed, not read generously.
+TEST(service_identity, only_the_v1_layout_is_read) {
+  const std::int64_t now_s = to_unix_seconds(t0);
+  const std::string exp = std::to_string(now_s + 60);
+  auto as_read = identity::verify(
+      signed_payload("{\"uid\":7,\"role\":\"partner\",\"exp\":" + exp + ",\"rid\":\"r-1\"}"), secret, now_s);
+  ASSERT_TRUE(as_read.ok());
+  EXPECT_EQ(*as_read, (identity::user_context{7, "partner", now_s + 60, "r-1"}));
+  identity::user_context c{7, "partner", now_s + 60, "r-1"};
+  EXPECT_EQ(identity::sign(c, secret),
+            signed_payload("{\"uid\":7,\"role\":\"partner\",\"exp\":" + exp + ",\"rid\":\"r-1\"}"));
+  for (const std::string& payload : {
+           "{\"role\":\"partner\",\"uid\":7,\"exp\":" + exp + ",\"rid\":\"r-1\"}",   // order
+           "{\"uid\": 7,\"role\":\"partner\",\"exp\":" + exp + ",\"rid\":\"r-1\"}",   // space
+           "{\"uid\":-7,\"role\":\"partner\",\"exp\":" + exp + ",\"rid\":\"r-1\"}",   // sign
+           "{\"uid\":7,\"role\":\"part\\ner\",\"exp\":" + exp + ",\"rid\":\"r-1\"}",  // escape
+           "{\"uid\":7,\"role\":\"partner\",\"exp\":" + exp + ",\"rid\":\"r-1\"} ",  // trailing
+           "{\"uid\":7,\"role\":\"partner\",\"exp\":" + exp + ",\"rid\":\"r-1\",\"x\":1}",
+           "{\"uid\":7,\"role\":\"partner\",\"exp\":" + exp + "}",
+           "{\"uid\":99999999999999999999,\"role\":\"partner\",\"exp\":" + exp + ",\"rid\":\"\"}",
+           "{\"uid\":7,\"role\":\"thief\",\"exp\":" + exp + ",\"rid\":\"r-1\"}",  // not a role
+           std::string("{}"),
+       }) {
+    auto v = identity::verify(signed_payload(payload), secret, now_s);
+    ASSERT_FALSE(v.ok()) << payload;
+    EXPECT_EQ(v.error(), identity::context_errc::malformed) << payload;
   }
 }
 
