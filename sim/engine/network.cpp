@@ -55,6 +55,7 @@ void network::attach(node& n) {
   QM_ASSERT_MSG(nodes_[id] == nullptr, "two nodes with one name");
   nodes_[id] = &n;
   n.net_id_ = id;
+  n.address_ = "10.77." + std::to_string((id >> 8) & 0xff) + "." + std::to_string(id & 0xff);
 }
 
 node* network::find(std::string_view name) const {

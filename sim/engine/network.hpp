@@ -5,13 +5,15 @@
 // by a partition. A lost message simply never arrives: the caller's deadline timer answers.
 
 #include <cstdint>
-#include <map>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
+#include "core/base/text_hash.hpp"
 #include "core/http/message.hpp"
 #include "core/task/completion.hpp"
 #include "runtime/http_client.hpp"
@@ -120,10 +122,12 @@ class network {
   std::uint64_t root_seed_;
   link_config default_link_;
   std::size_t max_in_flight_per_link_;
-  std::map<std::string, std::uint32_t, std::less<>> ids_;
+  // Hashed, both: every call looks its upstream up by name and every message its link.
+  std::unordered_map<std::string, std::uint32_t, text_hash, std::equal_to<>> ids_;
   std::vector<std::string> names_;  // by id
   std::vector<node*> nodes_;        // by id; null for names that are no node (yet)
-  std::map<std::uint64_t, link_state> links_;
+  // Never erased, so a link_state's address is stable (messages in flight keep it).
+  std::unordered_map<std::uint64_t, link_state> links_;
   network_stats stats_;
   std::uint64_t last_call_id_ = 0;
   std::string scratch_;
