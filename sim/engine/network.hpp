@@ -113,8 +113,9 @@ class network {
   link_state& link_between(std::uint32_t from, std::uint32_t to);
   const link_state* find_link(std::uint32_t from, std::uint32_t to) const;
   // Decides the fate of a message about to leave on l: its latency, or none when it is lost
-  // (the loss is counted and traced by the caller's label).
-  std::optional<duration> admit(link_state& l, std::string_view from_name, std::string_view what);
+  // (the loss is counted and traced by the message's label, the first what_size characters
+  // of scratch_: "req#<id>" or "rep#<id>", left there by the send's own trace line).
+  std::optional<duration> admit(link_state& l, std::string_view from_name, std::size_t what_size);
   void trace_net(std::string_view kind, std::string_view detail);
 
   scheduler& sched_;
