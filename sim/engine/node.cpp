@@ -299,7 +299,7 @@ task<void> node::serve(const http::handler* target, http::request_context ctx, c
 void node::answer_observed(call_reply reply, observe::request_scope& scope, time_point arrived,
                            http::response r) {
   if (!r.headers.contains(observe::request_id_header)) {
-    r.headers.set(std::string(observe::request_id_header), scope.request_id);
+    r.headers.add(std::string(observe::request_id_header), scope.request_id);  // none to replace
   }
   observer_.answered(scope, r.status, sched_.now() - arrived);
   scratch_.assign("req#");
