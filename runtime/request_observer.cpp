@@ -1,5 +1,8 @@
 #include "runtime/request_observer.hpp"
 
+#include <ratio>
+#include <type_traits>
+
 #include "core/base/assert.hpp"
 
 namespace qm::rt {
@@ -66,19 +69,22 @@ request_observer::route_series& request_observer::series_for(std::string_view ro
 
 metrics::counter& request_observer::requests_for(route_series& s, std::string_view method,
                                                  std::string_view route, int status) {
-  const auto key = std::make_pair(method, status);
-  auto it = s.requests.find(key);
-  if (it != s.requests.end()) {
-    return *it->second;
+  for (const status_series& known : s.requests) {
+    if (known.status == status && known.method == method) {
+      return *known.requests;
+    }
   }
   QM_ASSERT_MSG(s.requests.size() < max_cached_series, "unbounded request labels");
   auto& c = registry_.get_counter("http_requests_total", "Requests answered, by method, route and status.",
                                   {{"method", std::string(method)},
                                    {"route", std::string(route)},
                                    {"status", std::to_string(status)}});
-  s.requests.emplace(key, &c);
+  s.requests.push_back(status_series{method, status, &c});
   return c;
 }
+
+// duration_ms is written from whole microseconds (fixed, 3 places).
+static_assert(std::is_same_v<duration::period, std::micro>);
 
 void request_observer::answered(const observe::request_scope& scope, int status, duration elapsed) {
   const double elapsed_s = static_cast<double>(elapsed.count()) / 1e6;
@@ -93,7 +99,7 @@ void request_observer::answered(const observe::request_scope& scope, int status,
   const log::level level = status >= 500 ? log::level::warn : log::level::info;
   if (options_.access_log && log_.enabled(level)) {
     log_.write(level, "request", &scope,
-               {log::field::number("status", status), log::field::decimal("duration_ms", elapsed_s * 1e3)});
+               {log::field::number("status", status), log::field::fixed("duration_ms", elapsed.count(), 3)});
   }
 }
 

@@ -11,12 +11,14 @@
 // the status code, all bounded sets: a client choosing paths cannot add series.
 
 #include <cstdint>
-#include <map>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <utility>
+#include <unordered_map>
+#include <vector>
 
+#include "core/base/text_hash.hpp"
 #include "core/base/time.hpp"
 #include "core/http/message.hpp"
 #include "core/metrics/registry.hpp"
@@ -51,11 +53,17 @@ class request_observer {
   const observer_options& options() const { return options_; }
 
  private:
+  // http_requests_total of one (method, status) on a route; method names are static strings.
+  struct status_series {
+    std::string_view method;
+    int status = 0;
+    metrics::counter* requests = nullptr;
+  };
   struct route_series {
     metrics::histogram* duration = nullptr;
     metrics::counter* errors = nullptr;
-    // http_requests_total by (method, status); method names are static strings.
-    std::map<std::pair<std::string_view, int>, metrics::counter*> requests;
+    // A route sees a handful of (method, status) pairs: a short scan beats a tree.
+    std::vector<status_series> requests;
   };
   route_series& series_for(std::string_view route);
   metrics::counter& requests_for(route_series& s, std::string_view method, std::string_view route, int status);
@@ -66,7 +74,9 @@ class request_observer {
   metrics::gauge& in_flight_;
   // Caches of registry series (lookups by label sets cost a lock and a map search); bounded
   // because routes, methods and statuses are.
-  std::map<std::string, route_series, std::less<>> routes_;
+  // Hashed: route templates share long prefixes ("/orders/..."), which made every ordered
+  // lookup a chain of string comparisons.
+  std::unordered_map<std::string, route_series, text_hash, std::equal_to<>> routes_;
 };
 
 }  // namespace qm::rt

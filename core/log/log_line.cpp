@@ -130,6 +130,40 @@ field field::decimal(std::string_view k, double v, int digits) {
   return f;
 }
 
+field field::fixed(std::string_view k, std::int64_t units, int digits) {
+  QM_ASSERT(digits >= 0 && digits <= 9);
+  std::int64_t scale = 1;
+  for (int i = 0; i < digits; ++i) {
+    scale *= 10;
+  }
+  // Magnitudes by unsigned arithmetic, so the most negative value has one too.
+  const bool negative = units < 0;
+  const std::uint64_t magnitude =
+      negative ? 0 - static_cast<std::uint64_t>(units) : static_cast<std::uint64_t>(units);
+  const auto whole = magnitude / static_cast<std::uint64_t>(scale);
+  auto fraction = magnitude % static_cast<std::uint64_t>(scale);
+  std::array<char, 32> buf{};
+  char* p = buf.data() + buf.size();
+  for (int i = 0; i < digits; ++i) {
+    *--p = static_cast<char>('0' + fraction % 10);
+    fraction /= 10;
+  }
+  if (digits > 0) {
+    *--p = '.';
+  }
+  auto w = whole;
+  do {
+    *--p = static_cast<char>('0' + w % 10);
+    w /= 10;
+  } while (w > 0);
+  if (negative) {
+    *--p = '-';
+  }
+  field f(k, std::string(p, static_cast<std::size_t>(buf.data() + buf.size() - p)));
+  f.is_number = true;
+  return f;
+}
+
 bool is_secret_field(std::string_view name) {
   static constexpr std::array<std::string_view, 9> markers{
       "secret", "password", "passwd", "token", "authorization", "cookie", "api_key", "apikey",

@@ -29,6 +29,10 @@ struct field {
   static field number(std::string_view k, std::int64_t v);
   // v with `digits` digits after the point (duration_ms with 3: microseconds).
   static field decimal(std::string_view k, double v, int digits = 3);
+  // units / 10^digits, written exactly with `digits` digits after the point: what decimal()
+  // writes for that value, without floating-point formatting (duration_ms from a count of
+  // microseconds is fixed(k, us, 3)).
+  static field fixed(std::string_view k, std::int64_t units, int digits);
 
   std::string_view key;
   std::string value;

@@ -1,6 +1,7 @@
 #include "core/observe/trace_context.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include "core/base/assert.hpp"
 
@@ -10,11 +11,33 @@ namespace {
 
 constexpr std::size_t v00_length = 55;  // "00-" + 32 + "-" + 16 + "-" + 2
 
-bool is_lower_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+// Every server parses a traceparent and checks its ids per request: a table and a compare
+// instead of a predicate called per character.
+constexpr std::array<bool, 256> lower_hex_table = [] {
+  std::array<bool, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) {
+    t[static_cast<std::size_t>(c)] = true;
+  }
+  for (int c = 'a'; c <= 'f'; ++c) {
+    t[static_cast<std::size_t>(c)] = true;
+  }
+  return t;
+}();
 
-bool all_lower_hex(std::string_view s) { return std::all_of(s.begin(), s.end(), is_lower_hex); }
+bool all_lower_hex(std::string_view s) {
+  bool ok = true;
+  for (const char c : s) {
+    ok &= lower_hex_table[static_cast<unsigned char>(c)];
+  }
+  return ok;
+}
+
+constexpr std::string_view zeros = "00000000000000000000000000000000";
 
 bool all_zero(std::string_view s) {
+  if (s.size() <= zeros.size()) {  // every id
+    return s == zeros.substr(0, s.size());
+  }
   return std::all_of(s.begin(), s.end(), [](char c) { return c == '0'; });
 }
 

@@ -55,6 +55,7 @@ void network::attach(node& n) {
   QM_ASSERT_MSG(nodes_[id] == nullptr, "two nodes with one name");
   nodes_[id] = &n;
   n.net_id_ = id;
+  n.address_ = "10.77." + std::to_string((id >> 8) & 0xff) + "." + std::to_string(id & 0xff);
 }
 
 node* network::find(std::string_view name) const {
@@ -147,7 +148,7 @@ bool network::blocked(std::string_view from, std::string_view to) const {
   return l != nullptr && l->blocked;
 }
 
-std::optional<duration> network::admit(link_state& l, std::string_view from_name, std::string_view what) {
+std::optional<duration> network::admit(link_state& l, std::string_view from_name, std::size_t what_size) {
   ++stats_.sent;
   std::string_view reason;
   const link_config& c = l.config ? *l.config : default_link_;
@@ -164,7 +165,7 @@ std::optional<duration> network::admit(link_state& l, std::string_view from_name
     ++l.in_flight;
     return sample_latency(c.latency, l.rng);
   }
-  scratch_.assign(what);
+  scratch_.resize(what_size);
   scratch_ += ' ';
   scratch_ += l.label;
   scratch_ += ' ';
@@ -177,6 +178,7 @@ void network::send_request(node& from, node& to, std::unique_ptr<request_message
   link_state& l = link_between(from.net_id(), to.net_id());
   scratch_.assign("req#");
   append_int(scratch_, m->reply.call_id);
+  const std::size_t what_size = scratch_.size();
   scratch_ += ' ';
   scratch_ += l.label;
   scratch_ += ' ';
@@ -184,9 +186,7 @@ void network::send_request(node& from, node& to, std::unique_ptr<request_message
   scratch_ += ' ';
   scratch_ += m->request.target;
   trace_.record(sched_.now(), from.name(), "send", scratch_);
-  scratch_.assign("req#");
-  append_int(scratch_, m->reply.call_id);
-  const auto latency = admit(l, from.name(), scratch_);
+  const auto latency = admit(l, from.name(), what_size);
   if (!latency) {
     return;
   }
@@ -215,14 +215,13 @@ void network::send_reply(node& from, call_reply reply, rt::call_result r) {
   link_state& l = link_between(from.net_id(), reply.caller->net_id());
   scratch_.assign("rep#");
   append_int(scratch_, reply.call_id);
+  const std::size_t what_size = scratch_.size();
   scratch_ += ' ';
   scratch_ += l.label;
   scratch_ += ' ';
   append_outcome(scratch_, r);
   trace_.record(sched_.now(), from.name(), "send", scratch_);
-  scratch_.assign("rep#");
-  append_int(scratch_, reply.call_id);
-  const auto latency = admit(l, from.name(), scratch_);
+  const auto latency = admit(l, from.name(), what_size);
   if (!latency) {
     return;
   }

@@ -5,13 +5,15 @@
 // by a partition. A lost message simply never arrives: the caller's deadline timer answers.
 
 #include <cstdint>
-#include <map>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
+#include "core/base/text_hash.hpp"
 #include "core/http/message.hpp"
 #include "core/task/completion.hpp"
 #include "runtime/http_client.hpp"
@@ -111,8 +113,9 @@ class network {
   link_state& link_between(std::uint32_t from, std::uint32_t to);
   const link_state* find_link(std::uint32_t from, std::uint32_t to) const;
   // Decides the fate of a message about to leave on l: its latency, or none when it is lost
-  // (the loss is counted and traced by the caller's label).
-  std::optional<duration> admit(link_state& l, std::string_view from_name, std::string_view what);
+  // (the loss is counted and traced by the message's label, the first what_size characters
+  // of scratch_: "req#<id>" or "rep#<id>", left there by the send's own trace line).
+  std::optional<duration> admit(link_state& l, std::string_view from_name, std::size_t what_size);
   void trace_net(std::string_view kind, std::string_view detail);
 
   scheduler& sched_;
@@ -120,10 +123,12 @@ class network {
   std::uint64_t root_seed_;
   link_config default_link_;
   std::size_t max_in_flight_per_link_;
-  std::map<std::string, std::uint32_t, std::less<>> ids_;
+  // Hashed, both: every call looks its upstream up by name and every message its link.
+  std::unordered_map<std::string, std::uint32_t, text_hash, std::equal_to<>> ids_;
   std::vector<std::string> names_;  // by id
   std::vector<node*> nodes_;        // by id; null for names that are no node (yet)
-  std::map<std::uint64_t, link_state> links_;
+  // Never erased, so a link_state's address is stable (messages in flight keep it).
+  std::unordered_map<std::uint64_t, link_state> links_;
   network_stats stats_;
   std::uint64_t last_call_id_ = 0;
   std::string scratch_;

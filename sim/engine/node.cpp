@@ -255,7 +255,7 @@ void node::receive(std::unique_ptr<request_message> m) {
       m->request.headers.get(resilience::deadline_header), clock_.now(),
       clock_.from_scheduler_time(m->due));
   http::request_context ctx{std::move(m->request), std::move(match->params), std::move(match->route),
-                            handler_deadline, address_of(*m->reply.caller), std::move(scope)};
+                            handler_deadline, m->reply.caller->address(), std::move(scope)};
   const bool spawned = scope_.spawn(serve(match->target, std::move(ctx), std::move(m->reply)));
   QM_ASSERT_MSG(spawned, "the node's scope is full although in-flight requests are bounded");
 }
@@ -299,7 +299,7 @@ task<void> node::serve(const http::handler* target, http::request_context ctx, c
 void node::answer_observed(call_reply reply, observe::request_scope& scope, time_point arrived,
                            http::response r) {
   if (!r.headers.contains(observe::request_id_header)) {
-    r.headers.set(std::string(observe::request_id_header), scope.request_id);
+    r.headers.add(std::string(observe::request_id_header), scope.request_id);  // none to replace
   }
   observer_.answered(scope, r.status, sched_.now() - arrived);
   scratch_.assign("req#");
@@ -308,11 +308,6 @@ void node::answer_observed(call_reply reply, observe::request_scope& scope, time
   append_int(scratch_, r.status);
   trace_event("handled", scratch_);
   net_.send_reply(*this, std::move(reply), std::move(r));
-}
-
-std::string address_of(const node& n) {
-  const std::uint32_t id = n.net_id();
-  return "10.77." + std::to_string((id >> 8) & 0xff) + "." + std::to_string(id & 0xff);
 }
 
 }  // namespace qm::sim

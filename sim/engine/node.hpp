@@ -77,6 +77,10 @@ class node {
   std::uint64_t generation() const { return generation_; }
   // The node's index in the network's directory (set when the network attaches it).
   std::uint32_t net_id() const { return net_id_; }
+  // The node's simulated network address, what a server sees as its peer: 10.77.<hi>.<lo>
+  // from its network id, so every node (and so every simulated load balancer or client) has
+  // a distinct, stable address.
+  const std::string& address() const { return address_; }
 
   // The node's database handle (kept across crashes) and the shared kv, when it has them.
   void attach_storage(std::unique_ptr<rt::storage> s) { storage_ = std::move(s); }
@@ -133,7 +137,7 @@ class node {
   void answer_observed(call_reply reply, observe::request_scope& scope, time_point arrived,
                        http::response r);
   void trace_event(std::string_view kind, std::string_view detail);
-  friend class network;  // sets net_id_ on attach
+  friend class network;  // sets net_id_ and address_ on attach
 
   node_config cfg_;
   scheduler& sched_;
@@ -161,6 +165,7 @@ class node {
   bool started_ = false;
   std::uint64_t generation_ = 0;
   std::uint32_t net_id_ = 0;
+  std::string address_;  // written once: every request's peer is a copy of it
   std::uint32_t start_attempts_ = 0;  // in this incarnation
   in_flight_entry* in_flight_head_ = nullptr;
   in_flight_entry* in_flight_tail_ = nullptr;
@@ -171,10 +176,5 @@ class node {
   // Last, so it is destroyed first: its frames may use every member above.
   task_scope scope_;
 };
-
-// The node's simulated network address, what a server sees as its peer: 10.77.<hi>.<lo>
-// from its network id, so every node (and so every simulated load balancer or client) has
-// a distinct, stable address.
-std::string address_of(const node& n);
 
 }  // namespace qm::sim

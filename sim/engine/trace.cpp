@@ -1,59 +1,17 @@
 #include "sim/engine/trace.hpp"
 
-#include <bit>
 #include <charconv>
-#include <cstring>
 #include <cstdio>
 
 #include "core/base/assert.hpp"
 
 namespace qm::sim {
 
-namespace {
-
-// The trace hash folds its input a word at a time: a byte-serial hash (FNV-1a) over every
-// event of a run was 3% of checkout_rush's instructions. Words are read little-endian
-// whatever the machine, so a run hashes the same everywhere.
-std::uint64_t load_le64(const char* p, std::size_t n) {
-  std::uint64_t w = 0;
-  std::memcpy(&w, p, n);  // n <= 8; one load where the compiler can
-  if constexpr (std::endian::native == std::endian::big) {
-    w = __builtin_bswap64(w);
-  }
-  return w;
-}
-
-std::uint64_t mix(std::uint64_t h, std::uint64_t word) {
-  h = std::rotl(h, 23) ^ word;
-  h *= 0x9e3779b97f4a7c15ULL;
-  return h ^ (h >> 31);
-}
-
-// Folds one piece and its length, so the pieces' boundaries count: ("ab", "c") and
-// ("a", "bc") hash apart.
-std::uint64_t fold(std::uint64_t h, std::string_view piece) {
-  const char* p = piece.data();
-  std::size_t n = piece.size();
-  for (; n >= 8; p += 8, n -= 8) {
-    h = mix(h, load_le64(p, 8));
-  }
-  return mix(mix(h, load_le64(p, n)), piece.size());
-}
-
-}  // namespace
+using trace_detail::fold;
+using trace_detail::mix;
 
 trace::trace(bool keep_lines, std::size_t max_lines)
     : hash_(fold(0, "quickmart-trace-v2")), max_lines_(max_lines), keep_lines_(keep_lines) {}
-
-trace_digest& trace_digest::add(std::string_view piece) {
-  h_ = fold(h_, piece);
-  return *this;
-}
-
-trace_digest& trace_digest::add(std::int64_t n) {
-  h_ = mix(h_, static_cast<std::uint64_t>(n));
-  return *this;
-}
 
 // The hash covers every event's (virtual µs, node, kind, detail), in order; an event recorded
 // by digest folds the digest in the detail's place.

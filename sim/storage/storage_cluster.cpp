@@ -1,5 +1,7 @@
 #include "sim/storage/storage_cluster.hpp"
 
+#include <array>
+#include <cstdint>
 #include <functional>
 #include <string_view>
 #include <unordered_map>
@@ -46,14 +48,25 @@ struct cluster_state {
   // Services run a small fixed set of statements: describe each once. Past the bound (ad-hoc
   // statements) the description is computed every time instead of growing the memo.
   const std::string& summary_of(std::string_view statement) {
+    // Statements are mostly literals, so one text tends to come back at one address: a slot
+    // chosen by that address answers with a comparison instead of hashing the text. The
+    // comparison against the memo's own copy decides, so a reused address finds nothing wrong.
+    const auto address = reinterpret_cast<std::uintptr_t>(statement.data());
+    recent_summary& slot = recent[(address >> 4) % recent.size()];
+    if (slot.data == statement.data() && slot.entry != nullptr && slot.entry->first == statement) {
+      return slot.entry->second;
+    }
     if (auto it = summaries.find(statement); it != summaries.end()) {
+      slot = recent_summary{statement.data(), &*it};
       return it->second;
     }
     if (summaries.size() >= max_summaries) {
       scratch_summary = statement_summary(statement);
       return scratch_summary;
     }
-    return summaries.emplace(std::string(statement), statement_summary(statement)).first->second;
+    auto& entry = *summaries.emplace(std::string(statement), statement_summary(statement)).first;
+    slot = recent_summary{statement.data(), &entry};
+    return entry.second;
   }
 
   scheduler& sched;
@@ -67,7 +80,16 @@ struct cluster_state {
   // Hashed: hot statements share long prefixes ("SELECT p.id, p.name, ..."), which made every
   // ordered lookup a chain of long comparisons. Never iterated, so its order is irrelevant.
   std::unordered_map<std::string, std::string, text_hash, std::equal_to<>> summaries;
+  // Entries of summaries (never erased, so the pointers stay valid) by the address of the
+  // statement text last seen with them.
+  struct recent_summary {
+    const char* data = nullptr;
+    const std::pair<const std::string, std::string>* entry = nullptr;
+  };
+  std::array<recent_summary, 256> recent{};
   std::string scratch_summary;
+  // The "sql" event's detail, rebuilt per statement without allocating.
+  std::string scratch_detail;
 };
 
 }  // namespace storage_detail
@@ -108,7 +130,11 @@ class attributed_transaction final : public sql::transaction {
 
   sql::rows exec(std::string_view statement, const sql::params& args) override {
     ++statement_count_;
-    cluster_.record(conn_.node, "sql", conn_.database + ' ' + cluster_.summary_of(statement));
+    std::string& detail = cluster_.scratch_detail;
+    detail.assign(conn_.database);
+    detail += ' ';
+    detail += cluster_.summary_of(statement);
+    cluster_.record(conn_.node, "sql", detail);
     return inner_.exec(statement, args);
   }
 

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <cstdint>
+#include <limits>
 
 #include "core/log/log_line.hpp"
 
@@ -98,6 +100,29 @@ TEST(log_line, a_non_finite_decimal_stays_valid_json) {
   std::string out;
   append_line(out, 0, level::info, "x", "y", nullptr, {field::decimal("ratio", 1.0 / 0.0)});
   EXPECT_EQ(parse_line(out).at("ratio").as_string(), "non-finite");
+}
+
+TEST(log_line, a_fixed_point_field_writes_what_decimal_writes) {
+  EXPECT_EQ(field::fixed("d", 12'000, 3).value, "12.000");
+  EXPECT_EQ(field::fixed("d", 5, 3).value, "0.005");
+  EXPECT_EQ(field::fixed("d", -1'234, 3).value, "-1.234");
+  EXPECT_EQ(field::fixed("d", 7, 0).value, "7");
+  EXPECT_EQ(field::fixed("d", std::numeric_limits<std::int64_t>::min(), 3).value, "-9223372036854775.808");
+  EXPECT_TRUE(field::fixed("d", 1, 3).is_number);
+  // The access log's duration_ms: microseconds written as milliseconds, byte for byte what
+  // decimal() wrote for the same count converted through seconds.
+  std::uint64_t x = 0x9e3779b97f4a7c15ULL;
+  for (std::int64_t i = -2'000; i < 200'000; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    const std::int64_t us = i < 100'000 ? i : static_cast<std::int64_t>(x % 1'000'000'000'000);
+    const double seconds = static_cast<double>(us) / 1e6;
+    ASSERT_EQ(field::fixed("d", us, 3).value, field::decimal("d", seconds * 1e3).value) << us;
+  }
+  for (std::int64_t units : {0, 1, 9, 10, 999'999, 1'000'000, 123'456'789}) {
+    ASSERT_EQ(field::fixed("d", units, 6).value, field::decimal("d", static_cast<double>(units) / 1e6, 6).value);
+  }
 }
 
 }  // namespace

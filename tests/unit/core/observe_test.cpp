@@ -113,5 +113,28 @@ TEST(request_id, well_formed_ids_are_short_and_plain) {
   EXPECT_TRUE(is_well_formed_request_id(fresh));
 }
 
+TEST(request_id, exactly_letters_digits_and_four_marks_are_allowed) {
+  for (int c = 0; c < 256; ++c) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '.' || c == '_' || c == ':' || c == '-';
+    const std::string id = "id" + std::string(1, static_cast<char>(c)) + "x";
+    EXPECT_EQ(is_well_formed_request_id(id), plain) << c;
+  }
+}
+
+TEST(traceparent, every_id_character_must_be_lower_hex) {
+  const std::string good(spec_example);
+  for (int c = 0; c < 256; ++c) {
+    const bool lower_hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    for (const std::size_t at : {std::size_t{0}, std::size_t{20}, std::size_t{40}, std::size_t{54}}) {
+      std::string value = good;
+      value[at] = static_cast<char>(c);
+      EXPECT_EQ(parse_traceparent(value).has_value(), lower_hex) << at << " " << c;
+    }
+  }
+  EXPECT_FALSE(parse_traceparent("00-00000000000000000000000000000000-00f067aa0ba902b7-01").has_value());
+  EXPECT_FALSE(parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01").has_value());
+}
+
 }  // namespace
 }  // namespace qm::observe

@@ -26,6 +26,14 @@ struct network_fixture : ::testing::Test {
     }
     return *client_;
   }
+  bool traced_line_ends_with(std::string_view tail) const {
+    for (const std::string& line : w.events.lines()) {
+      if (line.ends_with(tail)) {
+        return true;
+      }
+    }
+    return false;
+  }
   toy_probe probe;
   world w;
   node* client_ = nullptr;
@@ -127,6 +135,7 @@ TEST_F(network_fixture, a_partition_loses_messages_both_ways_until_healed) {
   w.run_for(seconds(1));
   EXPECT_EQ(c->error(), rt::call_errc::timeout);
   EXPECT_EQ(w.net.stats().dropped_partition, 1u);
+  EXPECT_TRUE(traced_line_ends_with(" client drop req#1 client->echo partition"));
   w.net.heal("echo", "client");
   auto d = start_call(w, client(), "echo", method::get, "/echo", ms(100));
   w.run_for(seconds(1));
@@ -142,6 +151,7 @@ TEST_F(network_fixture, a_one_way_partition_blocks_one_direction_only) {
   w.run_for(seconds(1));
   EXPECT_EQ(c->error(), rt::call_errc::timeout);
   EXPECT_EQ(w.nodes[0]->stats().requests_handled, 1u);
+  EXPECT_TRUE(traced_line_ends_with(" echo drop rep#1 echo->client partition"));
   // Between two services, echo -> other blocked: other's call to echo gets its request
   // through (echo handles it) but loses the reply; echo's call to other never arrives.
   node& other = w.add_service("other", toy_factory(probe));

@@ -42,6 +42,21 @@ TEST_F(node_fixture, a_service_answers_once_started) {
   EXPECT_EQ(c->status(), 200);
 }
 
+TEST_F(node_fixture, a_handler_sees_its_callers_address_as_the_peer) {
+  node& other = w.add_client("other");
+  echo.start();
+  w.run_for(ms(1));
+  auto a = start_call(w, client, "echo", method::get, "/peer");
+  auto b = start_call(w, other, "echo", method::get, "/peer");
+  auto again = start_call(w, client, "echo", method::get, "/peer");
+  w.run_for(seconds(1));
+  EXPECT_EQ(client.address(), "10.77.0.1");
+  EXPECT_EQ(other.address(), "10.77.0.2");
+  EXPECT_EQ(a->body(), "\"10.77.0.1\"");
+  EXPECT_EQ(b->body(), "\"10.77.0.2\"");
+  EXPECT_EQ(again->body(), a->body());
+}
+
 TEST_F(node_fixture, unknown_path_is_404_and_wrong_method_is_405_in_the_error_shape) {
   echo.start();
   w.run_for(ms(1));

@@ -52,6 +52,9 @@ class toy_service final : public rt::service {
       ++probe_.sleeps_resumed;
       co_return http::json_response(200, "\"slept\"");
     });
+    rt_.routes.add(method::get, "/peer", [](http::request_context ctx) -> task<http::response> {
+      co_return http::json_response(200, "\"" + ctx.peer + "\"");
+    });
     rt_.routes.add(method::get, "/hits", [this](http::request_context) -> task<http::response> {
       ++hits_;
       co_return http::json_response(200, std::to_string(hits_));

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "core/task/task_scope.hpp"
 #include "sim/engine/scheduler.hpp"
@@ -127,6 +129,27 @@ TEST_F(sim_storage, statements_are_attributed_to_their_node) {
   EXPECT_TRUE(traced("auth sql auth_db update users"));
   EXPECT_TRUE(traced("auth sql auth_db select users"));
   EXPECT_TRUE(traced("auth-2 sql auth_db insert users"));
+}
+
+TEST_F(sim_storage, a_statement_is_described_by_its_text_not_its_address) {
+  // One buffer carries different statements in turn (same address): each is
+  // traced by what it says, however the summaries are remembered.
+  ASSERT_TRUE(run(*auth_, [](sql::transaction& tx) {
+                std::string statement = "SELECT email FROM users WHERE id = 1";
+                tx.exec(statement);
+                const char* const address = statement.data();
+                statement.assign("DELETE FROM users WHERE id = 1");
+                ASSERT_EQ(statement.data(), address);
+                tx.exec(statement);
+                tx.exec("SELECT email FROM users WHERE id = 1");
+              }).ok());
+  std::vector<std::string> summaries;
+  for (const std::string& line : trace_.lines()) {
+    if (const auto at = line.find(" sql auth_db "); at != std::string::npos) {
+      summaries.push_back(line.substr(at + 13));
+    }
+  }
+  EXPECT_EQ(summaries, (std::vector<std::string>{"select users", "delete users", "select users"}));
 }
 
 TEST_F(sim_storage, an_unavailable_database_refuses_after_a_millisecond) {
