@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 
+#include "core/base/append_int.hpp"
 #include "core/base/assert.hpp"
 #include "core/crypto/compare.hpp"
 #include "core/crypto/encoding.hpp"
@@ -36,13 +37,6 @@ bool valid_request_id(std::string_view id) {
     }
   }
   return true;
-}
-
-void append_int(std::string& out, std::int64_t v) {
-  char digits[24];
-  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, v);
-  QM_ASSERT(ec == std::errc{});
-  out.append(digits, end);
 }
 
 // The v1 payload, exactly: {"uid":<int>,"role":"<role>","exp":<int>,"rid":"<request id>"}.

@@ -1,9 +1,9 @@
 #include "core/ratelimit/headers.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <string>
 
+#include "core/base/append_int.hpp"
 #include "core/base/assert.hpp"
 
 namespace qm::ratelimit {
@@ -34,13 +34,6 @@ void append_sf_string(std::string& out, std::string_view text) {
 
 // Every response through the gateway carries these fields, so they are written straight into
 // their strings rather than assembled from temporaries.
-void append_int(std::string& out, std::int64_t n) {
-  char digits[24];
-  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
-  QM_ASSERT(ec == std::errc());
-  out.append(digits, end);
-}
-
 std::string int_text(std::int64_t n) {
   std::string out;
   append_int(out, n);

@@ -2,21 +2,13 @@
 // Small helpers for building trace details without streams or locale: deterministic text,
 // appended into a buffer the caller reuses.
 
-#include <charconv>
-#include <concepts>
 #include <string>
 #include <string_view>
 
+#include "core/base/append_int.hpp"
 #include "core/base/time.hpp"
 
 namespace qm::sim {
-
-template <std::integral I>
-void append_int(std::string& out, I value) {
-  char buf[24];
-  const auto r = std::to_chars(buf, buf + sizeof buf, value);
-  out.append(buf, static_cast<std::size_t>(r.ptr - buf));
-}
 
 // A duration as "<n>us".
 inline void append_duration(std::string& out, duration d) {
