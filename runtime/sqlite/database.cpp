@@ -150,7 +150,7 @@ class database::open_transaction final : public sql::transaction {
   explicit open_transaction(database& db) : db_(db) {}
   sql::rows exec(std::string_view statement, const sql::params& args) override {
     QM_ASSERT_MSG(open_, "a statement on a transaction that has ended");
-    return db_.run(statement, args, false);
+    return db_.run(statement, args, caller::transaction);
   }
   void close() { open_ = false; }
 
@@ -195,7 +195,8 @@ result<std::unique_ptr<database>, sql::error> database::open(const std::string& 
 database::database(sqlite3* db, std::string path, const options& opts)
     : db_(db), path_(std::move(path)), options_(opts), cache_(opts.max_cached_statements) {
   QM_ASSERT(options_.max_result_rows > 0);
-  begin_sql_ = path_ == ":memory:" ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE";
+  lazy_begin_ = path_ == ":memory:";
+  begin_sql_ = lazy_begin_ ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE";
   begin_ = prepare_control(db_, begin_sql_);
   commit_ = prepare_control(db_, "COMMIT");
   rollback_ = prepare_control(db_, "ROLLBACK");
@@ -236,10 +237,13 @@ void database::rollback_if_open() {
 
 db_status database::transact(const transaction_body& body, finish how) {
   QM_ASSERT_MSG(!in_transaction_, "transactions do not nest");
-  if (db_status begun = control(begin_, begin_sql_); !begun) {
-    return begun;
+  if (!lazy_begin_) {
+    if (db_status begun = control(begin_, begin_sql_); !begun) {
+      return begun;
+    }
   }
   in_transaction_ = true;
+  begun_ = !lazy_begin_;
   open_transaction tx(*this);
   struct end_guard {
     database& self;
@@ -247,6 +251,7 @@ db_status database::transact(const transaction_body& body, finish how) {
     ~end_guard() {
       tx.close();
       self.in_transaction_ = false;
+      self.begun_ = false;
     }
   } guard{*this, tx};
 
@@ -258,6 +263,16 @@ db_status database::transact(const transaction_body& body, finish how) {
   } catch (...) {
     rollback_if_open();
     throw;
+  }
+  if (!begun_) {
+    // Only read-only statements ran, each in its own implicit transaction; nothing else could
+    // have run in between (see lazy_begin_), so there is nothing to commit or roll back. A
+    // body that ran BEGIN itself is refused like one that ran COMMIT.
+    if (!sqlite3_get_autocommit(db_)) {
+      rollback_if_open();
+      return make_unexpected(query_error("the transaction was begun by a statement in its body"));
+    }
+    return {};
   }
   if (sqlite3_get_autocommit(db_)) {
     return make_unexpected(query_error("the transaction was ended by a statement in its body"));
@@ -300,7 +315,7 @@ db_status database::exec_script(std::string_view script) {
 
 result<sql::rows, sql::error> database::read(std::string_view statement, const sql::params& args) {
   try {
-    return run(statement, args, true);
+    return run(statement, args, caller::reader);
   } catch (const sql::db_exception& e) {
     return make_unexpected(e.error());
   }
@@ -348,13 +363,19 @@ const prepared_statement& database::prepared(std::string_view statement, std::si
   return cache_.insert(std::string(statement), std::move(p));
 }
 
-sql::rows database::run(std::string_view statement, const sql::params& args,
-                        bool require_readonly) {
+sql::rows database::run(std::string_view statement, const sql::params& args, caller who) {
   const prepared_statement& p = prepared(statement, args.size());
   sqlite3_stmt* stmt = p.stmt;
-  if (require_readonly && !sqlite3_stmt_readonly(stmt)) {
+  if (who == caller::reader && !sqlite3_stmt_readonly(stmt)) {
     throw sql::db_exception(
         query_error("not a read-only statement: " + std::string(excerpt(statement))));
+  }
+  if (who == caller::transaction && !begun_ && !sqlite3_stmt_readonly(stmt)) {
+    // The body's first write: from here on its statements are one transaction.
+    if (db_status begun = control(begin_, begin_sql_); !begun) {
+      throw sql::db_exception(begun.error());
+    }
+    begun_ = true;
   }
   reset_guard guard(stmt);
 

@@ -53,8 +53,10 @@ class database {
 
   // Runs body between BEGIN and COMMIT (or ROLLBACK when how is finish::rollback). BEGIN is
   // IMMEDIATE on a file, where another connection may write, so that a body that reads and
-  // then writes never fails to upgrade its lock halfway; DEFERRED on a private in-memory
-  // database, which has no other connection, so both behave alike and DEFERRED costs less.
+  // then writes never fails to upgrade its lock halfway. A private in-memory database has no
+  // other connection and the body runs without yielding, so nothing can come between two of
+  // its statements: there BEGIN (DEFERRED) waits for the body's first write, and a body that
+  // only reads runs no BEGIN or COMMIT at all. Both behave alike; the lazy one costs less.
   // A db_exception from the body (or from a statement it runs) rolls back and is returned as
   // the error; any other exception rolls back and propagates (it is a bug in the body).
   // Transactions do not nest.
@@ -76,10 +78,12 @@ class database {
 
  private:
   class open_transaction;
+  // Who runs a statement: read() (which refuses writes) or a transaction body.
+  enum class caller : std::uint8_t { reader, transaction };
 
   database(sqlite3* db, std::string path, const options& opts);
   // Prepares (or finds in the cache), binds, steps and collects; throws sql::db_exception.
-  sql::rows run(std::string_view statement, const sql::params& args, bool require_readonly);
+  sql::rows run(std::string_view statement, const sql::params& args, caller who);
   // The cached statement for the text, prepared on first use; throws when arg_count is not
   // the statement's parameter count.
   const prepared_statement& prepared(std::string_view statement, std::size_t arg_count);
@@ -97,6 +101,10 @@ class database {
   sqlite3_stmt* rollback_ = nullptr;
   std::uint64_t statements_prepared_ = 0;
   bool in_transaction_ = false;
+  // BEGIN waits for a transaction's first write (a private in-memory database: see transact).
+  bool lazy_begin_ = false;
+  // Whether the open transaction has run its BEGIN.
+  bool begun_ = false;
 };
 
 }  // namespace qm::rt::sqlite

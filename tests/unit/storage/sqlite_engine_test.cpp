@@ -195,6 +195,41 @@ TEST_F(sqlite_engine, a_body_may_not_end_its_own_transaction) {
   exec_one(*db_, "INSERT INTO items (id, name, qty) VALUES (1, 'milk', 3)");
 }
 
+// In memory, BEGIN waits for the body's first write; what the body sees and keeps is the same.
+TEST_F(sqlite_engine, a_body_that_reads_first_still_keeps_all_or_nothing) {
+  exec_one(*db_, "INSERT INTO items (id, name, qty) VALUES (1, 'milk', 3)");
+
+  // Reads, then a write, then a failure: the write is rolled back.
+  db_status st = db_->transact([](sql::transaction& tx) {
+    EXPECT_EQ(tx.exec("SELECT qty FROM items WHERE id = 1").front().get_int(0), 3);
+    tx.exec("UPDATE items SET qty = qty - 1 WHERE id = 1");
+    EXPECT_EQ(tx.exec("SELECT qty FROM items WHERE id = 1").front().get_int(0), 2);
+    throw sql::db_exception({sql::errc::constraint_violation, "changed my mind"});
+  });
+  EXPECT_FALSE(st.ok());
+  EXPECT_EQ(db_->read("SELECT qty FROM items WHERE id = 1")->front().get_int(0), 3);
+
+  // A body that only reads: it commits nothing, with either finish, and fails nothing.
+  for (const finish how : {finish::commit, finish::rollback}) {
+    st = db_->transact(
+        [](sql::transaction& tx) { EXPECT_EQ(tx.exec("SELECT COUNT(*) FROM items").size(), 1U); },
+        how);
+    EXPECT_TRUE(st.ok());
+  }
+
+  // A body may not begin a transaction of its own either, and the connection recovers.
+  const auto e = exec_error(*db_, "BEGIN");
+  EXPECT_EQ(e.code, sql::errc::query_error);
+  EXPECT_EQ(exec_error(*db_, "SAVEPOINT s").code, sql::errc::query_error);
+  exec_one(*db_, "INSERT INTO items (id, name, qty) VALUES (2, 'bread', 1)");
+  EXPECT_EQ(count_rows(*db_, "items"), 2);
+  st = db_->transact([](sql::transaction& tx) {
+    tx.exec("INSERT INTO items (id, name, qty) VALUES (3, 'eggs', 1)");
+  }, finish::rollback);
+  EXPECT_TRUE(st.ok());
+  EXPECT_EQ(count_rows(*db_, "items"), 2);
+}
+
 TEST_F(sqlite_engine, portable_returning_and_on_conflict) {
   auto r = exec_one(*db_, "INSERT INTO items (id, name, qty) VALUES ($1, $2, $3) RETURNING id, name",
                     {std::int64_t{7}, "bread"s, std::int64_t{2}});
