@@ -5,6 +5,7 @@
 
 #include "core/base/assert.hpp"
 #include "services/product/store.hpp"
+#include "services/product/summary_reads.hpp"
 
 namespace qm::product {
 
@@ -85,27 +86,17 @@ bool apply_transition(sql::transaction& tx, const reservation& r, transition t,
 }
 
 // The products of lines (active or not) with their stock, by id.
-struct stock_view {
-  std::string name;
-  std::int64_t price_paise = 0;
-  bool active = false;
-  std::int64_t available = 0;
-};
-
-std::map<std::int64_t, stock_view> read_stock(sql::transaction& tx,
-                                              const std::vector<line_request>& lines) {
-  std::string statement =
-      "SELECT p.id, p.name, p.price_paise, p.active, COALESCE(s.available, 0) FROM products p "
-      "LEFT JOIN stock s ON s.product_id = p.id WHERE p.id IN (";
-  sql::params args;
+std::map<std::int64_t, product_summary> read_stock(sql::transaction& tx,
+                                                   const std::vector<line_request>& lines) {
+  std::vector<std::int64_t> ids;
+  ids.reserve(lines.size());
   for (const auto& l : lines) {
-    statement += (args.empty() ? "$" : ", $") + std::to_string(args.size() + 1);
-    args.emplace_back(l.product_id);
+    ids.push_back(l.product_id);
   }
-  statement += ")";
-  std::map<std::int64_t, stock_view> out;
-  for (const auto& r : tx.exec(statement, args).data) {
-    out[r.get_int(0)] = stock_view{r.get_text(1), r.get_int(2), r.get_int(3) == 1, r.get_int(4)};
+  std::map<std::int64_t, product_summary> out;
+  for (auto& s : read_summaries(tx, std::move(ids))) {
+    const std::int64_t id = s.id;
+    out.emplace(id, std::move(s));
   }
   return out;
 }
@@ -163,7 +154,7 @@ reserve_result reserve_in(sql::transaction& tx, const reserve_input& in, std::in
   r.created_at = now_s;
   r.expires_at = expires_at_s;
   for (const auto& l : in.lines) {
-    const stock_view& p = stock.at(l.product_id);
+    const product_summary& p = stock.at(l.product_id);
     tx.exec(
         "INSERT INTO reservation_lines (reservation_id, product_id, quantity, name, price_paise) "
         "VALUES ($1, $2, $3, $4, $5)",

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/base/append_int.hpp"
 #include "core/base/assert.hpp"
+#include "services/product/summary_reads.hpp"
 
 namespace qm::product {
 
@@ -118,10 +120,10 @@ task<db_result<std::optional<product_detail>>> product_store::find_active(std::i
   co_return co_await rt::transact_value<std::optional<product_detail>>(db_, timeout_, body);
 }
 
-task<db_result<std::vector<product_summary>>> product_store::find_many(std::vector<std::int64_t> ids) {
-  QM_ASSERT(!ids.empty() && ids.size() <= max_batch_ids);
+std::vector<product_summary> read_summaries(sql::transaction& tx, std::vector<std::int64_t> ids) {
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  QM_ASSERT(!ids.empty() && ids.size() <= max_batch_ids);
   // One point lookup per id, joined by UNION ALL: for an IN list of several parameters SQLite
   // builds a throwaway b-tree on every run, which costs more than the lookups themselves
   // (about 2.4 times the whole statement for two ids). The ids are distinct, so no row repeats.
@@ -129,25 +131,33 @@ task<db_result<std::vector<product_summary>>> product_store::find_many(std::vect
       "SELECT p.id, p.name, p.price_paise, p.active, COALESCE(s.available, 0) FROM products p "
       "LEFT JOIN stock s ON s.product_id = p.id WHERE p.id = $";
   std::string statement;
+  statement.reserve(ids.size() * (lookup.size() + 16));
   sql::params args;
+  args.reserve(ids.size());
   for (const auto id : ids) {
-    statement += (args.empty() ? "" : " UNION ALL ") + std::string(lookup) +
-                 std::to_string(args.size() + 1);
+    if (!args.empty()) {
+      statement += " UNION ALL ";
+    }
+    statement += lookup;
+    append_int(statement, args.size() + 1);
     args.emplace_back(id);
   }
-  auto body = [&](sql::transaction& tx) {
-    std::vector<product_summary> out;
-    auto rows = tx.exec(statement, args);
-    out.reserve(rows.size());
-    for (const auto& r : rows.data) {
-      out.push_back(product_summary{r.get_int(0), r.get_text(1), r.get_int(2), r.get_int(3) == 1,
-                                    r.get_int(4)});
-    }
-    // UNION ALL promises no order in SQL; the caller is promised ascending ids.
-    std::sort(out.begin(), out.end(),
-              [](const product_summary& a, const product_summary& b) { return a.id < b.id; });
-    return out;
-  };
+  std::vector<product_summary> out;
+  auto rows = tx.exec(statement, args);
+  out.reserve(rows.size());
+  for (const auto& r : rows.data) {
+    out.push_back(product_summary{r.get_int(0), r.get_text(1), r.get_int(2), r.get_int(3) == 1,
+                                  r.get_int(4)});
+  }
+  // UNION ALL promises no order in SQL; the caller is promised ascending ids.
+  std::sort(out.begin(), out.end(),
+            [](const product_summary& a, const product_summary& b) { return a.id < b.id; });
+  return out;
+}
+
+task<db_result<std::vector<product_summary>>> product_store::find_many(std::vector<std::int64_t> ids) {
+  QM_ASSERT(!ids.empty() && ids.size() <= max_batch_ids);
+  auto body = [&](sql::transaction& tx) { return read_summaries(tx, ids); };
   co_return co_await rt::transact_value<std::vector<product_summary>>(db_, timeout_, body);
 }
 
