@@ -195,6 +195,19 @@ TEST_F(sqlite_engine, a_body_may_not_end_its_own_transaction) {
   exec_one(*db_, "INSERT INTO items (id, name, qty) VALUES (1, 'milk', 3)");
 }
 
+// The settings open() gives a private in-memory database (see database::open for why).
+TEST_F(sqlite_engine, an_in_memory_database_is_set_up_for_speed_and_foreign_keys) {
+  const auto setting = [&](std::string_view pragma) {
+    auto r = db_->read("PRAGMA " + std::string(pragma));
+    EXPECT_TRUE(r.ok()) << pragma;
+    return r.ok() ? r->front().get_int(0) : -1;
+  };
+  EXPECT_EQ(setting("foreign_keys"), 1);
+  EXPECT_EQ(setting("page_size"), 2048);
+  EXPECT_EQ(setting("secure_delete"), 0);
+  EXPECT_EQ(setting("temp_store"), 2);  // MEMORY
+}
+
 // In memory, BEGIN waits for the body's first write; what the body sees and keeps is the same.
 TEST_F(sqlite_engine, a_body_that_reads_first_still_keeps_all_or_nothing) {
   exec_one(*db_, "INSERT INTO items (id, name, qty) VALUES (1, 'milk', 3)");
