@@ -74,17 +74,42 @@ class keyed_hmac {
   EVP_MAC_CTX* ctx_ = nullptr;
 };
 
+// A SHA-256 digest state reused call after call. EVP_Digest with EVP_sha256() looks the
+// algorithm up in the provider tables and allocates a fresh context on every call, which costs
+// more than hashing the few hundred bytes a caller passes.
+class sha256_state {
+ public:
+  sha256_state() : md_(EVP_MD_fetch(nullptr, "SHA256", nullptr)), ctx_(EVP_MD_CTX_new()) {
+    QM_ASSERT_MSG(md_ != nullptr && ctx_ != nullptr, "OpenSSL has no SHA-256");
+  }
+  sha256_state(const sha256_state&) = delete;
+  sha256_state& operator=(const sha256_state&) = delete;
+  ~sha256_state() {
+    EVP_MD_CTX_free(ctx_);
+    EVP_MD_free(md_);
+  }
+
+  std::string digest(std::string_view data) {
+    std::string out(sha256_size, '\0');
+    unsigned int len = 0;
+    const bool ok = EVP_DigestInit_ex2(ctx_, md_, nullptr) == 1 &&
+                    EVP_DigestUpdate(ctx_, bytes_of(data), data.size()) == 1 &&
+                    EVP_DigestFinal_ex(ctx_, reinterpret_cast<unsigned char*>(out.data()), &len) == 1;
+    // A failure here means a broken OpenSSL installation, not bad input.
+    QM_ASSERT_MSG(ok && len == sha256_size, "SHA-256 failed");
+    return out;
+  }
+
+ private:
+  EVP_MD* md_;
+  EVP_MD_CTX* ctx_;
+};
+
 }  // namespace
 
 std::string sha256(std::string_view data) {
-  std::string out(sha256_size, '\0');
-  unsigned int len = 0;
-  const int rc = EVP_Digest(bytes_of(data), data.size(),
-                            reinterpret_cast<unsigned char*>(out.data()), &len, EVP_sha256(),
-                            nullptr);
-  // A failure here means a broken OpenSSL installation, not bad input.
-  QM_ASSERT_MSG(rc == 1 && len == sha256_size, "EVP_Digest(sha256) failed");
-  return out;
+  thread_local sha256_state state;
+  return state.digest(data);
 }
 
 // The keyed states of the last few keys used on this thread. A process holds a handful of
