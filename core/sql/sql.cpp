@@ -22,6 +22,11 @@ N parse_number(const std::string& s, std::size_t column, const char* what) {
 
 bool row::is_null(std::size_t i) const { return std::holds_alternative<null_t>(at(i)); }
 
+const std::vector<std::string>& rows::column_names() const {
+  static const std::vector<std::string> none;
+  return columns ? *columns : none;
+}
+
 const value& row::at(std::size_t i) const {
   QM_ASSERT_MSG(i < cols_.size(), "column index out of range");
   return cols_[i];

@@ -4,6 +4,7 @@
 // portable subset that SQLite runs too.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -36,14 +37,20 @@ class row {
   std::vector<value> cols_;
 };
 
+// The column names of a result. Engines share one list among the results of a statement, so
+// a run does not rebuild it.
+using column_list = std::shared_ptr<const std::vector<std::string>>;
+
 struct rows {
-  std::vector<std::string> columns;
+  column_list columns;  // null only for rows no statement produced
   std::vector<row> data;
   std::int64_t affected = 0;  // rows changed by INSERT/UPDATE/DELETE
 
   bool empty() const { return data.empty(); }
   std::size_t size() const { return data.size(); }
   const row& front() const { return data.front(); }
+  // The column names, empty when there are none.
+  const std::vector<std::string>& column_names() const;
 };
 
 // What went wrong, in the terms a service can act on.

@@ -125,11 +125,13 @@ sql::rows run_statement(pqxx::transaction_base& tx, std::string_view statement,
   const auto columns = static_cast<std::size_t>(r.columns());
   std::vector<column_kind> kinds;
   kinds.reserve(columns);
-  out.columns.reserve(columns);
+  auto names = std::make_shared<std::vector<std::string>>();
+  names->reserve(columns);
   for (pqxx::row_size_type c = 0; c < r.columns(); ++c) {
-    out.columns.emplace_back(r.column_name(c));
+    names->emplace_back(r.column_name(c));
     kinds.push_back(kind_of(r.column_type(c)));
   }
+  out.columns = std::move(names);
   out.data.reserve(r.size());
   for (const pqxx::row& row : r) {
     std::vector<sql::value> values;

@@ -92,31 +92,35 @@ bool real_affinity(const char* declared) {
   return has("REAL") || has("FLOA") || has("DOUB");
 }
 
-// Whether each result column has REAL affinity, looked up once per column and statement run,
-// and only for columns that hand out an integer.
-class real_columns {
- public:
-  explicit real_columns(int columns) : known_(static_cast<std::size_t>(columns), unknown) {}
-  bool is_real(sqlite3_stmt* stmt, int i) {
-    auto& k = known_[static_cast<std::size_t>(i)];
-    if (k == unknown) {
-      k = real_affinity(sqlite3_column_decltype(stmt, i)) ? yes : no;
-    }
-    return k == yes;
+// The shape of p's result as of its latest preparation (see prepared_statement::result_shape).
+// Call it after a step: that is where SQLite prepares a statement again after a schema change.
+const prepared_statement::result_shape& shape_of(const prepared_statement& p) {
+  auto& shape = p.shape;
+  const int reprepares = sqlite3_stmt_status(p.stmt, SQLITE_STMTSTATUS_REPREPARE, 0);
+  if (shape.names && shape.reprepares == reprepares) {
+    return shape;
   }
-
- private:
-  enum state : std::uint8_t { unknown, yes, no };
-  std::vector<state> known_;
-};
+  const int columns = sqlite3_column_count(p.stmt);
+  auto names = std::make_shared<std::vector<std::string>>();
+  names->reserve(static_cast<std::size_t>(columns));
+  shape.real.assign(static_cast<std::size_t>(columns), false);
+  for (int c = 0; c < columns; ++c) {
+    const char* column_name = sqlite3_column_name(p.stmt, c);
+    names->emplace_back(column_name ? column_name : "");
+    shape.real[static_cast<std::size_t>(c)] = real_affinity(sqlite3_column_decltype(p.stmt, c));
+  }
+  shape.names = std::move(names);
+  shape.reprepares = reprepares;
+  return shape;
+}
 
 // SQLite packs integral reals as integers on disk and RETURNING hands them out that way; a
 // column with REAL affinity never holds an integer, so such a value is turned back into the
 // double that was stored.
-sql::value column_value(sqlite3_stmt* stmt, int i, real_columns& reals) {
+sql::value column_value(sqlite3_stmt* stmt, int i, bool real_affinity_column) {
   switch (sqlite3_column_type(stmt, i)) {
     case SQLITE_INTEGER:
-      if (reals.is_real(stmt, i)) {
+      if (real_affinity_column) {
         return sqlite3_column_double(stmt, i);
       }
       return static_cast<std::int64_t>(sqlite3_column_int64(stmt, i));
@@ -395,17 +399,13 @@ sql::rows database::run(std::string_view statement, const sql::params& args, cal
   }
 
   sql::rows out;
-  const int columns = sqlite3_column_count(stmt);
-  out.columns.reserve(static_cast<std::size_t>(columns));
-  for (int c = 0; c < columns; ++c) {
-    const char* column_name = sqlite3_column_name(stmt, c);
-    out.columns.emplace_back(column_name ? column_name : "");
-  }
-  real_columns reals(columns);
-
+  const prepared_statement::result_shape* shape = nullptr;
   const std::int64_t changes_before = sqlite3_total_changes64(db_);
   while (true) {
     const int rc = sqlite3_step(stmt);
+    if (shape == nullptr) {
+      shape = &shape_of(p);
+    }
     if (rc == SQLITE_DONE) {
       break;
     }
@@ -416,13 +416,15 @@ sql::rows database::run(std::string_view statement, const sql::params& args, cal
       throw sql::db_exception(query_error("more than " + std::to_string(options_.max_result_rows) +
                                           " rows: " + std::string(excerpt(statement))));
     }
+    const std::size_t columns = shape->real.size();
     std::vector<sql::value> values;
-    values.reserve(static_cast<std::size_t>(columns));
-    for (int c = 0; c < columns; ++c) {
-      values.push_back(column_value(stmt, c, reals));
+    values.reserve(columns);
+    for (std::size_t c = 0; c < columns; ++c) {
+      values.push_back(column_value(stmt, static_cast<int>(c), shape->real[c]));
     }
     out.data.emplace_back(std::move(values));
   }
+  out.columns = shape->names;
   // sqlite3_changes keeps the count of the last INSERT/UPDATE/DELETE, so a SELECT or DDL would
   // report a stale number: trust it only when this statement changed something.
   if (sqlite3_total_changes64(db_) != changes_before) {

@@ -12,6 +12,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/sql/sql.hpp"
+
 struct sqlite3_stmt;
 
 namespace qm::rt::sqlite {
@@ -22,6 +24,16 @@ struct prepared_statement {
   int placeholders = 0;
   // bind_index[i]: SQLite's index of $(i+1), 0 when the text never uses it.
   std::vector<int> bind_index;
+  // The result's shape, learnt from the prepared statement and shared by every run's rows:
+  // column names, and which columns have REAL affinity. SQLite prepares a statement again when
+  // the schema changes, which may change its shape, so the shape records the re-prepare count
+  // (SQLITE_STMTSTATUS_REPREPARE) it was learnt at and is learnt again when that moves.
+  struct result_shape {
+    sql::column_list names;
+    std::vector<bool> real;
+    int reprepares = -1;
+  };
+  mutable result_shape shape;
 };
 
 class statement_cache {

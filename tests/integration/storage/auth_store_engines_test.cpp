@@ -265,8 +265,8 @@ TEST_P(auth_store_engines, values_round_trip_with_the_same_types) {
   auto r = query("SELECT $1 AS i, $2 AS t, $3 AS n", {std::int64_t{-9'007'199'254'740'991},
                                                        std::string("käse ' \" ;"), sql::null});
   ASSERT_TRUE(r.ok()) << r.error().message;
-  ASSERT_EQ(r->columns.size(), 3u);
-  EXPECT_EQ(r->columns[0], "i");
+  ASSERT_EQ(r->column_names().size(), 3u);
+  EXPECT_EQ(r->column_names()[0], "i");
   EXPECT_EQ(r->front().get_int(0), -9'007'199'254'740'991);
   EXPECT_EQ(r->front().get_text(1), "käse ' \" ;");
   EXPECT_TRUE(r->front().is_null(2));

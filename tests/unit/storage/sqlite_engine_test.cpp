@@ -91,7 +91,7 @@ TEST_F(sqlite_engine, values_round_trip_exactly) {
   const auto all = db_->read("SELECT k, i, d, s, b FROM vals ORDER BY k");
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 4u);
-  EXPECT_EQ(all->columns, (std::vector<std::string>{"k", "i", "d", "s", "b"}));
+  EXPECT_EQ(all->column_names(), (std::vector<std::string>{"k", "i", "d", "s", "b"}));
   for (std::size_t r = 0; r < 4; ++r) {
     for (std::size_t c = 0; c < 5; ++c) {
       EXPECT_EQ(all->data[r].at(c), inputs[r][c]) << "row " << r << " column " << c;
@@ -111,13 +111,30 @@ TEST_F(sqlite_engine, placeholders_bind_by_number_not_position) {
   const auto r = exec_one(*db_, "SELECT $2 AS second, $1 AS first, $1 + $1 AS twice",
                           {std::int64_t{21}, "b"s});
   ASSERT_EQ(r.size(), 1u);
-  EXPECT_EQ(r.columns, (std::vector<std::string>{"second", "first", "twice"}));
+  EXPECT_EQ(r.column_names(), (std::vector<std::string>{"second", "first", "twice"}));
   EXPECT_EQ(r.front().get_text(0), "b");
   EXPECT_EQ(r.front().get_int(1), 21);
   EXPECT_EQ(r.front().get_int(2), 42);
   // A '$1' inside a string literal is text, not a parameter.
   const auto lit = exec_one(*db_, "SELECT '$1' AS t");
   EXPECT_EQ(lit.front().get_text(0), "$1");
+}
+
+// A cached statement learns its result's shape once; a schema change that SQLite re-prepares
+// it for gives the new shape, columns and REAL affinity both.
+TEST_F(sqlite_engine, a_cached_statement_follows_a_schema_change) {
+  exec_one(*db_, "INSERT INTO items (id, name, qty) VALUES (1, 'milk', 3)");
+  const std::string select_all = "SELECT * FROM items";
+  EXPECT_EQ(exec_one(*db_, select_all).column_names(),
+            (std::vector<std::string>{"id", "name", "qty"}));
+  ASSERT_TRUE(db_->exec_script("ALTER TABLE items ADD COLUMN weight_kg REAL NOT NULL DEFAULT 2").ok());
+  const auto after = exec_one(*db_, select_all);
+  EXPECT_EQ(after.column_names(), (std::vector<std::string>{"id", "name", "qty", "weight_kg"}));
+  ASSERT_EQ(after.front().size(), 4u);
+  // Stored as the integer 2 (REAL affinity packs it), handed back as the double it is.
+  EXPECT_EQ(after.front().at(3), sql::value(2.0));
+  // Results of one statement share one list of names.
+  EXPECT_EQ(exec_one(*db_, select_all).columns, exec_one(*db_, select_all).columns);
 }
 
 TEST_F(sqlite_engine, argument_count_mismatch_is_a_query_error_naming_the_statement) {
