@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "core/http/router.hpp"
+#include "core/json/writer.hpp"
 #include "core/sql/sql.hpp"
 #include "runtime/logger.hpp"
 
@@ -13,6 +14,11 @@ namespace qm::services {
 
 // The caller's X-Request-ID when it is well-formed (<= 64 of [A-Za-z0-9_-]), else "".
 std::string_view request_id(const http::request_context& rc);
+
+// Writes the "error" member of http::error_response's body ({"error":{"code","message",
+// "request_id"}}) into an open object, for a reply that carries more members next to it.
+void write_error_member(json::writer& w, std::string_view code, std::string_view message,
+                        std::string_view request_id);
 
 http::response db_failure(const http::request_context& rc, rt::logger& log, std::string_view op,
                           const sql::error& e);
