@@ -17,23 +17,22 @@ void write_product_members(json::writer& w, const product& p) {
   w.member("description", p.description).member("price_paise", p.price_paise);
 }
 
+void write_product(json::writer& w, const product& p) {
+  w.begin_object();
+  write_product_members(w, p);
+  w.end_object();
+}
+
 void write_admin_product(json::writer& w, const admin_product& p) {
   w.begin_object();
   write_product_members(w, p.item);
   w.member("active", p.active).member("available", p.available).end_object();
 }
 
-// {"items":[...],"limit","offset"}, each item written by write_item.
-template <typename T, typename WriteItem>
-std::string page_body(const std::vector<T>& items, std::int64_t limit, std::int64_t offset,
-                      WriteItem write_item) {
-  json::writer w(64 + items.size() * bytes_per_item);
-  w.begin_object().key("items").begin_array();
-  for (const auto& item : items) {
-    write_item(w, item);
-  }
-  w.end_array().member("limit", limit).member("offset", offset).end_object();
-  return w.finish();
+void write_summary(json::writer& w, const product_summary& p) {
+  w.begin_object().member("id", p.id).member("name", p.name);
+  w.member("price_paise", p.price_paise).member("active", p.active);
+  w.member("available", p.available).end_object();
 }
 
 // error_response's body with one more member, written by write_extra, next to "error".
@@ -53,13 +52,7 @@ http::response error_with(int status, const http::request_context& rc, std::stri
 }  // namespace
 
 std::string categories_body(const std::vector<category>& categories) {
-  json::writer w;
-  w.begin_object().key("items").begin_array();
-  for (const auto& c : categories) {
-    write_category(w, c);
-  }
-  w.end_array().end_object();
-  return w.finish();
+  return services::items_body(categories, 48, write_category);
 }
 
 std::string category_body(const category& c) {
@@ -70,11 +63,7 @@ std::string category_body(const category& c) {
 
 std::string listing_body(const std::vector<product>& items, std::int64_t limit,
                          std::int64_t offset) {
-  return page_body(items, limit, offset, [](json::writer& w, const product& p) {
-    w.begin_object();
-    write_product_members(w, p);
-    w.end_object();
-  });
+  return services::page_body(items, limit, offset, bytes_per_item, write_product);
 }
 
 std::string detail_body(const product_detail& d) {
@@ -93,19 +82,11 @@ std::string admin_product_body(const admin_product& p) {
 
 std::string admin_listing_body(const std::vector<admin_product>& items, std::int64_t limit,
                                std::int64_t offset) {
-  return page_body(items, limit, offset, write_admin_product);
+  return services::page_body(items, limit, offset, bytes_per_item, write_admin_product);
 }
 
 std::string summaries_body(const std::vector<product_summary>& items) {
-  json::writer w(16 + items.size() * bytes_per_item / 2);
-  w.begin_object().key("items").begin_array();
-  for (const auto& p : items) {
-    w.begin_object().member("id", p.id).member("name", p.name);
-    w.member("price_paise", p.price_paise).member("active", p.active);
-    w.member("available", p.available).end_object();
-  }
-  w.end_array().end_object();
-  return w.finish();
+  return services::items_body(items, bytes_per_item / 2, write_summary);
 }
 
 std::string reservation_body(const reservation& r) {
