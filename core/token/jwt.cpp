@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 #include <chrono>
 #include <optional>
 
@@ -11,6 +9,7 @@
 #include "core/crypto/compare.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hash.hpp"
+#include "core/json/writer.hpp"
 #include "core/token/flat_json.hpp"
 
 namespace qm::token {
@@ -116,17 +115,14 @@ result<claims, token_error> read_claims(std::string_view decoded) {
 }
 
 std::string payload_json(const claims& c) {
-  boost::json::object o;
-  o["sub"] = c.sub;
-  o["role"] = c.role;
-  o["typ"] = to_string(c.typ);
-  o["jti"] = c.jti;
+  json::writer w;
+  w.begin_object().member("sub", c.sub).member("role", c.role);
+  w.member("typ", to_string(c.typ)).member("jti", c.jti);
   if (!c.fam.empty()) {
-    o["fam"] = c.fam;
+    w.member("fam", c.fam);
   }
-  o["iat"] = c.iat;
-  o["exp"] = c.exp;
-  return boost::json::serialize(o);
+  w.member("iat", c.iat).member("exp", c.exp).end_object();
+  return w.finish();
 }
 
 }  // namespace

@@ -21,15 +21,12 @@ std::optional<std::string_view> bearer_token(const http::request& req) {
   return token;
 }
 
-json::object user_json(const user& u) {
-  json::object o;
-  o["id"] = u.id;
-  o["email"] = u.email ? json::value(*u.email) : json::value(nullptr);
-  o["phone"] = u.phone ? json::value(*u.phone) : json::value(nullptr);
-  o["name"] = u.name;
-  o["role"] = u.role;
-  o["created_at"] = u.created_at;
-  return o;
+std::string user_body(const user& u) {
+  json::writer w;
+  w.begin_object().member("id", u.id).member("email", u.email).member("phone", u.phone);
+  w.member("name", u.name).member("role", u.role).member("created_at", u.created_at);
+  w.end_object();
+  return w.finish();
 }
 
 http::response bad_input(const http::request_context& rc, const json::input_error& e) {

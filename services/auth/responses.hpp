@@ -26,7 +26,9 @@ using services::db_failure;
 // The token of an "Authorization: Bearer <token>" header.
 std::optional<std::string_view> bearer_token(const http::request& req);
 
-json::object user_json(const user& u);
+// {"id","email","phone","name","role","created_at"}, email and phone null when absent,
+// written straight into its text (json::writer).
+std::string user_body(const user& u);
 
 http::response bad_input(const http::request_context& rc, const json::input_error& e);
 http::response unauthorized(const http::request_context& rc, std::string_view code,

@@ -75,7 +75,7 @@ task<response> handle_register(auth_context& c, request_context rc) {
     switch (*outcome) {
       case create_outcome::created:
         count(c, "register", "created");
-        co_return http::json_response(201, json::serialize(user_json(u)));
+        co_return http::json_response(201, user_body(u));
       case create_outcome::email_taken:
         count(c, "register", "conflict");
         co_return conflict(rc, "email: is already registered");
@@ -208,7 +208,7 @@ task<response> handle_get_me(auth_context& c, request_context rc) {
   if (!u) {
     co_return std::move(u).error();
   }
-  co_return http::json_response(200, json::serialize(user_json(*u)));
+  co_return http::json_response(200, user_body(*u));
 }
 
 task<response> handle_put_me(auth_context& c, request_context rc) {
@@ -228,7 +228,7 @@ task<response> handle_put_me(auth_context& c, request_context rc) {
   }
   switch (updated->first) {
     case update_outcome::updated:
-      co_return http::json_response(200, json::serialize(user_json(*updated->second)));
+      co_return http::json_response(200, user_body(*updated->second));
     case update_outcome::phone_taken:
       co_return conflict(rc, "phone: is already registered");
     case update_outcome::not_found:
@@ -242,15 +242,15 @@ task<response> handle_verify_token(auth_context& c, request_context rc) {
   if (!token) {
     co_return bad_input(rc, token.error());
   }
-  json::object o;
   auto claims = check_token(c, rc, *token, token::token_type::access);
-  o["active"] = claims.has_value();
+  json::writer w;
+  w.begin_object().member("active", claims.has_value());
   if (claims) {
-    o["user_id"] = *user_id_of(*claims);
-    o["role"] = claims->role;
-    o["exp"] = claims->exp;
+    w.member("user_id", *user_id_of(*claims)).member("role", claims->role);
+    w.member("exp", claims->exp);
   }
-  co_return http::json_response(200, json::serialize(o));
+  w.end_object();
+  co_return http::json_response(200, w.finish());
 }
 
 // PUT /admin/users/{id}/role {"role"}: how partners and further admins come to be. An admin
@@ -296,7 +296,7 @@ task<response> handle_set_role(auth_context& c, request_context rc) {
   c.rt.log.info(rc.scope.get(), "role changed",
                 {{"target_user_id", std::to_string(id)}, {"role", *role}});
   count(c, "set_role", "changed");
-  co_return http::json_response(200, json::serialize(user_json(**updated)));
+  co_return http::json_response(200, user_body(**updated));
 }
 
 using services::bind;

@@ -9,6 +9,7 @@
 // 503 "unavailable" (database) or "upstream_unavailable" (product), both with Retry-After: 1.
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -22,8 +23,16 @@ namespace qm::cart {
 using services::db_failure;
 using services::request_id;
 
-json::object cart_json(std::int64_t user_id, const priced_cart& cart);
-json::object lines_json(std::int64_t user_id, const std::vector<cart_line>& lines);
+// Reply bodies, written straight into their text (json::writer).
+// {"user_id","items":[{"product_id","name","unit_price_paise","quantity","line_total_paise",
+// "available","active"}],"item_count","subtotal_paise","delivery_fee_paise","total_paise",
+// "unavailable_product_ids","prices_stale"}.
+std::string cart_body(std::int64_t user_id, const priced_cart& cart, bool prices_stale);
+// {"user_id","lines":[{"product_id","quantity"}]}.
+std::string lines_body(std::int64_t user_id, const std::vector<cart_line>& lines);
+// lines_body's members, then "order_id" and "applied".
+std::string checkout_body(std::int64_t user_id, const std::vector<cart_line>& lines,
+                          std::int64_t order_id, bool applied);
 
 http::response bad_input(const http::request_context& rc, const json::input_error& e);
 http::response not_found(const http::request_context& rc, std::string_view code,

@@ -78,9 +78,7 @@ task<response> priced_reply(cart_context& c, const request_context& rc, std::str
   }
   count(c, op, stale ? "stale" : "ok");
   const priced_cart priced = price_cart(lines, products);
-  json::object body = cart_json(user_id, priced);
-  body["prices_stale"] = stale;
-  auto r = http::json_response(200, json::serialize(body));
+  auto r = http::json_response(200, cart_body(user_id, priced, stale));
   if (stale) {
     r.headers.set("X-Quickmart-Fallback", "last-known-prices");
   }
@@ -219,7 +217,7 @@ task<response> handle_internal_get(cart_context& c, request_context rc) {
   if (!lines) {
     co_return db_failure(rc, c.rt.log, "internal_get_cart", lines.error());
   }
-  co_return http::json_response(200, json::serialize(lines_json(*user_id, *lines)));
+  co_return http::json_response(200, lines_body(*user_id, *lines));
 }
 
 task<response> handle_checkout(cart_context& c, request_context rc) {
@@ -238,10 +236,8 @@ task<response> handle_checkout(cart_context& c, request_context rc) {
     co_return db_failure(rc, c.rt.log, "checkout_clear", done.error());
   }
   count(c, "checkout", done->applied ? "applied" : "repeat");
-  json::object o = lines_json(*user_id, done->lines);
-  o["order_id"] = in->order_id;
-  o["applied"] = done->applied;
-  co_return http::json_response(200, json::serialize(o));
+  co_return http::json_response(
+      200, checkout_body(*user_id, done->lines, in->order_id, done->applied));
 }
 
 using services::bind;

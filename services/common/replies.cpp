@@ -19,6 +19,13 @@ std::string_view request_id(const http::request_context& rc) {
   return ok ? *id : std::string_view{};
 }
 
+void write_error_member(json::writer& w, std::string_view code, std::string_view message,
+                        std::string_view request_id) {
+  w.key("error").begin_object();
+  w.member("code", code).member("message", message).member("request_id", request_id);
+  w.end_object();
+}
+
 http::response db_failure(const http::request_context& rc, rt::logger& log, std::string_view op,
                           const sql::error& e) {
   if (sql::is_transient(e.code)) {

@@ -3,9 +3,14 @@
 // database failure onto HTTP (503 "unavailable" with Retry-After: 1 for transient errors,
 // never 500 for those; 500 "internal" for the rest, logged with the error).
 
+#include <cstddef>
+#include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/http/router.hpp"
+#include "core/json/writer.hpp"
 #include "core/sql/sql.hpp"
 #include "runtime/logger.hpp"
 
@@ -13,6 +18,38 @@ namespace qm::services {
 
 // The caller's X-Request-ID when it is well-formed (<= 64 of [A-Za-z0-9_-]), else "".
 std::string_view request_id(const http::request_context& rc);
+
+// Writes the "error" member of http::error_response's body ({"error":{"code","message",
+// "request_id"}}) into an open object, for a reply that carries more members next to it.
+void write_error_member(json::writer& w, std::string_view code, std::string_view message,
+                        std::string_view request_id);
+
+// {"items":[...]}, each item written by write_item(w, item) in about item_bytes of text
+// (reserved up front, so a long list does not regrow).
+template <typename Item, typename WriteItem>
+std::string items_body(const std::vector<Item>& items, std::size_t item_bytes,
+                       WriteItem write_item) {
+  json::writer w(16 + items.size() * item_bytes);
+  w.begin_object().key("items").begin_array();
+  for (const auto& item : items) {
+    write_item(w, item);
+  }
+  w.end_array().end_object();
+  return w.finish();
+}
+
+// One page of a listing: {"items":[...],"limit","offset"}, items written as in items_body.
+template <typename Item, typename WriteItem>
+std::string page_body(const std::vector<Item>& items, std::int64_t limit, std::int64_t offset,
+                      std::size_t item_bytes, WriteItem write_item) {
+  json::writer w(64 + items.size() * item_bytes);
+  w.begin_object().key("items").begin_array();
+  for (const auto& item : items) {
+    write_item(w, item);
+  }
+  w.end_array().member("limit", limit).member("offset", offset).end_object();
+  return w.finish();
+}
 
 http::response db_failure(const http::request_context& rc, rt::logger& log, std::string_view op,
                           const sql::error& e);

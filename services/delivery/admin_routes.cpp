@@ -37,15 +37,7 @@ task<response> handle_admin_partners(delivery_context& c, request_context rc) {
   if (!found) {
     co_return db_failure(rc, c.rt.log, "list_partners", found.error());
   }
-  json::array items;
-  for (const auto& partner : *found) {
-    items.push_back(partner_json(partner));
-  }
-  json::object o;
-  o["items"] = std::move(items);
-  o["limit"] = p->limit;
-  o["offset"] = p->offset;
-  co_return ok_json(o);
+  co_return ok_json(partners_page_body(*found, *p));
 }
 
 task<response> handle_admin_assign(delivery_context& c, request_context rc) {
@@ -91,7 +83,7 @@ task<response> handle_admin_assign(delivery_context& c, request_context rc) {
   if (told == order_verdict::unavailable) {
     co_return upstream_unavailable(rc);
   }
-  co_return ok_json(assignment_json(current));
+  co_return ok_json(assignment_body(current));
 }
 
 task<response> handle_admin_stats(delivery_context& c, request_context rc) {
@@ -103,7 +95,7 @@ task<response> handle_admin_stats(delivery_context& c, request_context rc) {
   if (!s) {
     co_return db_failure(rc, c.rt.log, "stats", s.error());
   }
-  co_return ok_json(stats_json(*s));
+  co_return ok_json(stats_body(*s));
 }
 
 }  // namespace qm::delivery

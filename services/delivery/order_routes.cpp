@@ -54,7 +54,7 @@ task<response> handle_create_assignment(delivery_context& c, request_context rc)
       }
     }
   }
-  co_return ok_json(assignment_summary_json(current));
+  co_return ok_json(assignment_summary_body(current));
 }
 
 task<response> handle_cancel_assignment(delivery_context& c, request_context rc) {
@@ -77,7 +77,7 @@ task<response> handle_cancel_assignment(delivery_context& c, request_context rc)
   if (cancelled->freed_partner) {
     co_await drain_waiting(c, rc.scope.get());
   }
-  co_return ok_json(assignment_summary_json(*cancelled->current));
+  co_return ok_json(assignment_summary_body(*cancelled->current));
 }
 
 task<response> handle_tracking(delivery_context& c, request_context rc) {
@@ -98,7 +98,7 @@ task<response> handle_tracking(delivery_context& c, request_context rc) {
   if (!found->has_value() || (!admin && (*found)->order.user_id != caller->user_id)) {
     co_return not_found(rc, "no such order");
   }
-  co_return ok_json(tracking_json(**found, c.settings.store, c.settings.partner_speed_mps));
+  co_return ok_json(tracking_body(**found, c.settings.store, c.settings.partner_speed_mps));
 }
 
 }  // namespace qm::delivery

@@ -65,7 +65,7 @@ task<response> advance(delivery_context& c, request_context rc, const step& s) {
   }
   const assignment current = std::move(**found);
   if (current.status == s.to) {
-    co_return ok_json(assignment_json(current));  // a retry of a step already taken
+    co_return ok_json(assignment_body(current));  // a retry of a step already taken
   }
   if (current.status != s.from) {
     co_return conflict(rc, "illegal_transition",
@@ -105,7 +105,7 @@ task<response> advance(delivery_context& c, request_context rc, const step& s) {
   if (result->freed_partner) {
     co_await drain_waiting(c, rc.scope.get());
   }
-  co_return ok_json(assignment_json(after));
+  co_return ok_json(assignment_body(after));
 }
 
 }  // namespace
@@ -124,7 +124,7 @@ task<response> handle_put_profile(delivery_context& c, request_context rc) {
   if (!stored) {
     co_return db_failure(rc, c.rt.log, "upsert_partner", stored.error());
   }
-  co_return ok_json(partner_json(*stored));
+  co_return ok_json(partner_body(*stored));
 }
 
 task<response> handle_get_profile(delivery_context& c, request_context rc) {
@@ -139,7 +139,7 @@ task<response> handle_get_profile(delivery_context& c, request_context rc) {
   if (!found->has_value()) {
     co_return no_profile(rc);
   }
-  co_return ok_json(partner_json(**found));
+  co_return ok_json(partner_body(**found));
 }
 
 task<response> handle_availability(delivery_context& c, request_context rc) {
@@ -162,23 +162,23 @@ task<response> handle_availability(delivery_context& c, request_context rc) {
       co_return conflict(rc, "partner_busy",
                          "a partner with an order in hand stays busy until it is delivered");
     case availability_outcome::unchanged:
-      co_return ok_json(partner_json(*changed->second));
+      co_return ok_json(partner_body(*changed->second));
     case availability_outcome::changed:
       break;
   }
   if (*to != partner_status::available) {
-    co_return ok_json(partner_json(*changed->second));
+    co_return ok_json(partner_body(*changed->second));
   }
   const int assigned = co_await drain_waiting(c, rc.scope.get());
   if (assigned == 0) {
-    co_return ok_json(partner_json(*changed->second));
+    co_return ok_json(partner_body(*changed->second));
   }
   // Waiting orders were given out: this partner may have taken one, so show it as it is now.
   auto now = co_await c.store.find_partner(caller->user_id);
   if (!now || !now->has_value()) {
-    co_return ok_json(partner_json(*changed->second));
+    co_return ok_json(partner_body(*changed->second));
   }
-  co_return ok_json(partner_json(**now));
+  co_return ok_json(partner_body(**now));
 }
 
 task<response> handle_location(delivery_context& c, request_context rc) {
@@ -197,7 +197,7 @@ task<response> handle_location(delivery_context& c, request_context rc) {
   if (!updated->has_value()) {
     co_return no_profile(rc);
   }
-  co_return ok_json(partner_json(**updated));
+  co_return ok_json(partner_body(**updated));
 }
 
 task<response> handle_partner_orders(delivery_context& c, request_context rc) {
@@ -213,15 +213,7 @@ task<response> handle_partner_orders(delivery_context& c, request_context rc) {
   if (!found) {
     co_return db_failure(rc, c.rt.log, "partner_assignments", found.error());
   }
-  json::array items;
-  for (const auto& a : *found) {
-    items.push_back(assignment_json(a));
-  }
-  json::object o;
-  o["items"] = std::move(items);
-  o["limit"] = p->limit;
-  o["offset"] = p->offset;
-  co_return ok_json(o);
+  co_return ok_json(assignments_page_body(*found, *p));
 }
 
 task<response> handle_pickup(delivery_context& c, request_context rc) {

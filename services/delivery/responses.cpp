@@ -4,53 +4,58 @@ namespace qm::delivery {
 
 namespace {
 
-json::value optional_json(const std::optional<std::int64_t>& v) {
-  return v ? json::value(*v) : json::value(nullptr);
+// A partner is about 130 bytes of JSON, an assignment about 250.
+constexpr std::size_t partner_bytes = 160;
+constexpr std::size_t assignment_bytes = 320;
+
+void write_partner(json::writer& w, const partner& p) {
+  w.begin_object().member("id", p.id).member("name", p.name);
+  w.member("status", to_string(p.status)).member("lat", p.at.lat).member("lon", p.at.lon);
+  w.member("created_at", p.created_at).member("updated_at", p.updated_at).end_object();
+}
+
+void write_assignment(json::writer& w, const assignment& a) {
+  w.begin_object().member("order_id", a.order_id).member("user_id", a.user_id);
+  w.member("partner_id", a.partner_id).member("status", to_string(a.status));
+  w.key("destination");
+  if (a.destination) {
+    w.begin_object().member("lat", a.destination->lat).member("lon", a.destination->lon);
+    w.end_object();
+  } else {
+    w.value(nullptr);
+  }
+  w.member("created_at", a.created_at).member("assigned_at", a.assigned_at);
+  w.member("picked_up_at", a.picked_up_at).member("delivered_at", a.delivered_at);
+  w.member("cancelled_at", a.cancelled_at).member("updated_at", a.updated_at).end_object();
 }
 
 }  // namespace
 
-json::object point_json(geo_point p) {
-  json::object o;
-  o["lat"] = p.lat;
-  o["lon"] = p.lon;
-  return o;
+std::string partner_body(const partner& p) {
+  json::writer w(partner_bytes);
+  write_partner(w, p);
+  return w.finish();
 }
 
-json::object partner_json(const partner& p) {
-  json::object o;
-  o["id"] = p.id;
-  o["name"] = p.name;
-  o["status"] = to_string(p.status);
-  o["lat"] = p.at.lat;
-  o["lon"] = p.at.lon;
-  o["created_at"] = p.created_at;
-  o["updated_at"] = p.updated_at;
-  return o;
+std::string partners_page_body(const std::vector<partner>& partners, const page& p) {
+  return services::page_body(partners, p.limit, p.offset, partner_bytes, write_partner);
 }
 
-json::object assignment_json(const assignment& a) {
-  json::object o;
-  o["order_id"] = a.order_id;
-  o["user_id"] = optional_json(a.user_id);
-  o["partner_id"] = optional_json(a.partner_id);
-  o["status"] = to_string(a.status);
-  o["destination"] = a.destination ? json::value(point_json(*a.destination)) : json::value(nullptr);
-  o["created_at"] = a.created_at;
-  o["assigned_at"] = optional_json(a.assigned_at);
-  o["picked_up_at"] = optional_json(a.picked_up_at);
-  o["delivered_at"] = optional_json(a.delivered_at);
-  o["cancelled_at"] = optional_json(a.cancelled_at);
-  o["updated_at"] = a.updated_at;
-  return o;
+std::string assignment_body(const assignment& a) {
+  json::writer w(assignment_bytes);
+  write_assignment(w, a);
+  return w.finish();
 }
 
-json::object assignment_summary_json(const assignment& a) {
-  json::object o;
-  o["order_id"] = a.order_id;
-  o["status"] = to_string(a.status);
-  o["partner_id"] = optional_json(a.partner_id);
-  return o;
+std::string assignments_page_body(const std::vector<assignment>& assignments, const page& p) {
+  return services::page_body(assignments, p.limit, p.offset, assignment_bytes, write_assignment);
+}
+
+std::string assignment_summary_body(const assignment& a) {
+  json::writer w;
+  w.begin_object().member("order_id", a.order_id).member("status", to_string(a.status));
+  w.member("partner_id", a.partner_id).end_object();
+  return w.finish();
 }
 
 std::optional<std::int64_t> eta_for(const tracking_view& t, geo_point store, double speed_mps) {
@@ -69,38 +74,33 @@ std::optional<std::int64_t> eta_for(const tracking_view& t, geo_point store, dou
   return eta_s(remaining_m, speed_mps);
 }
 
-json::object tracking_json(const tracking_view& t, geo_point store, double speed_mps) {
-  json::object o;
-  o["order_id"] = t.order.order_id;
-  o["status"] = to_string(t.order.status);
+std::string tracking_body(const tracking_view& t, geo_point store, double speed_mps) {
+  json::writer w(assignment_bytes);
+  w.begin_object().member("order_id", t.order.order_id);
+  w.member("status", to_string(t.order.status)).key("partner");
   if (t.carrier) {
-    json::object p;
-    p["id"] = t.carrier->id;
-    p["name"] = t.carrier->name;
-    p["lat"] = t.carrier->at.lat;
-    p["lon"] = t.carrier->at.lon;
-    p["updated_at"] = t.carrier->updated_at;
-    o["partner"] = std::move(p);
+    w.begin_object().member("id", t.carrier->id).member("name", t.carrier->name);
+    w.member("lat", t.carrier->at.lat).member("lon", t.carrier->at.lon);
+    w.member("updated_at", t.carrier->updated_at).end_object();
   } else {
-    o["partner"] = nullptr;
+    w.value(nullptr);
   }
-  o["eta_s"] = optional_json(eta_for(t, store, speed_mps));
-  return o;
+  w.member("eta_s", eta_for(t, store, speed_mps)).end_object();
+  return w.finish();
 }
 
-json::object stats_json(const delivery_stats& s) {
-  json::object by_status;
+std::string stats_body(const delivery_stats& s) {
+  json::writer w;
+  w.begin_object().key("partners_by_status").begin_object();
   for (const auto& [status, n] : s.partners_by_status) {
-    by_status[status] = n;
+    w.member(status, n);
   }
-  json::object o;
-  o["partners_by_status"] = std::move(by_status);
-  o["orders_waiting"] = s.orders_waiting;
-  o["active_assignments"] = s.active_assignments;
-  return o;
+  w.end_object().member("orders_waiting", s.orders_waiting);
+  w.member("active_assignments", s.active_assignments).end_object();
+  return w.finish();
 }
 
-http::response ok_json(const json::object& o) { return http::json_response(200, json::serialize(o)); }
+http::response ok_json(std::string body) { return http::json_response(200, std::move(body)); }
 
 http::response bad_input(const http::request_context& rc, const json::input_error& e) {
   if (e.field.empty()) {

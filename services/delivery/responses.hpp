@@ -8,11 +8,14 @@
 // and services::db_failure for the database.
 
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/http/router.hpp"
 #include "core/json/json.hpp"
 #include "services/common/replies.hpp"
+#include "services/delivery/domain/inputs.hpp"
 #include "services/delivery/store.hpp"
 
 namespace qm::delivery {
@@ -20,20 +23,25 @@ namespace qm::delivery {
 using services::db_failure;
 using services::request_id;
 
-json::object point_json(geo_point p);
-json::object partner_json(const partner& p);
-json::object assignment_json(const assignment& a);
+// Reply bodies, written straight into their text (json::writer).
+// {"id","name","status","lat","lon","created_at","updated_at"}, alone or as a page.
+std::string partner_body(const partner& p);
+std::string partners_page_body(const std::vector<partner>& partners, const page& p);
+// {"order_id","user_id","partner_id","status","destination":{"lat","lon"}|null,"created_at",
+// "assigned_at","picked_up_at","delivered_at","cancelled_at","updated_at"}, alone or as a page.
+std::string assignment_body(const assignment& a);
+std::string assignments_page_body(const std::vector<assignment>& assignments, const page& p);
 // {"order_id","status","partner_id"}: the answer of the internal assignment routes.
-json::object assignment_summary_json(const assignment& a);
+std::string assignment_summary_body(const assignment& a);
 // {"order_id","status","partner":{...}|null,"eta_s"}; eta_s null when nobody is on the way.
-json::object tracking_json(const tracking_view& t, geo_point store, double speed_mps);
-json::object stats_json(const delivery_stats& s);
+std::string tracking_body(const tracking_view& t, geo_point store, double speed_mps);
+std::string stats_body(const delivery_stats& s);
 
 // Seconds until the order reaches its customer: from the partner via the store while it is
 // assigned, straight to the customer once picked up, 0 once delivered; nothing otherwise.
 std::optional<std::int64_t> eta_for(const tracking_view& t, geo_point store, double speed_mps);
 
-http::response ok_json(const json::object& o);
+http::response ok_json(std::string body);
 http::response bad_input(const http::request_context& rc, const json::input_error& e);
 http::response bad_parameter(const http::request_context& rc, const json::input_error& e);
 http::response not_found(const http::request_context& rc, std::string_view message);

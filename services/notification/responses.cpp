@@ -2,20 +2,29 @@
 
 namespace qm::notification {
 
-json::object delivery_json(const delivery& d) {
-  json::array channels;
+namespace {
+
+void write_delivery(json::writer& w, const delivery& d) {
+  w.begin_object().member("id", d.what.id).member("kind", to_string(d.what.kind));
+  w.member("order_id", d.what.order_id).member("message", d.what.message);
+  w.key("channels").begin_array();
   for (const auto& c : d.channels) {
-    channels.push_back(json::value(c));
+    w.value(c);
   }
-  json::object o;
-  o["id"] = d.what.id;
-  o["kind"] = to_string(d.what.kind);
-  o["order_id"] = d.what.order_id;
-  o["message"] = d.what.message;
-  o["channels"] = std::move(channels);
-  o["status"] = d.status;
-  o["created_at"] = d.what.created_at;
-  return o;
+  w.end_array().member("status", d.status).member("created_at", d.what.created_at);
+  w.end_object();
+}
+
+}  // namespace
+
+std::string deliveries_body(const std::vector<delivery>& deliveries) {
+  return services::items_body(deliveries, 200, write_delivery);
+}
+
+std::string queued_body(std::int64_t event_id) {
+  json::writer w;
+  w.begin_object().member("id", event_id).member("status", "queued").end_object();
+  return w.finish();
 }
 
 http::response bad_input(const http::request_context& rc, const json::input_error& e) {

@@ -7,6 +7,10 @@
 // 503 "user_limit" when a new user's settings cannot be stored (no Retry-After: waiting
 // does not help).
 
+#include <cstdint>
+#include <string>
+#include <vector>
+
 #include "core/http/router.hpp"
 #include "core/json/json.hpp"
 #include "services/common/replies.hpp"
@@ -16,7 +20,11 @@ namespace qm::notification {
 
 using services::request_id;
 
-json::object delivery_json(const delivery& d);
+// Reply bodies, written straight into their text (json::writer).
+// {"items":[{"id","kind","order_id","message","channels":[...],"status","created_at"}]}.
+std::string deliveries_body(const std::vector<delivery>& deliveries);
+// {"id","status":"queued"}: an accepted event.
+std::string queued_body(std::int64_t event_id);
 
 http::response bad_input(const http::request_context& rc, const json::input_error& e);
 http::response outbox_full(const http::request_context& rc);

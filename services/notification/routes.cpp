@@ -40,10 +40,7 @@ task<response> handle_event(notification_context& c, request_context rc) {
   }
   count_event(c, "accepted");
   show_depth(c);
-  json::object o;
-  o["id"] = id;
-  o["status"] = "queued";
-  co_return http::json_response(202, json::serialize(o));
+  co_return http::json_response(202, queued_body(id));
 }
 
 task<response> handle_list(notification_context& c, request_context rc) {
@@ -51,13 +48,7 @@ task<response> handle_list(notification_context& c, request_context rc) {
   if (!caller) {
     co_return std::move(caller).error();
   }
-  json::array items;
-  for (const auto& d : c.users.newest_first(caller->user_id)) {
-    items.push_back(delivery_json(d));
-  }
-  json::object o;
-  o["items"] = std::move(items);
-  co_return http::json_response(200, json::serialize(o));
+  co_return http::json_response(200, deliveries_body(c.users.newest_first(caller->user_id)));
 }
 
 task<response> handle_get_settings(notification_context& c, request_context rc) {
@@ -66,7 +57,7 @@ task<response> handle_get_settings(notification_context& c, request_context rc) 
     co_return std::move(caller).error();
   }
   const preferences p = c.users.preferences_of(caller->user_id);
-  co_return http::json_response(200, json::serialize(preferences_json(p)));
+  co_return http::json_response(200, preferences_body(p));
 }
 
 task<response> handle_put_settings(notification_context& c, request_context rc) {
@@ -83,7 +74,7 @@ task<response> handle_put_settings(notification_context& c, request_context rc) 
                   {{"max_users", std::to_string(c.users.max_users())}});
     co_return user_limit(rc);
   }
-  co_return http::json_response(200, json::serialize(preferences_json(*in)));
+  co_return http::json_response(200, preferences_body(*in));
 }
 
 using services::bind;

@@ -4,53 +4,51 @@
 
 namespace qm::order {
 
-json::object order_json(const order_record& o) {
-  json::array lines;
+namespace {
+
+// An order of a few lines is about 500 bytes of JSON.
+constexpr std::size_t order_bytes = 640;
+
+void write_order(json::writer& w, const order_record& o) {
+  w.begin_object().member("id", o.id).member("user_id", o.user_id);
+  w.member("status", to_string(o.status)).key("lines").begin_array();
   for (const auto& l : o.lines) {
-    json::object line;
-    line["product_id"] = l.product_id;
-    line["name"] = l.name;
-    line["quantity"] = l.quantity;
-    line["price_paise"] = l.price_paise;
-    line["line_total_paise"] = l.line_total_paise();
-    lines.push_back(std::move(line));
+    w.begin_object().member("product_id", l.product_id).member("name", l.name);
+    w.member("quantity", l.quantity).member("price_paise", l.price_paise);
+    w.member("line_total_paise", l.line_total_paise()).end_object();
   }
-  json::object where;
-  where["lat"] = o.location.lat;
-  where["lon"] = o.location.lon;
-  json::object out;
-  out["id"] = o.id;
-  out["user_id"] = o.user_id;
-  out["status"] = to_string(o.status);
-  out["lines"] = std::move(lines);
-  out["subtotal_paise"] = o.subtotal_paise;
-  out["delivery_fee_paise"] = o.delivery_fee_paise;
-  out["total_paise"] = o.total_paise;
-  out["address"] = o.address;
-  out["location"] = std::move(where);
-  if (o.partner_id) {
-    out["partner_id"] = *o.partner_id;
-  } else {
-    out["partner_id"] = nullptr;
-  }
-  out["created_at"] = o.created_at;
-  out["updated_at"] = o.updated_at;
-  return out;
+  w.end_array().member("subtotal_paise", o.subtotal_paise);
+  w.member("delivery_fee_paise", o.delivery_fee_paise).member("total_paise", o.total_paise);
+  w.member("address", o.address).key("location").begin_object();
+  w.member("lat", o.location.lat).member("lon", o.location.lon).end_object();
+  w.member("partner_id", o.partner_id).member("created_at", o.created_at);
+  w.member("updated_at", o.updated_at).end_object();
 }
 
-json::object stats_json(const order_stats& s) {
-  json::object by_status;
+}  // namespace
+
+std::string order_body(const order_record& o) {
+  json::writer w(order_bytes);
+  write_order(w, o);
+  return w.finish();
+}
+
+std::string orders_page_body(const std::vector<order_record>& orders, const page& p) {
+  return services::page_body(orders, p.limit, p.offset, order_bytes, write_order);
+}
+
+std::string stats_body(const order_stats& s) {
+  json::writer w;
+  w.begin_object().key("orders_by_status").begin_object();
   for (const auto& [status, count] : s.orders_by_status) {
-    by_status[status] = count;
+    w.member(status, count);
   }
-  json::object out;
-  out["orders_by_status"] = std::move(by_status);
-  out["revenue_paise"] = s.revenue_paise;
-  return out;
+  w.end_object().member("revenue_paise", s.revenue_paise).end_object();
+  return w.finish();
 }
 
 http::response order_reply(int status, const order_record& o) {
-  return http::json_response(status, json::serialize(order_json(o)));
+  return http::json_response(status, order_body(o));
 }
 
 http::response bad_parameter(const http::request_context& rc, const json::input_error& e) {

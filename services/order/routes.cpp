@@ -13,18 +13,6 @@ namespace {
 using http::request_context;
 using http::response;
 
-json::object page_json(const std::vector<order_record>& orders, const page& p) {
-  json::array items;
-  for (const auto& o : orders) {
-    items.push_back(order_json(o));
-  }
-  json::object out;
-  out["items"] = std::move(items);
-  out["limit"] = p.limit;
-  out["offset"] = p.offset;
-  return out;
-}
-
 bool is_admin(const identity::user_context& caller) {
   return caller.role == identity::role_admin;
 }
@@ -77,7 +65,7 @@ task<response> handle_list(order_context& c, request_context rc) {
   if (!found) {
     co_return db_failure(rc, c.rt.log, "list_orders", found.error());
   }
-  co_return http::json_response(200, json::serialize(page_json(*found, *p)));
+  co_return http::json_response(200, orders_page_body(*found, *p));
 }
 
 // The order named by the path when the caller may see it (its owner, or an admin); otherwise
@@ -169,7 +157,7 @@ task<response> handle_admin_list(order_context& c, request_context rc) {
   if (!found) {
     co_return db_failure(rc, c.rt.log, "list_orders", found.error());
   }
-  co_return http::json_response(200, json::serialize(page_json(*found, q->paging)));
+  co_return http::json_response(200, orders_page_body(*found, q->paging));
 }
 
 task<response> handle_admin_status(order_context& c, request_context rc) {
@@ -199,7 +187,7 @@ task<response> handle_admin_stats(order_context& c, request_context rc) {
   if (!s) {
     co_return db_failure(rc, c.rt.log, "stats", s.error());
   }
-  co_return http::json_response(200, json::serialize(stats_json(*s)));
+  co_return http::json_response(200, stats_body(*s));
 }
 
 using services::bind;

@@ -1,6 +1,7 @@
 #include "services/order/upstreams.hpp"
 
 #include "core/json/json.hpp"
+#include "core/json/writer.hpp"
 
 namespace qm::order {
 
@@ -93,17 +94,14 @@ task<upstream_result<std::vector<cart_line>>> upstreams::cart_lines(std::int64_t
 
 task<upstream_result<reservation>> upstreams::reserve(std::string reservation_id,
                                                       std::vector<cart_line> lines) {
-  json::array wanted;
+  json::writer request;
+  request.begin_object().member("reservation_id", reservation_id).key("lines").begin_array();
   for (const auto& l : lines) {
-    json::object line;
-    line["product_id"] = l.product_id;
-    line["quantity"] = l.quantity;
-    wanted.push_back(std::move(line));
+    request.begin_object().member("product_id", l.product_id).member("quantity", l.quantity);
+    request.end_object();
   }
-  json::object request;
-  request["reservation_id"] = reservation_id;
-  request["lines"] = std::move(wanted);
-  std::string payload = json::serialize(request);
+  request.end_array().end_object();
+  std::string payload = request.finish();
   auto reply = co_await call("product", http::method::post, "/internal/reservations",
                              std::move(payload));
   if (!reply) {

@@ -28,7 +28,7 @@ services::caller_result admin(product_context& c, const request_context& rc) {
 }
 
 response product_reply(int status, const admin_product& p) {
-  return http::json_response(status, json::serialize(admin_product_json(p)));
+  return http::json_response(status, admin_product_body(p));
 }
 
 response no_such_category(const request_context& rc) {
@@ -51,7 +51,7 @@ task<response> handle_create_category(product_context& c, request_context rc) {
     }
     switch (*done) {
       case create_outcome::created:
-        co_return http::json_response(201, json::serialize(category_json(made)));
+        co_return http::json_response(201, category_body(made));
       case create_outcome::name_taken:
         co_return conflict(rc, "category_exists", "name: a category has this name already");
       case create_outcome::id_taken:
@@ -107,15 +107,7 @@ task<response> handle_list(product_context& c, request_context rc) {
   if (!found) {
     co_return db_failure(rc, c.rt.log, "list_admin", found.error());
   }
-  json::array items;
-  for (const auto& p : *found) {
-    items.push_back(admin_product_json(p));
-  }
-  json::object o;
-  o["items"] = std::move(items);
-  o["limit"] = limit;
-  o["offset"] = offset;
-  co_return http::json_response(200, json::serialize(o));
+  co_return http::json_response(200, admin_listing_body(*found, limit, offset));
 }
 
 task<response> handle_update(product_context& c, request_context rc) {
@@ -184,10 +176,9 @@ task<response> handle_restock(product_context& c, request_context rc) {
   if (!done->has_value()) {
     co_return not_found(rc, "no such product");
   }
-  json::object o;
-  o["product_id"] = *id;
-  o["available"] = **done;
-  co_return http::json_response(200, json::serialize(o));
+  json::writer w;
+  w.begin_object().member("product_id", *id).member("available", **done).end_object();
+  co_return http::json_response(200, w.finish());
 }
 
 task<response> handle_stats(product_context& c, request_context rc) {
@@ -198,7 +189,7 @@ task<response> handle_stats(product_context& c, request_context rc) {
   if (!found) {
     co_return db_failure(rc, c.rt.log, "stats", found.error());
   }
-  co_return http::json_response(200, json::serialize(stats_json(*found)));
+  co_return http::json_response(200, stats_body(*found));
 }
 
 }  // namespace

@@ -40,13 +40,7 @@ task<response> handle_batch(product_context& c, request_context rc) {
   if (!found) {
     co_return db_failure(rc, c.rt.log, "find_products", found.error());
   }
-  json::array items;
-  for (const auto& p : *found) {
-    items.push_back(summary_json(p));
-  }
-  json::object o;
-  o["items"] = std::move(items);
-  co_return http::json_response(200, json::serialize(o));
+  co_return http::json_response(200, summaries_body(*found));
 }
 
 task<response> handle_reserve(product_context& c, request_context rc) {
@@ -65,10 +59,10 @@ task<response> handle_reserve(product_context& c, request_context rc) {
   switch (done->outcome) {
     case reserve_outcome::created:
       count(c, "reserve", "created");
-      co_return http::json_response(201, json::serialize(reservation_json(done->stored)));
+      co_return http::json_response(201, reservation_body(done->stored));
     case reserve_outcome::existing:
       count(c, "reserve", "existing");
-      co_return http::json_response(200, json::serialize(reservation_json(done->stored)));
+      co_return http::json_response(200, reservation_body(done->stored));
     case reserve_outcome::conflict:
       count(c, "reserve", "conflict");
       co_return conflict(rc, "reservation_conflict",
@@ -103,7 +97,7 @@ task<response> handle_confirm(product_context& c, request_context rc) {
   switch (**done) {
     case reservation_status::confirmed:
       count(c, "confirm", "confirmed");
-      co_return http::json_response(200, json::serialize(status_json(*id, **done)));
+      co_return http::json_response(200, status_body(*id, **done));
     case reservation_status::expired:
       count(c, "confirm", "expired");
       co_return conflict(rc, "reservation_expired", "this reservation has expired");
@@ -126,7 +120,7 @@ task<response> handle_release(product_context& c, request_context rc) {
     co_return db_failure(rc, c.rt.log, "release", done.error());
   }
   count(c, "release", to_string(*done));
-  co_return http::json_response(200, json::serialize(status_json(*id, *done)));
+  co_return http::json_response(200, status_body(*id, *done));
 }
 
 task<response> handle_get(product_context& c, request_context rc) {
@@ -141,7 +135,7 @@ task<response> handle_get(product_context& c, request_context rc) {
   if (!found->has_value()) {
     co_return not_found(rc, "no such reservation");
   }
-  co_return http::json_response(200, json::serialize(reservation_json(**found)));
+  co_return http::json_response(200, reservation_body(**found));
 }
 
 }  // namespace

@@ -4,96 +4,117 @@ namespace qm::product {
 
 namespace {
 
-// error_response's body with one more member next to "error".
+// Room for a listing's text without regrowing: a product is about 150 bytes of JSON.
+constexpr std::size_t bytes_per_item = 192;
+
+void write_category(json::writer& w, const category& c) {
+  w.begin_object().member("id", c.id).member("name", c.name).end_object();
+}
+
+// A product's members, in an object the caller opened (detail and admin add theirs after).
+void write_product_members(json::writer& w, const product& p) {
+  w.member("id", p.id).member("category_id", p.category_id).member("name", p.name);
+  w.member("description", p.description).member("price_paise", p.price_paise);
+}
+
+void write_product(json::writer& w, const product& p) {
+  w.begin_object();
+  write_product_members(w, p);
+  w.end_object();
+}
+
+void write_admin_product(json::writer& w, const admin_product& p) {
+  w.begin_object();
+  write_product_members(w, p.item);
+  w.member("active", p.active).member("available", p.available).end_object();
+}
+
+void write_summary(json::writer& w, const product_summary& p) {
+  w.begin_object().member("id", p.id).member("name", p.name);
+  w.member("price_paise", p.price_paise).member("active", p.active);
+  w.member("available", p.available).end_object();
+}
+
+// error_response's body with one more member, written by write_extra, next to "error".
+template <typename WriteExtra>
 http::response error_with(int status, const http::request_context& rc, std::string_view code,
-                          std::string_view message, std::string_view key, json::value extra) {
-  json::object body;
-  json::object inner;
-  inner["code"] = code;
-  inner["message"] = message;
-  inner["request_id"] = request_id(rc);
-  body["error"] = std::move(inner);
-  body[key] = std::move(extra);
-  return http::json_response(status, json::serialize(body));
+                          std::string_view message, std::string_view key,
+                          WriteExtra write_extra) {
+  json::writer w;
+  w.begin_object();
+  services::write_error_member(w, code, message, request_id(rc));
+  w.key(key);
+  write_extra(w);
+  w.end_object();
+  return http::json_response(status, w.finish());
 }
 
 }  // namespace
 
-json::object category_json(const category& c) {
-  json::object o;
-  o["id"] = c.id;
-  o["name"] = c.name;
-  return o;
+std::string categories_body(const std::vector<category>& categories) {
+  return services::items_body(categories, 48, write_category);
 }
 
-json::object product_json(const product& p) {
-  json::object o;
-  o.reserve(7);  // its five keys and the two detail_json and admin_product_json add
-  o["id"] = p.id;
-  o["category_id"] = p.category_id;
-  o["name"] = p.name;
-  o["description"] = p.description;
-  o["price_paise"] = p.price_paise;
-  return o;
+std::string category_body(const category& c) {
+  json::writer w;
+  write_category(w, c);
+  return w.finish();
 }
 
-json::object detail_json(const product_detail& d) {
-  json::object o = product_json(d.item);
-  o["available"] = d.available;
-  return o;
+std::string listing_body(const std::vector<product>& items, std::int64_t limit,
+                         std::int64_t offset) {
+  return services::page_body(items, limit, offset, bytes_per_item, write_product);
 }
 
-json::object admin_product_json(const admin_product& p) {
-  json::object o = product_json(p.item);
-  o["active"] = p.active;
-  o["available"] = p.available;
-  return o;
+std::string detail_body(const product_detail& d) {
+  json::writer w(bytes_per_item);
+  w.begin_object();
+  write_product_members(w, d.item);
+  w.member("available", d.available).end_object();
+  return w.finish();
 }
 
-json::object summary_json(const product_summary& p) {
-  json::object o;
-  o.reserve(5);
-  o["id"] = p.id;
-  o["name"] = p.name;
-  o["price_paise"] = p.price_paise;
-  o["active"] = p.active;
-  o["available"] = p.available;
-  return o;
+std::string admin_product_body(const admin_product& p) {
+  json::writer w(bytes_per_item);
+  write_admin_product(w, p);
+  return w.finish();
 }
 
-json::object reservation_json(const reservation& r) {
-  json::object o;
-  o["reservation_id"] = r.id;
-  o["status"] = to_string(r.status);
-  o["expires_at"] = r.expires_at;
-  json::array lines;
+std::string admin_listing_body(const std::vector<admin_product>& items, std::int64_t limit,
+                               std::int64_t offset) {
+  return services::page_body(items, limit, offset, bytes_per_item, write_admin_product);
+}
+
+std::string summaries_body(const std::vector<product_summary>& items) {
+  return services::items_body(items, bytes_per_item / 2, write_summary);
+}
+
+std::string reservation_body(const reservation& r) {
+  json::writer w(96 + r.lines.size() * bytes_per_item / 2);
+  w.begin_object().member("reservation_id", r.id).member("status", to_string(r.status));
+  w.member("expires_at", r.expires_at).key("lines").begin_array();
   for (const auto& l : r.lines) {
-    json::object line;
-    line["product_id"] = l.product_id;
-    line["name"] = l.name;
-    line["quantity"] = l.quantity;
-    line["price_paise"] = l.price_paise;
-    lines.push_back(std::move(line));
+    w.begin_object().member("product_id", l.product_id).member("name", l.name);
+    w.member("quantity", l.quantity).member("price_paise", l.price_paise).end_object();
   }
-  o["lines"] = std::move(lines);
-  o["subtotal_paise"] = r.subtotal_paise();
-  return o;
+  w.end_array().member("subtotal_paise", r.subtotal_paise()).end_object();
+  return w.finish();
 }
 
-json::object status_json(std::string_view reservation_id, reservation_status s) {
-  json::object o;
-  o["reservation_id"] = reservation_id;
-  o["status"] = to_string(s);
-  return o;
+std::string status_body(std::string_view reservation_id, reservation_status s) {
+  json::writer w;
+  w.begin_object().member("reservation_id", reservation_id).member("status", to_string(s));
+  w.end_object();
+  return w.finish();
 }
 
-json::object stats_json(const product_stats& s) {
-  json::object o;
-  o["products_active"] = s.products_active;
-  o["products_out_of_stock"] = s.products_out_of_stock;
-  o["reservations_held"] = s.reservations_held;
-  o["units_available"] = s.units_available;
-  return o;
+std::string stats_body(const product_stats& s) {
+  json::writer w;
+  w.begin_object().member("products_active", s.products_active);
+  w.member("products_out_of_stock", s.products_out_of_stock);
+  w.member("reservations_held", s.reservations_held);
+  w.member("units_available", s.units_available).end_object();
+  return w.finish();
 }
 
 http::response bad_parameter(const http::request_context& rc, const json::input_error& e) {
@@ -112,26 +133,28 @@ http::response conflict(const http::request_context& rc, std::string_view code,
 
 http::response insufficient_stock(const http::request_context& rc,
                                   const std::vector<shortage>& shortages) {
-  json::array items;
-  for (const auto& s : shortages) {
-    json::object o;
-    o["product_id"] = s.product_id;
-    o["requested"] = s.requested;
-    o["available"] = s.available;
-    items.push_back(std::move(o));
-  }
-  return error_with(409, rc, "insufficient_stock", "not enough stock for every line",
-                    "shortages", std::move(items));
+  return error_with(409, rc, "insufficient_stock", "not enough stock for every line", "shortages",
+                    [&shortages](json::writer& w) {
+                      w.begin_array();
+                      for (const auto& s : shortages) {
+                        w.begin_object().member("product_id", s.product_id);
+                        w.member("requested", s.requested).member("available", s.available);
+                        w.end_object();
+                      }
+                      w.end_array();
+                    });
 }
 
 http::response product_unavailable(const http::request_context& rc,
                                    const std::vector<std::int64_t>& product_ids) {
-  json::array ids;
-  for (const auto id : product_ids) {
-    ids.push_back(id);
-  }
   return error_with(409, rc, "product_unavailable", "some products are unknown or inactive",
-                    "product_ids", std::move(ids));
+                    "product_ids", [&product_ids](json::writer& w) {
+                      w.begin_array();
+                      for (const auto id : product_ids) {
+                        w.value(id);
+                      }
+                      w.end_array();
+                    });
 }
 
 }  // namespace qm::product

@@ -9,6 +9,8 @@
 //     product_unavailable carries "product_ids" next to "error";
 // 503 "unavailable" with Retry-After: 1 for transient database errors, 500 for the rest.
 
+#include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -24,19 +26,28 @@ namespace qm::product {
 using services::request_id;
 using services::db_failure;
 
-json::object category_json(const category& c);
-json::object product_json(const product& p);
-json::object detail_json(const product_detail& d);
-// product_json plus "active" and "available".
-json::object admin_product_json(const admin_product& p);
-// {"id","name","price_paise","active","available"} for the batch lookup.
-json::object summary_json(const product_summary& p);
+// Reply bodies, written straight into their text (json::writer).
+// {"items":[{"id","name"}]} and one {"id","name"}.
+std::string categories_body(const std::vector<category>& categories);
+std::string category_body(const category& c);
+// A product is {"id","category_id","name","description","price_paise"}; a listing is
+// {"items":[product],"limit","offset"}.
+std::string listing_body(const std::vector<product>& items, std::int64_t limit,
+                         std::int64_t offset);
+// A product plus "available".
+std::string detail_body(const product_detail& d);
+// A product plus "active" and "available", alone or in a listing.
+std::string admin_product_body(const admin_product& p);
+std::string admin_listing_body(const std::vector<admin_product>& items, std::int64_t limit,
+                               std::int64_t offset);
+// {"items":[{"id","name","price_paise","active","available"}]} for the batch lookup.
+std::string summaries_body(const std::vector<product_summary>& items);
 // {"reservation_id","status","expires_at","lines":[{"product_id","name","quantity",
 // "price_paise"}],"subtotal_paise"}.
-json::object reservation_json(const reservation& r);
+std::string reservation_body(const reservation& r);
 // {"reservation_id","status"}.
-json::object status_json(std::string_view reservation_id, reservation_status s);
-json::object stats_json(const product_stats& s);
+std::string status_body(std::string_view reservation_id, reservation_status s);
+std::string stats_body(const product_stats& s);
 
 http::response bad_parameter(const http::request_context& rc, const json::input_error& e);
 http::response not_found(const http::request_context& rc, std::string_view message);

@@ -15,13 +15,7 @@ task<response> handle_categories(product_context& c, request_context rc) {
   if (!found) {
     co_return db_failure(rc, c.rt.log, "list_categories", found.error());
   }
-  json::array items;
-  for (const auto& cat : *found) {
-    items.push_back(category_json(cat));
-  }
-  json::object o;
-  o["items"] = std::move(items);
-  co_return http::json_response(200, json::serialize(o));
+  co_return http::json_response(200, categories_body(*found));
 }
 
 task<response> handle_list(product_context& c, request_context rc) {
@@ -35,16 +29,7 @@ task<response> handle_list(product_context& c, request_context rc) {
   if (!found) {
     co_return db_failure(rc, c.rt.log, "list_products", found.error());
   }
-  json::array items;
-  items.reserve(found->size());
-  for (const auto& p : *found) {
-    items.push_back(product_json(p));
-  }
-  json::object o;
-  o["items"] = std::move(items);
-  o["limit"] = limit;
-  o["offset"] = offset;
-  co_return http::json_response(200, json::serialize(o));
+  co_return http::json_response(200, listing_body(*found, limit, offset));
 }
 
 task<response> handle_detail(product_context& c, request_context rc) {
@@ -59,7 +44,7 @@ task<response> handle_detail(product_context& c, request_context rc) {
   if (!found->has_value()) {
     co_return not_found(rc, "no such product");
   }
-  co_return http::json_response(200, json::serialize(detail_json(**found)));
+  co_return http::json_response(200, detail_body(**found));
 }
 
 }  // namespace

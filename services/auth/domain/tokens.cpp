@@ -3,7 +3,7 @@
 #include <charconv>
 
 #include "core/crypto/encoding.hpp"
-#include "core/json/json.hpp"
+#include "core/json/writer.hpp"
 
 namespace qm::auth {
 
@@ -58,12 +58,11 @@ std::optional<std::int64_t> user_id_of(const token::claims& c) {
 }
 
 std::string token_pair_json(const token_pair& pair) {
-  json::object o;
-  o["access_token"] = pair.access_token;
-  o["refresh_token"] = pair.refresh_token;
-  o["token_type"] = "Bearer";
-  o["expires_in"] = pair.expires_in_s;
-  return json::serialize(o);
+  json::writer w;
+  w.begin_object().member("access_token", pair.access_token);
+  w.member("refresh_token", pair.refresh_token).member("token_type", "Bearer");
+  w.member("expires_in", pair.expires_in_s).end_object();
+  return w.finish();
 }
 
 }  // namespace qm::auth

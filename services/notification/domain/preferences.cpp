@@ -1,5 +1,7 @@
 #include "services/notification/domain/preferences.hpp"
 
+#include "core/json/writer.hpp"
+
 namespace qm::notification {
 
 namespace {
@@ -56,12 +58,11 @@ result<preferences, json::input_error> parse_preferences(std::string_view body) 
   return preferences{*push, *sms, *email};
 }
 
-json::object preferences_json(const preferences& p) {
-  json::object o;
-  o["push"] = p.push;
-  o["sms"] = p.sms;
-  o["email"] = p.email;
-  return o;
+std::string preferences_body(const preferences& p) {
+  json::writer w;
+  w.begin_object().member("push", p.push).member("sms", p.sms).member("email", p.email);
+  w.end_object();
+  return w.finish();
 }
 
 }  // namespace qm::notification

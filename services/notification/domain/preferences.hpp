@@ -27,6 +27,7 @@ std::vector<std::string> enabled_channels(const preferences& p);
 // {"push":bool,"sms":bool,"email":bool}: all three, nothing else (a PUT replaces them all).
 result<preferences, json::input_error> parse_preferences(std::string_view body);
 
-json::object preferences_json(const preferences& p);
+// {"push","sms","email"}, written straight into its text (json::writer).
+std::string preferences_body(const preferences& p);
 
 }  // namespace qm::notification

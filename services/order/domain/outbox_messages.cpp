@@ -1,50 +1,42 @@
 #include "services/order/domain/outbox_messages.hpp"
 
 #include "core/base/assert.hpp"
-#include "core/json/json.hpp"
+#include "core/json/writer.hpp"
 
 namespace qm::order {
 
 namespace {
 
 outbox_message message(const order_record& o, std::string upstream, std::string target,
-                       const json::object& body) {
-  return outbox_message{o.id, std::move(upstream), std::move(target), json::serialize(body)};
+                       std::string body) {
+  return outbox_message{o.id, std::move(upstream), std::move(target), std::move(body)};
 }
 
 outbox_message notification(const order_record& o, std::string_view kind, std::string_view text) {
-  json::object body;
-  body["user_id"] = o.user_id;
-  body["kind"] = kind;
-  body["order_id"] = o.id;
-  body["message"] = text;
-  return message(o, "notification", "/internal/events", body);
+  json::writer w;
+  w.begin_object().member("user_id", o.user_id).member("kind", kind);
+  w.member("order_id", o.id).member("message", text).end_object();
+  return message(o, "notification", "/internal/events", w.finish());
 }
 
 }  // namespace
 
 std::vector<outbox_message> checkout_messages(const order_record& o) {
   std::vector<outbox_message> out;
-  json::array lines;
+  json::writer clear;
+  clear.begin_object().member("order_id", o.id).key("lines").begin_array();
   for (const auto& l : o.lines) {
-    json::object line;
-    line["product_id"] = l.product_id;
-    line["quantity"] = l.quantity;
-    lines.push_back(std::move(line));
+    clear.begin_object().member("product_id", l.product_id).member("quantity", l.quantity);
+    clear.end_object();
   }
-  json::object clear;
-  clear["order_id"] = o.id;
-  clear["lines"] = std::move(lines);
+  clear.end_array().end_object();
   out.push_back(message(o, "cart", "/internal/carts/" + std::to_string(o.user_id) + "/checkout",
-                        clear));
-  json::object where;
-  where["lat"] = o.location.lat;
-  where["lon"] = o.location.lon;
-  json::object assign;
-  assign["order_id"] = o.id;
-  assign["user_id"] = o.user_id;
-  assign["location"] = std::move(where);
-  out.push_back(message(o, "delivery", "/internal/assignments", assign));
+                        clear.finish()));
+  json::writer assign;
+  assign.begin_object().member("order_id", o.id).member("user_id", o.user_id);
+  assign.key("location").begin_object().member("lat", o.location.lat);
+  assign.member("lon", o.location.lon).end_object().end_object();
+  out.push_back(message(o, "delivery", "/internal/assignments", assign.finish()));
   out.push_back(notification(o, "order_confirmed", "Your order is confirmed."));
   return out;
 }
@@ -56,7 +48,7 @@ std::vector<outbox_message> cancel_messages(const order_record& o) {
   out.push_back(std::move(release));
   out.push_back(message(o, "delivery",
                         "/internal/assignments/" + std::to_string(o.id) + "/cancel",
-                        json::object{}));
+                        "{}"));
   out.push_back(notification(o, "order_cancelled", "Your order was cancelled."));
   return out;
 }
