@@ -66,6 +66,14 @@ const std::string& row::get_text(std::size_t i) const {
   throw db_exception({errc::query_error, "column " + std::to_string(i) + " is not text"});
 }
 
+std::string row::take_text(std::size_t i) {
+  QM_ASSERT_MSG(i < cols_.size(), "column index out of range");
+  if (auto* s = std::get_if<std::string>(&cols_[i])) {
+    return std::move(*s);
+  }
+  throw db_exception({errc::query_error, "column " + std::to_string(i) + " is not text"});
+}
+
 std::optional<std::string> row::get_optional_text(std::size_t i) const {
   if (is_null(i)) {
     return std::nullopt;

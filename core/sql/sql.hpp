@@ -30,6 +30,9 @@ class row {
   std::int64_t get_int(std::size_t i) const;
   double get_double(std::size_t i) const;
   const std::string& get_text(std::size_t i) const;
+  // get_text's string moved out of the row, which keeps an empty string there: for a row that
+  // is read once, so its longer texts are not copied.
+  std::string take_text(std::size_t i);
   std::optional<std::string> get_optional_text(std::size_t i) const;
   const value& at(std::size_t i) const;
 

@@ -18,11 +18,12 @@ constexpr std::string_view admin_columns =
     "p.id, p.category_id, p.name, p.description, p.price_paise, p.active, "
     "COALESCE(s.available, 0)";
 
-product product_from_row(const sql::row& r) {
-  return product{r.get_int(0), r.get_int(1), r.get_text(2), r.get_text(3), r.get_int(4)};
+// Moves the texts out of r, which is read once.
+product product_from_row(sql::row& r) {
+  return product{r.get_int(0), r.get_int(1), r.take_text(2), r.take_text(3), r.get_int(4)};
 }
 
-admin_product admin_from_row(const sql::row& r) {
+admin_product admin_from_row(sql::row& r) {
   return admin_product{product_from_row(r), r.get_int(5) == 1, r.get_int(6)};
 }
 
@@ -59,7 +60,7 @@ std::optional<admin_product> load_admin(sql::transaction& tx, std::int64_t id) {
   if (rows.empty()) {
     return std::nullopt;
   }
-  return admin_from_row(rows.front());
+  return admin_from_row(rows.data.front());
 }
 
 bool exists(sql::transaction& tx, std::string_view statement, const sql::params& args) {
@@ -97,7 +98,7 @@ task<db_result<std::vector<product>>> product_store::list_products(listing_query
     std::vector<product> out;
     auto rows = tx.exec(listing.first, listing.second);
     out.reserve(rows.size());
-    for (const auto& r : rows.data) {
+    for (auto& r : rows.data) {
       out.push_back(product_from_row(r));
     }
     return out;
@@ -115,7 +116,9 @@ task<db_result<std::optional<product_detail>>> product_store::find_active(std::i
     if (rows.empty()) {
       return std::nullopt;
     }
-    return product_detail{product_from_row(rows.front()), rows.front().get_int(5)};
+    sql::row& r = rows.data.front();
+    const std::int64_t available = r.get_int(5);
+    return product_detail{product_from_row(r), available};
   };
   co_return co_await rt::transact_value<std::optional<product_detail>>(db_, timeout_, body);
 }
@@ -145,8 +148,8 @@ std::vector<product_summary> read_summaries(sql::transaction& tx, std::vector<st
   std::vector<product_summary> out;
   auto rows = tx.exec(statement, args);
   out.reserve(rows.size());
-  for (const auto& r : rows.data) {
-    out.push_back(product_summary{r.get_int(0), r.get_text(1), r.get_int(2), r.get_int(3) == 1,
+  for (auto& r : rows.data) {
+    out.push_back(product_summary{r.get_int(0), r.take_text(1), r.get_int(2), r.get_int(3) == 1,
                                   r.get_int(4)});
   }
   // UNION ALL promises no order in SQL; the caller is promised ascending ids.
@@ -268,7 +271,7 @@ task<db_result<std::vector<admin_product>>> product_store::list_admin(admin_list
   auto body = [&listing](sql::transaction& tx) {
     std::vector<admin_product> out;
     auto rows = tx.exec(listing.first, listing.second);
-    for (const auto& r : rows.data) {
+    for (auto& r : rows.data) {
       out.push_back(admin_from_row(r));
     }
     return out;
