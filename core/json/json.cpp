@@ -1,6 +1,7 @@
 #include "core/json/json.hpp"
 
 #include <algorithm>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 
 namespace qm::json {
@@ -67,7 +68,13 @@ result<object, input_error> parse_object(std::string_view body, std::size_t max_
   boost::system::error_code ec;
   boost::json::parse_options opts;
   opts.max_depth = 16;
-  value v = boost::json::parse(body, ec, {}, opts);
+  // The document's keys, strings, objects and arrays all come from one arena that lives as long
+  // as the returned object: parsing allocates a block or two instead of once per node. A
+  // document is at most max_bytes, so what the arena holds on to is bounded as well.
+  const std::size_t first_block_bytes = 2 * body.size() + 256;
+  boost::json::storage_ptr arena =
+      boost::json::make_shared_resource<boost::json::monotonic_resource>(first_block_bytes);
+  value v = boost::json::parse(body, ec, std::move(arena), opts);
   if (ec) {
     return fail("", "malformed JSON: " + ec.message());
   }
