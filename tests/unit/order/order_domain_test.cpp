@@ -3,6 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <random>
+#include <system_error>
+
 #include <boost/json/parse.hpp>
 
 #include "services/order/domain/checkout_input.hpp"
@@ -195,6 +202,44 @@ TEST(checkout_input, the_request_digest_tells_requests_apart_and_ignores_formatt
   EXPECT_NE(request_digest(*a), request_digest(*moved));
   EXPECT_NE(request_digest(*a), request_digest(*other));
   EXPECT_EQ(request_digest(*a).size(), 64U);
+}
+
+// Digests are stored with each checkout and compared when its key comes again, so their text
+// must not change from one release to the next. Pinned values, coordinates included.
+TEST(checkout_input, the_request_digest_is_stable_across_releases) {
+  const std::vector<std::pair<checkout_input, std::string>> pinned = {
+      {{"12 MG Road", {12.5, 77.25}}, 
+       "570ee91d060c27266b10082feeb9742a9408e67adea4ffa4108e81ddf26f0707"},
+      {{"Flat 4B, Koramangala", {12.935192, 77.624480}}, 
+       "0e3729dbdf99e396d1e89edea5868b70165cc418164ccbc923d521e3d44a403e"},
+      {{"x", {-33.8688197, 151.2092955}}, 
+       "d5ebe06ff9fba72f834b01a351b82c0da71083dfbc888e8fded112b9f9749de9"},
+      {{"0.1 + 0.2", {0.1 + 0.2, -0.0}}, 
+       "80d9084df96203258415db21796511c1c0b69b13767e522684dce33697e148e8"},
+      {{"tiny", {1e-300, 89.99999999999999}}, 
+       "2b25e49c4837e0ea505518ad482936bfcfbeebbaa4e30325eface999d327a05b"},
+  };
+  for (const auto& [in, digest] : pinned) {
+    EXPECT_EQ(request_digest(in), digest) << in.address;
+  }
+}
+
+// The digest prints coordinates with to_chars(general, 17), which must agree with printf's
+// "%.17g" that earlier releases used; checked over doubles of every magnitude.
+TEST(checkout_input, coordinates_print_as_printf_did) {
+  std::mt19937_64 bits(2026);
+  for (int i = 0; i < 200'000; ++i) {
+    const double d = std::bit_cast<double>(bits());
+    if (!std::isfinite(d)) {
+      continue;
+    }
+    char ours[32];
+    const auto written = std::to_chars(ours, ours + sizeof ours, d, std::chars_format::general, 17);
+    ASSERT_EQ(written.ec, std::errc());
+    char theirs[64];
+    std::snprintf(theirs, sizeof theirs, "%.17g", d);
+    ASSERT_EQ(std::string(ours, written.ptr), std::string(theirs)) << "bits " << std::bit_cast<std::uint64_t>(d);
+  }
 }
 
 }  // namespace
