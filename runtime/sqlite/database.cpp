@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/base/assert.hpp"
+#include "runtime/sqlite/dialect.hpp"
 #include "runtime/sqlite/errors.hpp"
 
 namespace qm::rt::sqlite {
@@ -306,7 +307,7 @@ db_status database::exec_script(std::string_view script) {
   if (db_status begun = control(begin_, begin_sql_); !begun) {
     return begun;
   }
-  const std::string text(script);
+  const std::string text = sqlite_dialect(script);
   char* message = nullptr;
   const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
   if (rc != SQLITE_OK) {
@@ -346,9 +347,12 @@ const prepared_statement& database::prepared(std::string_view statement, std::si
   if (statement.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
     throw sql::db_exception(query_error("statement too long"));
   }
+  // The cache keeps the text as the service wrote it; SQLite reads it in its dialect.
+  const std::string translated = needs_dialect(statement) ? sqlite_dialect(statement) : std::string();
+  const std::string_view text = translated.empty() ? statement : std::string_view(translated);
   sqlite3_stmt* stmt = nullptr;
   const char* tail = nullptr;
-  const int rc = sqlite3_prepare_v3(db_, statement.data(), static_cast<int>(statement.size()),
+  const int rc = sqlite3_prepare_v3(db_, text.data(), static_cast<int>(text.size()),
                                     SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
   if (rc != SQLITE_OK) {
     sqlite3_finalize(stmt);
@@ -357,8 +361,8 @@ const prepared_statement& database::prepared(std::string_view statement, std::si
   if (stmt == nullptr) {
     throw sql::db_exception(query_error("empty statement"));
   }
-  const auto consumed = static_cast<std::size_t>(tail - statement.data());
-  if (!only_blank(statement.substr(consumed))) {
+  const auto consumed = static_cast<std::size_t>(tail - text.data());
+  if (!only_blank(text.substr(consumed))) {
     sqlite3_finalize(stmt);
     throw sql::db_exception(
         query_error("exec runs one statement at a time: " + std::string(excerpt(statement))));
