@@ -45,7 +45,7 @@ http::headers end_to_end(http::headers in, const std::string& request_id,
                            http::iequals(name, resilience::deadline_header) ||
                            (*to_upstream != "auth" && http::iequals(name, "Authorization")));
   });
-  in.set(std::string(request_id_header), request_id);
+  in.add(std::string(request_id_header), request_id);  // the filter removed any other
   return in;
 }
 
