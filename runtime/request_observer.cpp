@@ -24,7 +24,21 @@ std::shared_ptr<observe::request_scope> request_observer::open(http::request& re
                                                                std::string_view route,
                                                                rt::random& ids) {
   auto scope = std::make_shared<observe::request_scope>();
-  const auto client_id = req.headers.get(observe::request_id_header);
+  // One pass finds both fields (the first of each name, as headers::get would).
+  std::optional<std::string_view> client_id;
+  std::optional<std::string_view> parent_text;
+  for (const auto& [name, value] : req.headers.fields()) {
+    if (!client_id && http::iequals(name, observe::request_id_header)) {
+      client_id = value;
+    } else if (!parent_text && http::iequals(name, observe::traceparent_header)) {
+      parent_text = value;
+    }
+  }
+  // Parsed before the request id is written back, which may move the fields.
+  std::optional<observe::traceparent> parent;
+  if (parent_text) {
+    parent = observe::parse_traceparent(*parent_text);
+  }
   if (client_id && observe::is_well_formed_request_id(*client_id)) {
     scope->request_id = std::string(*client_id);
   } else {
@@ -33,17 +47,22 @@ std::shared_ptr<observe::request_scope> request_observer::open(http::request& re
     scope->request_id = observe::new_request_id(a, b);
     req.headers.set(std::string(observe::request_id_header), scope->request_id);
   }
-  std::optional<observe::traceparent> parent;
-  if (const auto header = req.headers.get(observe::traceparent_header)) {
-    parent = observe::parse_traceparent(*header);
-  }
   const std::uint64_t span_bits = ids.next_u64();
   const std::uint64_t trace_hi = parent ? 0 : ids.next_u64();
   const std::uint64_t trace_lo = parent ? 0 : ids.next_u64();
   scope->span = observe::open_span(parent, span_bits, trace_hi, trace_lo);
   scope->method = http::to_string(req.verb);
-  scope->route = std::string(route);
+  scope->route = known_route(route).first;
   return scope;
+}
+
+request_observer::route_map::value_type& request_observer::known_route(std::string_view route) {
+  auto it = routes_.find(route);
+  if (it == routes_.end()) {
+    QM_ASSERT_MSG(routes_.size() < max_cached_series, "unbounded route labels");
+    it = routes_.emplace(std::string(route), route_series{}).first;
+  }
+  return *it;
 }
 
 void request_observer::handler_started() { in_flight_.add(1); }
@@ -51,20 +70,18 @@ void request_observer::handler_started() { in_flight_.add(1); }
 void request_observer::handler_ended() { in_flight_.add(-1); }
 
 // Both lookups find an existing series without allocating (the answer path runs per request).
+// A route's series are made at its first answer, so a server with metrics off registers none.
 request_observer::route_series& request_observer::series_for(std::string_view route) {
-  auto it = routes_.find(route);
-  if (it != routes_.end()) {
-    return it->second;
+  route_series& s = known_route(route).second;
+  if (s.duration == nullptr) {
+    s.duration = &registry_.get_histogram("http_request_duration_seconds",
+                                          "Time from a routed request to its answer, by route.",
+                                          {{"route", std::string(route)}});
+    s.errors = &registry_.get_counter("http_request_errors_total",
+                                      "Requests answered with a 5xx status, by route.",
+                                      {{"route", std::string(route)}});
   }
-  QM_ASSERT_MSG(routes_.size() < max_cached_series, "unbounded route labels");
-  route_series s;
-  s.duration = &registry_.get_histogram("http_request_duration_seconds",
-                                        "Time from a routed request to its answer, by route.",
-                                        {{"route", std::string(route)}});
-  s.errors = &registry_.get_counter("http_request_errors_total",
-                                    "Requests answered with a 5xx status, by route.",
-                                    {{"route", std::string(route)}});
-  return routes_.emplace(std::string(route), std::move(s)).first->second;
+  return s;
 }
 
 metrics::counter& request_observer::requests_for(route_series& s, std::string_view method,

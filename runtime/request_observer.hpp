@@ -65,6 +65,9 @@ class request_observer {
     // A route sees a handful of (method, status) pairs: a short scan beats a tree.
     std::vector<status_series> requests;
   };
+  using route_map = std::unordered_map<std::string, route_series, text_hash, std::equal_to<>>;
+  // The route's entry, made on first sight: its key is the label the scopes point to.
+  route_map::value_type& known_route(std::string_view route);
   route_series& series_for(std::string_view route);
   metrics::counter& requests_for(route_series& s, std::string_view method, std::string_view route, int status);
 
@@ -72,11 +75,12 @@ class request_observer {
   rt::logger& log_;
   observer_options options_;
   metrics::gauge& in_flight_;
-  // Caches of registry series (lookups by label sets cost a lock and a map search); bounded
-  // because routes, methods and statuses are.
+  // Every route label seen, with its registry series once it has been answered (lookups by
+  // label sets cost a lock and a map search); bounded because routes, methods and statuses are.
+  // Never erased: scopes point to the keys.
   // Hashed: route templates share long prefixes ("/orders/..."), which made every ordered
   // lookup a chain of string comparisons.
-  std::unordered_map<std::string, route_series, text_hash, std::equal_to<>> routes_;
+  route_map routes_;
 };
 
 }  // namespace qm::rt

@@ -39,11 +39,18 @@ int hex_digit(char c) {
 }  // namespace
 
 std::string base64url_encode(std::string_view bytes) {
-  // Written by index into a buffer of the exact size: this runs on every token.
-  std::string out((bytes.size() * 4 + 2) / 3, '\0');
+  std::string out;
+  append_base64url(out, bytes);
+  return out;
+}
+
+void append_base64url(std::string& out, std::string_view bytes) {
+  // Written by index into room of the exact size: this runs on every token.
+  const std::size_t start = out.size();
+  out.resize(start + base64url_size(bytes.size()));
   const auto* in = reinterpret_cast<const unsigned char*>(bytes.data());
   std::size_t i = 0;
-  std::size_t o = 0;
+  std::size_t o = start;
   for (; i + 3 <= bytes.size(); i += 3) {
     const std::uint32_t n = (std::uint32_t{in[i]} << 16) | (std::uint32_t{in[i + 1]} << 8) | in[i + 2];
     out[o++] = b64url_alphabet[(n >> 18) & 63];
@@ -62,7 +69,6 @@ std::string base64url_encode(std::string_view bytes) {
     }
   }
   QM_ASSERT(o == out.size());
-  return out;
 }
 
 std::optional<std::string> base64url_decode(std::string_view text) {

@@ -47,6 +47,8 @@ class headers {
   bool contains(std::string_view name) const { return get(name).has_value(); }
   const std::vector<std::pair<std::string, std::string>>& fields() const { return fields_; }
   std::size_t size() const { return fields_.size(); }
+  // Room for n fields, for a sender that knows how many it will add.
+  void reserve(std::size_t n) { fields_.reserve(n); }
 
  private:
   std::vector<std::pair<std::string, std::string>> fields_;

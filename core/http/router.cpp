@@ -1,5 +1,7 @@
 #include "core/http/router.hpp"
 
+#include <array>
+
 #include "core/base/assert.hpp"
 #include "core/base/exception_text.hpp"
 
@@ -29,17 +31,10 @@ task<handler_outcome> run_handler(const handler& target, request_context ctx) {
 
 std::vector<std::string_view> split_path(std::string_view path) {
   std::vector<std::string_view> out;
-  while (!path.empty()) {
-    auto slash = path.find('/');
-    std::string_view seg = path.substr(0, slash);
-    if (!seg.empty()) {
-      out.push_back(seg);
-    }
-    if (slash == std::string_view::npos) {
-      break;
-    }
-    path.remove_prefix(slash + 1);
-  }
+  for_each_segment(path, [&](std::string_view seg) {
+    out.push_back(seg);
+    return true;
+  });
   return out;
 }
 
@@ -55,34 +50,43 @@ void router::add(method m, std::string route_template, handler h) {
   for (const auto& e : routes_) {
     QM_ASSERT_MSG(!(e.verb == m && e.route_template == route_template), "duplicate route");
   }
-  entry e{m, route_template, {}, std::move(h)};
+  entry e{m, route_template, {}, false, std::move(h)};
   for (auto seg : split_path(route_template)) {
-    e.segments.emplace_back(seg);
+    const bool param = is_param(seg);
+    e.segments.push_back(segment{std::string(param ? seg.substr(1, seg.size() - 2) : seg), param});
+    e.has_params = e.has_params || param;
   }
+  QM_ASSERT_MSG(e.segments.size() <= max_segments, "a route template has at most max_segments segments");
   routes_.push_back(std::move(e));
 }
 
 std::optional<router::match> router::find(method m, std::string_view path,
                                           bool* method_mismatch) const {
-  const auto segs = split_path(path);
+  // Split once into the stack: every request is routed, and a vector here cost an allocation
+  // or three (growing) per request. A path longer than any template matches nothing.
+  std::array<std::string_view, max_segments> segs;
+  std::size_t count = 0;
+  const bool fits = for_each_segment(path, [&](std::string_view seg) {
+    if (count == segs.size()) {
+      return false;
+    }
+    segs[count++] = seg;
+    return true;
+  });
+  if (!fits) {
+    return std::nullopt;
+  }
   // Literal routes win over templated ones ("/auth/me" before "/auth/{x}"), so we make two passes.
   for (int pass = 0; pass < 2; ++pass) {
     for (const auto& e : routes_) {
-      if (e.segments.size() != segs.size()) {
+      if (e.segments.size() != count || e.has_params != (pass == 1)) {
         continue;
       }
-      bool has_params = false;
       bool ok = true;
-      std::vector<std::pair<std::string, std::string>> params;
-      for (std::size_t i = 0; i < segs.size() && ok; ++i) {
-        if (is_param(e.segments[i])) {
-          has_params = true;
-          params.emplace_back(e.segments[i].substr(1, e.segments[i].size() - 2), segs[i]);
-        } else {
-          ok = e.segments[i] == segs[i];
-        }
+      for (std::size_t i = 0; i < count && ok; ++i) {
+        ok = e.segments[i].param || e.segments[i].text == segs[i];
       }
-      if (!ok || has_params != (pass == 1)) {
+      if (!ok) {
         continue;
       }
       if (e.verb != m) {
@@ -91,7 +95,15 @@ std::optional<router::match> router::find(method m, std::string_view path,
         }
         continue;
       }
-      return match{&e.target, e.route_template, std::move(params)};
+      match out{&e.target, e.route_template, {}};
+      if (e.has_params) {
+        for (std::size_t i = 0; i < count; ++i) {
+          if (e.segments[i].param) {
+            out.params.emplace_back(e.segments[i].text, segs[i]);
+          }
+        }
+      }
+      return out;
     }
   }
   return std::nullopt;

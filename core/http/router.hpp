@@ -18,12 +18,12 @@
 namespace qm::http {
 
 // Everything a handler gets: the request, the values of the template's {params}, the route
-// template (for logs and metrics, never the raw path) and the time by which the caller
-// stops waiting.
+// template (for logs and metrics, never the raw path; the router's own text, which outlives
+// every request it routes) and the time by which the caller stops waiting.
 struct request_context {
   http::request request;
   std::vector<std::pair<std::string, std::string>> params;
-  std::string route;
+  std::string_view route;
   time_point deadline{};
   // The address of the connection's far end: an IP in production, the sending node's
   // simulated address in the simulator. Rate limiting keys anonymous clients by it.
@@ -54,9 +54,10 @@ class router {
   // Adds a route. Templates are literal segments and {name} segments; duplicates are a bug.
   void add(method m, std::string route_template, handler h);
 
+  // target and route point into the router: valid while it lives and no route is added.
   struct match {
     const handler* target = nullptr;
-    std::string route;
+    std::string_view route;
     std::vector<std::pair<std::string, std::string>> params;
   };
   // Finds the route for method and path. When the path matches but the method does not,
@@ -65,15 +66,42 @@ class router {
 
   std::size_t size() const { return routes_.size(); }
 
+  // The most segments a template may have; a longer path matches no route.
+  static constexpr std::size_t max_segments = 16;
+
  private:
+  struct segment {
+    std::string text;  // the literal, or the parameter's name without its braces
+    bool param = false;
+  };
   struct entry {
     method verb;
     std::string route_template;
-    std::vector<std::string> segments;
+    std::vector<segment> segments;
+    bool has_params = false;
     handler target;
   };
   std::vector<entry> routes_;
 };
+
+// Calls visit(segment) for each segment of path in order ("/a//b/" gives "a", "b": empty
+// segments are dropped) until visit returns false; false when it did. For the per-request
+// paths that look at segments without keeping them.
+template <typename Visit>
+bool for_each_segment(std::string_view path, Visit visit) {
+  while (!path.empty()) {
+    const auto slash = path.find('/');
+    const std::string_view seg = path.substr(0, slash);
+    if (!seg.empty() && !visit(seg)) {
+      return false;
+    }
+    if (slash == std::string_view::npos) {
+      break;
+    }
+    path.remove_prefix(slash + 1);
+  }
+  return true;
+}
 
 // Splits "/a/b/" into {"a", "b"}; empty segments are dropped.
 std::vector<std::string_view> split_path(std::string_view path);

@@ -146,12 +146,15 @@ user_context service_context(std::int64_t now_s, std::string request_id) {
 std::string sign(const user_context& c, std::string_view secret) {
   QM_ASSERT(well_formed(c));
   QM_ASSERT(!secret.empty());
-  std::string value(version_prefix);
-  value += crypto::base64url_encode(payload_json(c));
-  const std::string mac = crypto::base64url_encode(crypto::hmac_sha256(secret, value));
-  value.reserve(value.size() + 1 + mac.size());
+  const std::string payload = payload_json(c);
+  std::string value;
+  value.reserve(version_prefix.size() + crypto::base64url_size(payload.size()) + 1 +
+                crypto::base64url_size(crypto::sha256_size));
+  value += version_prefix;
+  crypto::append_base64url(value, payload);
+  const std::string mac = crypto::hmac_sha256(secret, value);
   value += '.';
-  value += mac;
+  crypto::append_base64url(value, mac);
   return value;
 }
 

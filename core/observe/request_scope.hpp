@@ -27,7 +27,9 @@ struct request_scope {
   std::string request_id;
   observe::span span;
   std::string_view method;  // "GET", ...: a static string
-  std::string route;        // the template ("/orders/{id}"), "unmatched" when none matched
+  // The template ("/orders/{id}"), "unmatched" when none matched: text owned by the server
+  // (its request_observer), which outlives the scopes it opens.
+  std::string_view route;
   std::int64_t user_id = 0;  // 0 until the caller is known
 };
 

@@ -81,18 +81,24 @@ void write_hex16(std::uint64_t v, char* out) {
 
 bool span::has_parent() const { return !all_zero(parent_id_view()); }
 
-std::string span::child_traceparent() const {
+traceparent_text span::child_traceparent_text() const {
   static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(v00_length);
-  out += "00-";
-  out.append(trace_id.data(), trace_id.size());
-  out += '-';
-  out.append(span_id.data(), span_id.size());
-  out += '-';
-  out += digits[flags >> 4];
-  out += digits[flags & 0xF];
+  static_assert(std::tuple_size_v<traceparent_text> == v00_length);
+  traceparent_text out;
+  char* p = out.data();
+  p = std::copy_n("00-", 3, p);
+  p = std::copy(trace_id.begin(), trace_id.end(), p);
+  *p++ = '-';
+  p = std::copy(span_id.begin(), span_id.end(), p);
+  *p++ = '-';
+  *p++ = digits[flags >> 4];
+  *p = digits[flags & 0xF];
   return out;
+}
+
+std::string span::child_traceparent() const {
+  const traceparent_text text = child_traceparent_text();
+  return std::string(text.data(), text.size());
 }
 
 span span_named_by(const traceparent& p) {

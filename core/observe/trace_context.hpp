@@ -19,6 +19,8 @@ inline constexpr std::string_view tracestate_header = "tracestate";
 
 using trace_id_hex = std::array<char, 32>;
 using span_id_hex = std::array<char, 16>;
+// A version 00 traceparent as sent: "00-" + 32 + "-" + 16 + "-" + 2 characters.
+using traceparent_text = std::array<char, 55>;
 
 // What a valid traceparent says: the caller's trace, its span (our parent) and its flags.
 struct traceparent {
@@ -45,6 +47,8 @@ struct span {
   std::string_view parent_id_view() const { return {parent_id.data(), parent_id.size()}; }
   // The traceparent a call made inside this span carries: 00-<trace>-<this span>-<flags>.
   std::string child_traceparent() const;
+  // The same characters, without a string to hold them.
+  traceparent_text child_traceparent_text() const;
 };
 
 // A child of parent (the caller's traceparent) or, without one, a new root. The random

@@ -61,15 +61,25 @@ void set_rate_limit_headers(http::headers& into, const rate_class& cls, const ve
   // The draft's window is a positive whole number of seconds; a sub-second window reads as 1.
   const std::int64_t window_s = std::max<std::int64_t>(seconds_rounded_up(cls.window), 1);
 
-  into.set("X-RateLimit-Limit", int_text(v.limit));
-  into.set("X-RateLimit-Remaining", int_text(remaining));
-  into.set("X-RateLimit-Reset", int_text(reset_s));
-  into.set("RateLimit-Policy", policy_item(cls.name, ";q=", v.limit, ";w=", window_s));
-  into.set("RateLimit", policy_item(cls.name, ";r=", remaining, ";t=", reset_s));
+  // What a set() of each field would leave, with one pass over the fields rather than one per
+  // field (every response through the gateway carries them).
+  static constexpr std::string_view names[] = {"X-RateLimit-Limit", "X-RateLimit-Remaining",
+                                               "X-RateLimit-Reset", "RateLimit-Policy",
+                                               "RateLimit",         "Retry-After"};
+  const std::size_t count = v.allowed ? std::size(names) - 1 : std::size(names);
+  into.remove_if([count](std::string_view name, std::string_view) {
+    return std::any_of(names, names + count, [&](std::string_view n) { return http::iequals(n, name); });
+  });
+  into.reserve(into.size() + count);
+  into.add(std::string(names[0]), int_text(v.limit));
+  into.add(std::string(names[1]), int_text(remaining));
+  into.add(std::string(names[2]), int_text(reset_s));
+  into.add(std::string(names[3]), policy_item(cls.name, ";q=", v.limit, ";w=", window_s));
+  into.add(std::string(names[4]), policy_item(cls.name, ";r=", remaining, ";t=", reset_s));
   if (!v.allowed) {
     // Never 0: "retry after 0 seconds" invites a tight loop. Never before the slot frees either,
     // which the draft asks of Retry-After next to RateLimit.
-    into.set("Retry-After", int_text(std::max<std::int64_t>(reset_s, 1)));
+    into.add(std::string(names[5]), int_text(std::max<std::int64_t>(reset_s, 1)));
   }
 }
 

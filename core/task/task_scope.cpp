@@ -13,13 +13,13 @@ namespace qm {
 struct task_scope::root {
   struct promise_type {
     task_scope* scope = nullptr;
-    std::uint64_t id = 0;
+    root_node node;
     std::exception_ptr failure;
 
     root get_return_object() { return root{std::coroutine_handle<promise_type>::from_promise(*this)}; }
     std::suspend_always initial_suspend() noexcept { return {}; }
     std::suspend_never final_suspend() noexcept {
-      scope->finished(id, failure);
+      scope->finished(node, failure);
       return {};
     }
     void return_void() noexcept {}
@@ -46,15 +46,18 @@ task_scope::~task_scope() { cancel_all(); }
 
 bool task_scope::spawn(task<void> t) {
   QM_ASSERT_MSG(!cancelling_, "spawn during cancel_all");
-  if (roots_.size() >= max_roots_) {
+  if (live_ >= max_roots_) {
     return false;
   }
   auto make_root = [](task<void> inner) -> root { co_await std::move(inner); };
   root r = make_root(std::move(t));
-  const std::uint64_t id = next_id_++;
   r.handle.promise().scope = this;
-  r.handle.promise().id = id;
-  roots_.emplace(id, r.handle);
+  root_node& node = r.handle.promise().node;
+  node.handle = r.handle;
+  node.prev = last_;
+  (last_ != nullptr ? last_->next : first_) = &node;
+  last_ = &node;
+  ++live_;
   ++spawned_total_;
   r.handle.resume();
   return true;
@@ -63,15 +66,21 @@ bool task_scope::spawn(task<void> t) {
 void task_scope::cancel_all() {
   cancelling_ = true;
   // Destroy in creation order so a run that crashes a node is reproducible.
-  auto roots = std::exchange(roots_, {});
-  for (auto& [id, handle] : roots) {
-    handle.destroy();
+  root_node* node = std::exchange(first_, nullptr);
+  last_ = nullptr;
+  live_ = 0;
+  while (node != nullptr) {
+    root_node* const next = node->next;  // the node dies with its frame
+    node->handle.destroy();
+    node = next;
   }
   cancelling_ = false;
 }
 
-void task_scope::finished(std::uint64_t id, std::exception_ptr failure) {
-  roots_.erase(id);
+void task_scope::finished(root_node& node, std::exception_ptr failure) {
+  (node.prev != nullptr ? node.prev->next : first_) = node.next;
+  (node.next != nullptr ? node.next->prev : last_) = node.prev;
+  --live_;
   if (failure) {
     on_failure_(describe_exception(failure));
   }

@@ -6,7 +6,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <string>
 
 #include "core/task/task.hpp"
@@ -30,18 +29,26 @@ class task_scope {
   // Destroys every root task that has not finished.
   void cancel_all();
 
-  std::size_t live() const { return roots_.size(); }
+  std::size_t live() const { return live_; }
   std::uint64_t spawned_total() const { return spawned_total_; }
 
  private:
   struct root;
   friend struct root;
-  void finished(std::uint64_t id, std::exception_ptr failure);
+  // The live roots in spawn order, so cancel_all destroys them reproducibly. Each node lives
+  // in its root's frame: spawning allocates the frame and nothing else.
+  struct root_node {
+    root_node* prev = nullptr;
+    root_node* next = nullptr;
+    std::coroutine_handle<> handle;
+  };
+  void finished(root_node& node, std::exception_ptr failure);
 
-  std::map<std::uint64_t, std::coroutine_handle<>> roots_;
+  root_node* first_ = nullptr;
+  root_node* last_ = nullptr;
+  std::size_t live_ = 0;
   std::size_t max_roots_;
   failure_handler on_failure_;
-  std::uint64_t next_id_ = 1;
   std::uint64_t spawned_total_ = 0;
   bool cancelling_ = false;
 };

@@ -141,12 +141,16 @@ std::string_view to_string(token_error e) {
 std::string encode(const claims& c, std::string_view secret) {
   QM_ASSERT_MSG(well_formed(c), "encoding claims that verify() would refuse");
   QM_ASSERT_MSG(!secret.empty(), "an empty token secret");
-  std::string token(encoded_header);
+  const std::string payload = payload_json(c);
+  std::string token;
+  token.reserve(encoded_header.size() + 1 + crypto::base64url_size(payload.size()) + 1 +
+                crypto::base64url_size(crypto::sha256_size));
+  token += encoded_header;
   token.push_back('.');
-  token += crypto::base64url_encode(payload_json(c));
+  crypto::append_base64url(token, payload);
   const std::string signature = crypto::hmac_sha256(secret, token);
   token.push_back('.');
-  token += crypto::base64url_encode(signature);
+  crypto::append_base64url(token, signature);
   QM_ASSERT(token.size() <= max_token_bytes);
   return token;
 }

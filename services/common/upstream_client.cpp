@@ -20,6 +20,31 @@ unexpected<rt::call_error> failed(rt::call_errc code, std::string message) {
   return make_unexpected(rt::call_error{code, std::move(message)});
 }
 
+// Every attempt writes the deadline, X-Request-ID, traceparent and (to an /internal/ route)
+// the signed context itself, replacing whatever the caller put there.
+constexpr std::size_t attempt_field_count = 4;
+
+bool is_attempt_field(std::string_view name, bool internal) {
+  return http::iequals(name, resilience::deadline_header) ||
+         http::iequals(name, observe::request_id_header) ||
+         http::iequals(name, observe::traceparent_header) ||
+         (internal && http::iequals(name, identity::context_header));
+}
+
+// The request for an attempt that is not the last there can be: a copy, with room for the
+// fields the attempt adds (a plain copy's field vector would grow again to take them).
+http::request copy_for_attempt(const http::request& req) {
+  http::request out;
+  out.verb = req.verb;
+  out.target = req.target;
+  out.headers.reserve(req.headers.size() + attempt_field_count);
+  for (const auto& [name, value] : req.headers.fields()) {
+    out.headers.add(name, value);
+  }
+  out.body = req.body;
+  return out;
+}
+
 }  // namespace
 
 bool is_upstream_failure(const rt::call_result& r) {
@@ -114,19 +139,24 @@ std::vector<std::string> upstream_client::upstreams() const {
 }
 
 upstream_client::call_identity upstream_client::identity_for(const observe::request_scope* origin) {
+  call_identity id;
   if (origin != nullptr) {
-    return {origin->request_id, origin->span.child_traceparent()};
+    id.origin = origin;
+    id.traceparent = origin->span.child_traceparent_text();
+    return id;
   }
   const std::uint64_t a = rt_.random.next_u64();
   const std::uint64_t b = rt_.random.next_u64();
   const std::uint64_t c = rt_.random.next_u64();
   const observe::span root = observe::open_span(std::nullopt, a, b, c);
-  return {observe::new_request_id(b, a), root.child_traceparent()};
+  id.own_request_id = observe::new_request_id(b, a);
+  id.traceparent = root.child_traceparent_text();
+  return id;
 }
 
 task<rt::call_result> upstream_client::attempt(guard& g, std::string_view upstream,
                                                http::request out, time_point deadline,
-                                               const call_identity& id) {
+                                               const call_identity& id, bool internal) {
   auto slot = g.bulkhead.try_enter();
   if (!slot) {
     g.rejected_bulkhead->inc();
@@ -146,12 +176,14 @@ task<rt::call_result> upstream_client::attempt(guard& g, std::string_view upstre
     co_return failed(rt::call_errc::circuit_open, std::string(upstream) + ": circuit open");
   }
   const time_point attempt_deadline = std::min(deadline, start + policy_.attempt_timeout);
-  out.headers.set(std::string(resilience::deadline_header),
+  out.headers.reserve(out.headers.size() + attempt_field_count);
+  out.headers.add(std::string(resilience::deadline_header),
                   resilience::format_remaining(attempt_deadline - start));
-  out.headers.set(std::string(observe::request_id_header), id.request_id);
-  out.headers.set(std::string(observe::traceparent_header), id.traceparent);
-  if (out.path().starts_with(internal_prefix)) {
-    out.headers.set(std::string(identity::context_header), signature_.header_value(start));
+  out.headers.add(std::string(observe::request_id_header), std::string(id.request_id()));
+  out.headers.add(std::string(observe::traceparent_header),
+                  std::string(id.traceparent.data(), id.traceparent.size()));
+  if (internal) {
+    out.headers.add(std::string(identity::context_header), signature_.header_value(start));
   }
   auto reply = co_await rt_.http.request(upstream, std::move(out), attempt_deadline);
   const time_point end = rt_.clock.now();
@@ -173,12 +205,16 @@ task<rt::call_result> upstream_client::call(std::string_view upstream, http::req
   g.budget.on_request(now);
   resilience::backoff delays(policy_.retry.backoff);
   const call_identity id = identity_for(opts.origin);
+  const bool internal = req.path().starts_with(internal_prefix);
+  req.headers.remove_if(
+      [internal](std::string_view name, std::string_view) { return is_attempt_field(name, internal); });
   std::int32_t attempts = 0;
   while (true) {
-    // A call that cannot be repeated has one attempt: it takes the request itself; one that
-    // can keeps the original for the next attempt.
-    http::request this_try = repeatable ? req : std::move(req);
-    auto reply = co_await attempt(g, upstream, std::move(this_try), deadline, id);
+    // The last attempt there can be (the only one of a call that cannot be repeated) takes the
+    // request itself; an earlier one takes a copy, keeping the original for the next.
+    const bool last_possible = !repeatable || attempts + 1 >= policy_.retry.max_attempts;
+    http::request this_try = last_possible ? std::move(req) : copy_for_attempt(req);
+    auto reply = co_await attempt(g, upstream, std::move(this_try), deadline, id, internal);
     ++attempts;
     resilience::attempt_report report;
     report.attempts_made = attempts;

@@ -55,8 +55,8 @@ struct call_options {
   // work); an attempt never runs past it. time_point{} means now + attempt_timeout.
   time_point deadline{};
   // The request this call serves: its X-Request-ID goes along and its span becomes the
-  // parent in the call's traceparent. Null for background work (outbox, sweeps): the call
-  // then starts a trace of its own, with a fresh request id.
+  // parent in the call's traceparent; it must outlive the call. Null for background work
+  // (outbox, sweeps): the call then starts a trace of its own, with a fresh request id.
   const observe::request_scope* origin = nullptr;
   // Safe to send more than once even when the method is not idempotent (the request carries
   // an idempotency key the upstream honours).
@@ -86,12 +86,18 @@ class upstream_client {
   struct guard;
   guard& guard_for(std::string_view upstream);
   struct call_identity {
-    std::string request_id;
-    std::string traceparent;
+    const observe::request_scope* origin = nullptr;
+    std::string own_request_id;  // made for a call without an origin
+    observe::traceparent_text traceparent{};
+
+    std::string_view request_id() const {
+      return origin != nullptr ? std::string_view(origin->request_id) : std::string_view(own_request_id);
+    }
   };
   call_identity identity_for(const observe::request_scope* origin);
+  // out comes without the fields an attempt writes (call() strips them).
   task<rt::call_result> attempt(guard& g, std::string_view upstream, http::request out,
-                                time_point deadline, const call_identity& id);
+                                time_point deadline, const call_identity& id, bool internal);
 
   rt::runtime& rt_;
   service_signature signature_;

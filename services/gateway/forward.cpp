@@ -45,7 +45,7 @@ http::headers end_to_end(http::headers in, const std::string& request_id,
                            http::iequals(name, resilience::deadline_header) ||
                            (*to_upstream != "auth" && http::iequals(name, "Authorization")));
   });
-  in.set(std::string(request_id_header), request_id);
+  in.add(std::string(request_id_header), request_id);  // the filter removed any other
   return in;
 }
 
@@ -87,10 +87,11 @@ http::response call_failed(gateway_context& c, const http::request_context& rc,
 }  // namespace
 
 bool unsafe_path(std::string_view path) {
-  for (auto seg : http::split_path(path)) {
-    if (seg == "." || seg == "..") {
-      return true;
-    }
+  const bool no_dot_segment = http::for_each_segment(path, [](std::string_view seg) {
+    return seg != "." && seg != "..";
+  });
+  if (!no_dot_segment) {
+    return true;
   }
   if (path.find('\\') != std::string_view::npos) {
     return true;
