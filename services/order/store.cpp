@@ -20,7 +20,8 @@ constexpr std::string_view order_columns =
 constexpr std::string_view checkout_columns =
     "state, attempt, reservation_id, order_id, failure_status, failure_body, request_digest";
 
-order_record order_from_row(const sql::row& r) {
+// Moves the texts out of r, which is read once.
+order_record order_from_row(sql::row& r) {
   order_record o;
   o.id = r.get_int(0);
   o.user_id = r.get_int(1);
@@ -30,12 +31,12 @@ order_record order_from_row(const sql::row& r) {
   o.subtotal_paise = r.get_int(3);
   o.delivery_fee_paise = r.get_int(4);
   o.total_paise = r.get_int(5);
-  o.address = r.get_text(6);
+  o.address = r.take_text(6);
   o.location = location{r.get_double(7), r.get_double(8)};
   if (!r.is_null(9)) {
     o.partner_id = r.get_int(9);
   }
-  o.reservation_id = r.get_text(10);
+  o.reservation_id = r.take_text(10);
   o.created_at = r.get_int(11);
   o.updated_at = r.get_int(12);
   return o;
@@ -47,8 +48,8 @@ void load_lines(sql::transaction& tx, order_record& o) {
       "ORDER BY product_id LIMIT $2",
       {o.id, max_lines_per_order});
   o.lines.clear();
-  for (const auto& r : rows.data) {
-    o.lines.push_back(order_line{r.get_int(0), r.get_text(1), r.get_int(2), r.get_int(3)});
+  for (auto& r : rows.data) {
+    o.lines.push_back(order_line{r.get_int(0), r.take_text(1), r.get_int(2), r.get_int(3)});
   }
 }
 
@@ -57,7 +58,7 @@ std::optional<order_record> load_order(sql::transaction& tx, std::int64_t id) {
   if (rows.empty()) {
     return std::nullopt;
   }
-  order_record o = order_from_row(rows.front());
+  order_record o = order_from_row(rows.data.front());
   load_lines(tx, o);
   return o;
 }
@@ -338,7 +339,7 @@ task<db_result<std::vector<order_record>>> order_store::list_orders(order_filter
   auto body = [&](sql::transaction& tx) {
     std::vector<order_record> out;
     auto rows = tx.exec(statement, args);
-    for (const auto& r : rows.data) {
+    for (auto& r : rows.data) {
       out.push_back(order_from_row(r));
       load_lines(tx, out.back());
     }
