@@ -9,10 +9,6 @@ namespace qm::sim {
 namespace {
 constexpr std::string_view net_node = "net";
 
-std::uint64_t link_key(std::uint32_t from, std::uint32_t to) {
-  return (static_cast<std::uint64_t>(from) << 32) | to;
-}
-
 void append_outcome(std::string& out, const rt::call_result& r) {
   if (r.ok()) {
     append_int(out, r.value().status);
@@ -64,21 +60,29 @@ node* network::find(std::string_view name) const {
 }
 
 network::link_state& network::link_between(std::uint32_t from, std::uint32_t to) {
-  const std::uint64_t key = link_key(from, to);
-  if (auto it = links_.find(key); it != links_.end()) {
-    return it->second;
+  if (from < link_rows_.size() && to < link_rows_[from].size() && link_rows_[from][to] != nullptr) {
+    return *link_rows_[from][to];
   }
   std::string label = names_[from] + "->" + names_[to];
   // The stream is derived by name, so the order in which links come into use changes nothing.
   prng rng = prng::derive(root_seed_, "link/" + label);
-  auto [it, inserted] = links_.emplace(key, link_state{std::move(label), std::nullopt, false, rng, 0});
-  QM_ASSERT(inserted);
-  return it->second;
+  link_state& l = links_.emplace_back(link_state{std::move(label), std::nullopt, false, rng, 0});
+  if (from >= link_rows_.size()) {
+    link_rows_.resize(from + 1);
+  }
+  std::vector<link_state*>& row = link_rows_[from];
+  if (to >= row.size()) {
+    row.resize(to + 1, nullptr);
+  }
+  row[to] = &l;
+  return l;
 }
 
 const network::link_state* network::find_link(std::uint32_t from, std::uint32_t to) const {
-  auto it = links_.find(link_key(from, to));
-  return it == links_.end() ? nullptr : &it->second;
+  if (from < link_rows_.size() && to < link_rows_[from].size()) {
+    return link_rows_[from][to];
+  }
+  return nullptr;
 }
 
 void network::trace_net(std::string_view kind, std::string_view detail) {
@@ -132,7 +136,7 @@ void network::heal(std::string_view a, std::string_view b) {
 }
 
 void network::heal_all() {
-  for (auto& [key, l] : links_) {
+  for (link_state& l : links_) {
     l.blocked = false;
   }
   trace_net("heal_all", "");

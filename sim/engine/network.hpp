@@ -5,6 +5,7 @@
 // by a partition. A lost message simply never arrives: the caller's deadline timer answers.
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -127,8 +128,12 @@ class network {
   std::unordered_map<std::string, std::uint32_t, text_hash, std::equal_to<>> ids_;
   std::vector<std::string> names_;  // by id
   std::vector<node*> nodes_;        // by id; null for names that are no node (yet)
-  // Never erased, so a link_state's address is stable (messages in flight keep it).
-  std::unordered_map<std::uint64_t, link_state> links_;
+  // Never erased, and a deque never moves what it holds, so a link_state's address is stable
+  // (messages in flight keep it).
+  std::deque<link_state> links_;
+  // link_rows_[from][to]: the from->to link, null until it comes into use. Indexed, not hashed:
+  // every message looks its link up, and names are few.
+  std::vector<std::vector<link_state*>> link_rows_;
   network_stats stats_;
   std::uint64_t last_call_id_ = 0;
   std::string scratch_;
