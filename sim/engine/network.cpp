@@ -178,8 +178,23 @@ std::optional<duration> network::admit(link_state& l, std::string_view from_name
   return std::nullopt;
 }
 
-void network::send_request(node& from, node& to, std::unique_ptr<request_message> m) {
+template <typename T>
+std::unique_ptr<T> network::reuse_or_make(std::vector<std::unique_ptr<T>>& spares) {
+  if (spares.empty()) {
+    return std::make_unique<T>();
+  }
+  std::unique_ptr<T> block = std::move(spares.back());
+  spares.pop_back();
+  return block;
+}
+
+void network::send_request(node& from, node& to, http::request request, call_reply reply,
+                           time_point due) {
   link_state& l = link_between(from.net_id(), to.net_id());
+  std::unique_ptr<request_message> m = reuse_or_make(spare_requests_);
+  m->request = std::move(request);
+  m->reply = std::move(reply);
+  m->due = due;
   scratch_.assign("req#");
   append_int(scratch_, m->reply.call_id);
   const std::size_t what_size = scratch_.size();
@@ -210,7 +225,8 @@ void network::send_request(node& from, node& to, std::unique_ptr<request_message
     }
     ++stats_.delivered;
     trace_.record(sched_.now(), to.name(), "deliver", scratch_);
-    to.receive(std::move(m));
+    to.receive(*m);
+    spare_requests_.push_back(std::move(m));
   });
 }
 
@@ -231,11 +247,9 @@ void network::send_reply(node& from, call_reply reply, rt::call_result r) {
   }
   // Reply and outcome travel together in one heap block: the action's inline storage is
   // sized for small timers, and a response does not fit.
-  struct in_transit {
-    call_reply reply;
-    rt::call_result outcome;
-  };
-  auto msg = std::make_unique<in_transit>(in_transit{std::move(reply), std::move(r)});
+  std::unique_ptr<reply_message> msg = reuse_or_make(spare_replies_);
+  msg->reply = std::move(reply);
+  msg->outcome = std::move(r);
   sched_.at_delay(*latency, [this, &l, msg = std::move(msg)]() mutable {
     --l.in_flight;
     ++stats_.delivered;
@@ -245,6 +259,7 @@ void network::send_reply(node& from, call_reply reply, rt::call_result r) {
     scratch_ += l.label;
     trace_.record(sched_.now(), msg->reply.caller->name(), "deliver", scratch_);
     complete(msg->reply, std::move(msg->outcome));
+    spare_replies_.push_back(std::move(msg));
   });
 }
 

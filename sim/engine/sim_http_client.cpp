@@ -62,9 +62,7 @@ task<rt::call_result> sim_http_client::call(node& target, http::request req, tim
     net.events().record(net.sched().now(), caller->name(), "timeout", call_label(id, *caller, *to));
     done.fulfil(timed_out(*to));
   });
-  auto m = std::make_unique<request_message>(
-      request_message{std::move(req), call_reply{&owner_, id, done}, due});
-  net.send_request(owner_, target, std::move(m));
+  net.send_request(owner_, target, std::move(req), call_reply{&owner_, id, done}, due);
   co_return co_await done;
 }
 
