@@ -9,10 +9,6 @@ namespace qm::sim {
 namespace {
 constexpr std::string_view net_node = "net";
 
-std::uint64_t link_key(std::uint32_t from, std::uint32_t to) {
-  return (static_cast<std::uint64_t>(from) << 32) | to;
-}
-
 void append_outcome(std::string& out, const rt::call_result& r) {
   if (r.ok()) {
     append_int(out, r.value().status);
@@ -64,21 +60,29 @@ node* network::find(std::string_view name) const {
 }
 
 network::link_state& network::link_between(std::uint32_t from, std::uint32_t to) {
-  const std::uint64_t key = link_key(from, to);
-  if (auto it = links_.find(key); it != links_.end()) {
-    return it->second;
+  if (from < link_rows_.size() && to < link_rows_[from].size() && link_rows_[from][to] != nullptr) {
+    return *link_rows_[from][to];
   }
   std::string label = names_[from] + "->" + names_[to];
   // The stream is derived by name, so the order in which links come into use changes nothing.
   prng rng = prng::derive(root_seed_, "link/" + label);
-  auto [it, inserted] = links_.emplace(key, link_state{std::move(label), std::nullopt, false, rng, 0});
-  QM_ASSERT(inserted);
-  return it->second;
+  link_state& l = links_.emplace_back(link_state{std::move(label), std::nullopt, false, rng, 0});
+  if (from >= link_rows_.size()) {
+    link_rows_.resize(from + 1);
+  }
+  std::vector<link_state*>& row = link_rows_[from];
+  if (to >= row.size()) {
+    row.resize(to + 1, nullptr);
+  }
+  row[to] = &l;
+  return l;
 }
 
 const network::link_state* network::find_link(std::uint32_t from, std::uint32_t to) const {
-  auto it = links_.find(link_key(from, to));
-  return it == links_.end() ? nullptr : &it->second;
+  if (from < link_rows_.size() && to < link_rows_[from].size()) {
+    return link_rows_[from][to];
+  }
+  return nullptr;
 }
 
 void network::trace_net(std::string_view kind, std::string_view detail) {
@@ -132,7 +136,7 @@ void network::heal(std::string_view a, std::string_view b) {
 }
 
 void network::heal_all() {
-  for (auto& [key, l] : links_) {
+  for (link_state& l : links_) {
     l.blocked = false;
   }
   trace_net("heal_all", "");
@@ -174,8 +178,23 @@ std::optional<duration> network::admit(link_state& l, std::string_view from_name
   return std::nullopt;
 }
 
-void network::send_request(node& from, node& to, std::unique_ptr<request_message> m) {
+template <typename T>
+std::unique_ptr<T> network::reuse_or_make(std::vector<std::unique_ptr<T>>& spares) {
+  if (spares.empty()) {
+    return std::make_unique<T>();
+  }
+  std::unique_ptr<T> block = std::move(spares.back());
+  spares.pop_back();
+  return block;
+}
+
+void network::send_request(node& from, node& to, http::request request, call_reply reply,
+                           time_point due) {
   link_state& l = link_between(from.net_id(), to.net_id());
+  std::unique_ptr<request_message> m = reuse_or_make(spare_requests_);
+  m->request = std::move(request);
+  m->reply = std::move(reply);
+  m->due = due;
   scratch_.assign("req#");
   append_int(scratch_, m->reply.call_id);
   const std::size_t what_size = scratch_.size();
@@ -206,7 +225,8 @@ void network::send_request(node& from, node& to, std::unique_ptr<request_message
     }
     ++stats_.delivered;
     trace_.record(sched_.now(), to.name(), "deliver", scratch_);
-    to.receive(std::move(m));
+    to.receive(*m);
+    spare_requests_.push_back(std::move(m));
   });
 }
 
@@ -227,11 +247,9 @@ void network::send_reply(node& from, call_reply reply, rt::call_result r) {
   }
   // Reply and outcome travel together in one heap block: the action's inline storage is
   // sized for small timers, and a response does not fit.
-  struct in_transit {
-    call_reply reply;
-    rt::call_result outcome;
-  };
-  auto msg = std::make_unique<in_transit>(in_transit{std::move(reply), std::move(r)});
+  std::unique_ptr<reply_message> msg = reuse_or_make(spare_replies_);
+  msg->reply = std::move(reply);
+  msg->outcome = std::move(r);
   sched_.at_delay(*latency, [this, &l, msg = std::move(msg)]() mutable {
     --l.in_flight;
     ++stats_.delivered;
@@ -241,6 +259,7 @@ void network::send_reply(node& from, call_reply reply, rt::call_result r) {
     scratch_ += l.label;
     trace_.record(sched_.now(), msg->reply.caller->name(), "deliver", scratch_);
     complete(msg->reply, std::move(msg->outcome));
+    spare_replies_.push_back(std::move(msg));
   });
 }
 

@@ -5,6 +5,7 @@
 // by a partition. A lost message simply never arrives: the caller's deadline timer answers.
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -86,7 +87,7 @@ class network {
 
   // Puts a request on the from->to link; at arrival the node handles it, or, when it is down,
   // the caller hears connect_failed (a refused connection).
-  void send_request(node& from, node& to, std::unique_ptr<request_message> m);
+  void send_request(node& from, node& to, http::request request, call_reply reply, time_point due);
   // Puts a call's outcome (a response or a reset) on the from->caller link.
   void send_reply(node& from, call_reply reply, rt::call_result r);
   // Delivers a call's outcome to its waiting caller. The first outcome wins; a later one is
@@ -116,6 +117,9 @@ class network {
   // (the loss is counted and traced by the message's label, the first what_size characters
   // of scratch_: "req#<id>" or "rep#<id>", left there by the send's own trace line).
   std::optional<duration> admit(link_state& l, std::string_view from_name, std::size_t what_size);
+  // A block for a message about to travel, reused from an earlier message when one is spare.
+  template <typename T>
+  static std::unique_ptr<T> reuse_or_make(std::vector<std::unique_ptr<T>>& spares);
   void trace_net(std::string_view kind, std::string_view detail);
 
   scheduler& sched_;
@@ -127,8 +131,22 @@ class network {
   std::unordered_map<std::string, std::uint32_t, text_hash, std::equal_to<>> ids_;
   std::vector<std::string> names_;  // by id
   std::vector<node*> nodes_;        // by id; null for names that are no node (yet)
-  // Never erased, so a link_state's address is stable (messages in flight keep it).
-  std::unordered_map<std::uint64_t, link_state> links_;
+  // Never erased, and a deque never moves what it holds, so a link_state's address is stable
+  // (messages in flight keep it).
+  std::deque<link_state> links_;
+  // link_rows_[from][to]: the from->to link, null until it comes into use. Indexed, not hashed:
+  // every message looks its link up, and names are few.
+  std::vector<std::vector<link_state*>> link_rows_;
+  // A reply and the outcome it carries, on the wire.
+  struct reply_message {
+    call_reply reply;
+    rt::call_result outcome{http::response{}};  // replaced by every reply it carries
+  };
+  // Message blocks whose message has arrived, kept for the next ones: every hop would
+  // otherwise allocate a request and a reply block. Only a block that arrived comes back here;
+  // one that is lost, or still travelling when the network goes, is simply freed.
+  std::vector<std::unique_ptr<request_message>> spare_requests_;
+  std::vector<std::unique_ptr<reply_message>> spare_replies_;
   network_stats stats_;
   std::uint64_t last_call_id_ = 0;
   std::string scratch_;

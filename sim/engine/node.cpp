@@ -218,45 +218,45 @@ void node::answer(request_message& m, http::response r) {
   net_.send_reply(*this, std::move(m.reply), std::move(r));
 }
 
-void node::receive(std::unique_ptr<request_message> m) {
+void node::receive(request_message& m) {
   QM_ASSERT(listening());
   ++stats_.requests_received;
-  const auto request_id = [&m] { return m->request.headers.get("x-request-id").value_or(""); };
+  const auto request_id = [&m] { return m.request.headers.get("x-request-id").value_or(""); };
   if (!started_) {
     ++stats_.rejected_starting;
-    answer(*m, http::error_response(503, "starting", "the service is starting", request_id()));
+    answer(m, http::error_response(503, "starting", "the service is starting", request_id()));
     return;
   }
   bool method_mismatch = false;
-  auto match = router_->find(m->request.verb, m->request.path(), &method_mismatch);
+  auto match = router_->find(m.request.verb, m.request.path(), &method_mismatch);
   const std::string_view route_label = match ? std::string_view(match->route) : observe::unmatched_route;
-  auto scope = observer_.open(m->request, route_label, ids_);
+  auto scope = observer_.open(m.request, route_label, ids_);
   const time_point arrived = sched_.now();
   if (!match) {
     if (method_mismatch) {
       ++stats_.method_not_allowed;
-      answer_observed(std::move(m->reply), *scope, arrived,
+      answer_observed(std::move(m.reply), *scope, arrived,
                       http::error_response(405, "method_not_allowed", "method not allowed", scope->request_id));
     } else {
       ++stats_.not_found;
-      answer_observed(std::move(m->reply), *scope, arrived,
+      answer_observed(std::move(m.reply), *scope, arrived,
                       http::error_response(404, "not_found", "no such route", scope->request_id));
     }
     return;
   }
   if (in_flight_count_ >= cfg_.max_in_flight) {
     ++stats_.rejected_overloaded;
-    answer_observed(std::move(m->reply), *scope, arrived,
+    answer_observed(std::move(m.reply), *scope, arrived,
                     http::error_response(503, "overloaded", "too many requests in progress", scope->request_id));
     return;
   }
   // The transport carries the caller's deadline; a propagated remaining time can only shorten it.
   const time_point handler_deadline = resilience::propagated_deadline(
-      m->request.headers.get(resilience::deadline_header), clock_.now(),
-      clock_.from_scheduler_time(m->due));
-  http::request_context ctx{std::move(m->request), std::move(match->params), std::move(match->route),
-                            handler_deadline, m->reply.caller->address(), std::move(scope)};
-  const bool spawned = scope_.spawn(serve(match->target, std::move(ctx), std::move(m->reply)));
+      m.request.headers.get(resilience::deadline_header), clock_.now(),
+      clock_.from_scheduler_time(m.due));
+  http::request_context ctx{std::move(m.request), std::move(match->params), std::move(match->route),
+                            handler_deadline, m.reply.caller->address(), std::move(scope)};
+  const bool spawned = scope_.spawn(serve(match->target, std::move(ctx), std::move(m.reply)));
   QM_ASSERT_MSG(spawned, "the node's scope is full although in-flight requests are bounded");
 }
 

@@ -94,8 +94,9 @@ class node {
   void crash();
   void restart();
 
-  // The network's delivery of a request to this (listening) node.
-  void receive(std::unique_ptr<request_message> m);
+  // The network's delivery of a request to this (listening) node, which takes what it needs
+  // of m (the network reuses the block).
+  void receive(request_message& m);
 
   virtual_clock& clock() { return clock_; }
   prng& random() { return random_; }

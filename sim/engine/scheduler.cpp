@@ -62,19 +62,26 @@ scheduler::entry scheduler::pop() {
   }
   // Bottom-up: walk the hole down along the smallest children to a leaf without comparing
   // with `last` (which usually belongs near the bottom), then sift `last` up from there.
+  // Above the bottom every node has four children: the smallest is found by a tournament of
+  // three independent compares (pairs, then their winners) instead of a serial scan.
   std::size_t i = 0;
   for (;;) {
     const std::size_t first = i * arity + 1;
-    if (first >= n) {
+    if (first + arity > n) {
       break;
     }
+    const entry* c = h + first;
+    const std::size_t left = c[1].key < c[0].key ? 1 : 0;
+    const std::size_t right = c[3].key < c[2].key ? 3 : 2;
+    const std::size_t best = first + (c[right].key < c[left].key ? right : left);
+    h[i] = h[best];
+    i = best;
+  }
+  // The bottom: a node with fewer than four children, whose children are leaves.
+  if (const std::size_t first = i * arity + 1; first < n) {
     std::size_t best = first;
-    key_type best_key = h[first].key;
-    const std::size_t end = first + arity < n ? first + arity : n;
-    for (std::size_t c = first + 1; c < end; ++c) {
-      const bool smaller = h[c].key < best_key;
-      best = smaller ? c : best;
-      best_key = smaller ? h[c].key : best_key;
+    for (std::size_t c = first + 1; c < n; ++c) {
+      best = h[c].key < h[best].key ? c : best;
     }
     h[i] = h[best];
     i = best;

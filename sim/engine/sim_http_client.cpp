@@ -10,11 +10,24 @@ namespace qm::sim {
 task<rt::call_result> sim_http_client::request(std::string_view upstream, http::request req,
                                                time_point deadline) {
   // Resolved now, while upstream is surely alive: the task is lazy and may be awaited later.
-  node* target = net_.find(upstream);
+  node* target = resolve(upstream);
   if (target == nullptr || target->kind() != node_kind::service) {
     return fail_unknown(std::string(upstream));
   }
   return call(*target, std::move(req), deadline);
+}
+
+node* sim_http_client::resolve(std::string_view upstream) {
+  for (const auto& [name, n] : resolved_) {
+    if (name == upstream) {
+      return n;
+    }
+  }
+  node* n = net_.find(upstream);
+  if (n != nullptr) {
+    resolved_.emplace_back(upstream, n);
+  }
+  return n;
 }
 
 task<rt::call_result> sim_http_client::fail_unknown(std::string upstream) {
@@ -62,9 +75,7 @@ task<rt::call_result> sim_http_client::call(node& target, http::request req, tim
     net.events().record(net.sched().now(), caller->name(), "timeout", call_label(id, *caller, *to));
     done.fulfil(timed_out(*to));
   });
-  auto m = std::make_unique<request_message>(
-      request_message{std::move(req), call_reply{&owner_, id, done}, due});
-  net.send_request(owner_, target, std::move(m));
+  net.send_request(owner_, target, std::move(req), call_reply{&owner_, id, done}, due);
   co_return co_await done;
 }
 

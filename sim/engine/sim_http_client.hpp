@@ -6,6 +6,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "runtime/http_client.hpp"
 
@@ -24,9 +26,15 @@ class sim_http_client final : public rt::http_client {
  private:
   task<rt::call_result> call(node& target, http::request req, time_point deadline);
   task<rt::call_result> fail_unknown(std::string upstream);
+  // The upstream's node: from resolved_, or from the network's directory (then remembered).
+  node* resolve(std::string_view upstream);
 
   node& owner_;
   network& net_;
+  // Upstreams this client has called, with their nodes. A node keeps its name and place in
+  // the directory for the whole run, so an entry never goes stale; a service calls a handful
+  // of upstreams, and a scan of them is cheaper than hashing the name on every call.
+  std::vector<std::pair<std::string, node*>> resolved_;
 };
 
 }  // namespace qm::sim

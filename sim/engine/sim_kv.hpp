@@ -70,8 +70,13 @@ class sim_kv final : public rt::kv {
     std::multimap<time_point, std::string>::iterator expiry_slot;
   };
 
-  // Waits out the call's latency; the error, if the call fails by a fault.
-  task<std::optional<rt::kv_error>> enter(std::string_view op, const std::string& key);
+  // Counts the call; the error when the store is unavailable (the call fails at once).
+  std::optional<rt::kv_error> enter(std::string_view op, const std::string& key);
+  // The latency every call waits out: none without faults or a base latency, and then the
+  // call goes on without wait()'s coroutine frame.
+  duration call_latency() const { return options_.base_latency + faults_.latency; }
+  // Waits out a positive call_latency(); the error when it is not below the client's timeout.
+  task<std::optional<rt::kv_error>> wait(std::string_view op, const std::string& key);
   void purge_expired();
   void put(std::string key, std::string value, time_point expires);
   std::optional<rt::kv_error> refuse_if_full(const std::string& key);
