@@ -188,6 +188,13 @@ std::unique_ptr<T> network::reuse_or_make(std::vector<std::unique_ptr<T>>& spare
   return block;
 }
 
+template <typename T>
+void network::keep_spare(std::vector<std::unique_ptr<T>>& spares, std::unique_ptr<T> block) {
+  if (spares.size() < max_spare_blocks) {
+    spares.push_back(std::move(block));
+  }
+}
+
 void network::send_request(node& from, node& to, http::request request, call_reply reply,
                            time_point due) {
   link_state& l = link_between(from.net_id(), to.net_id());
@@ -226,7 +233,7 @@ void network::send_request(node& from, node& to, http::request request, call_rep
     ++stats_.delivered;
     trace_.record(sched_.now(), to.name(), "deliver", scratch_);
     to.receive(*m);
-    spare_requests_.push_back(std::move(m));
+    keep_spare(spare_requests_, std::move(m));
   });
 }
 
@@ -259,7 +266,7 @@ void network::send_reply(node& from, call_reply reply, rt::call_result r) {
     scratch_ += l.label;
     trace_.record(sched_.now(), msg->reply.caller->name(), "deliver", scratch_);
     complete(msg->reply, std::move(msg->outcome));
-    spare_replies_.push_back(std::move(msg));
+    keep_spare(spare_replies_, std::move(msg));
   });
 }
 

@@ -120,6 +120,12 @@ class network {
   // A block for a message about to travel, reused from an earlier message when one is spare.
   template <typename T>
   static std::unique_ptr<T> reuse_or_make(std::vector<std::unique_ptr<T>>& spares);
+  // Keeps an arrived message's block for reuse, up to max_spare_blocks; frees it beyond.
+  template <typename T>
+  static void keep_spare(std::vector<std::unique_ptr<T>>& spares, std::unique_ptr<T> block);
+  // As many blocks as messages are ever in flight at once in a busy scenario, with room to
+  // spare; a burst beyond it is freed rather than held for the rest of the run.
+  static constexpr std::size_t max_spare_blocks = 4096;
   void trace_net(std::string_view kind, std::string_view detail);
 
   scheduler& sched_;
