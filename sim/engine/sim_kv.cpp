@@ -22,28 +22,34 @@ void sim_kv::set_faults(const kv_faults& f) {
   trace_.record(sched_.now(), options_.name, "kv_faults", detail);
 }
 
-std::optional<rt::kv_error> sim_kv::enter(std::string_view op, const std::string& key) {
-  ++stats_.ops;
-  if (faults_.unavailable) {
-    ++stats_.unavailable;
-    trace_.record(sched_.now(), options_.name, "kv_error", std::string(op) + " " + key + " unavailable");
-    return rt::kv_error{rt::kv_errc::unavailable, "kv store unavailable"};
+bool sim_kv::entry_gate::await_ready() {
+  ++kv_.stats_.ops;
+  if (kv_.faults_.unavailable) {
+    ++kv_.stats_.unavailable;
+    kv_.trace_.record(kv_.sched_.now(), kv_.options_.name, "kv_error",
+                      std::string(op_) + " " + key_ + " unavailable");
+    failure_ = rt::kv_error{rt::kv_errc::unavailable, "kv store unavailable"};
+    return true;
   }
-  return std::nullopt;
+  const duration latency = kv_.options_.base_latency + kv_.faults_.latency;
+  if (latency.count() <= 0) {
+    return true;
+  }
+  too_slow_ = latency >= kv_.options_.op_timeout;
+  completion<bool> woken;
+  kv_.sched_.at_delay(too_slow_ ? kv_.options_.op_timeout : latency, [woken] { woken.fulfil(true); });
+  timer_.emplace(woken.operator co_await());
+  return false;
 }
 
-task<std::optional<rt::kv_error>> sim_kv::wait(std::string_view op, const std::string& key) {
-  const duration latency = call_latency();
-  const bool too_slow = latency >= options_.op_timeout;
-  completion<bool> woken;
-  sched_.at_delay(too_slow ? options_.op_timeout : latency, [woken] { woken.fulfil(true); });
-  co_await woken;
-  if (too_slow) {
-    ++stats_.timeouts;
-    trace_.record(sched_.now(), options_.name, "kv_error", std::string(op) + " " + key + " timeout");
-    co_return rt::kv_error{rt::kv_errc::timeout, "kv call timed out"};
+std::optional<rt::kv_error> sim_kv::entry_gate::await_resume() {
+  if (too_slow_) {
+    ++kv_.stats_.timeouts;
+    kv_.trace_.record(kv_.sched_.now(), kv_.options_.name, "kv_error",
+                      std::string(op_) + " " + key_ + " timeout");
+    return rt::kv_error{rt::kv_errc::timeout, "kv call timed out"};
   }
-  co_return std::nullopt;
+  return std::move(failure_);
 }
 
 void sim_kv::purge_expired() {
@@ -107,13 +113,8 @@ void sim_kv::put(std::string key, std::string value, time_point expires) {
 }
 
 task<rt::kv_result<std::optional<std::string>>> sim_kv::get(std::string key) {
-  if (auto failure = enter("get", key)) {
+  if (auto failure = co_await enter("get", key)) {
     co_return make_unexpected(std::move(*failure));
-  }
-  if (call_latency().count() > 0) {
-    if (auto failure = co_await wait("get", key)) {
-      co_return make_unexpected(std::move(*failure));
-    }
   }
   purge_expired();
   if (auto clash = refuse_wrong_type("get", key, false)) {
@@ -128,13 +129,8 @@ task<rt::kv_result<std::optional<std::string>>> sim_kv::get(std::string key) {
 
 task<rt::kv_result<void>> sim_kv::set(std::string key, std::string value, duration ttl) {
   QM_ASSERT_MSG(ttl.count() > 0, "every kv key needs a positive ttl");
-  if (auto failure = enter("set", key)) {
+  if (auto failure = co_await enter("set", key)) {
     co_return make_unexpected(std::move(*failure));
-  }
-  if (call_latency().count() > 0) {
-    if (auto failure = co_await wait("set", key)) {
-      co_return make_unexpected(std::move(*failure));
-    }
   }
   purge_expired();
   if (auto full = refuse_if_full(key)) {
@@ -148,13 +144,8 @@ task<rt::kv_result<void>> sim_kv::set(std::string key, std::string value, durati
 
 task<rt::kv_result<std::int64_t>> sim_kv::incr(std::string key, std::int64_t delta, duration ttl) {
   QM_ASSERT_MSG(ttl.count() > 0, "every kv key needs a positive ttl");
-  if (auto failure = enter("incr", key)) {
+  if (auto failure = co_await enter("incr", key)) {
     co_return make_unexpected(std::move(*failure));
-  }
-  if (call_latency().count() > 0) {
-    if (auto failure = co_await wait("incr", key)) {
-      co_return make_unexpected(std::move(*failure));
-    }
   }
   purge_expired();
   if (auto clash = refuse_wrong_type("incr", key, false)) {
@@ -187,13 +178,8 @@ task<rt::kv_result<std::int64_t>> sim_kv::incr(std::string key, std::int64_t del
 }
 
 task<rt::kv_result<void>> sim_kv::del(std::string key) {
-  if (auto failure = enter("del", key)) {
+  if (auto failure = co_await enter("del", key)) {
     co_return make_unexpected(std::move(*failure));
-  }
-  if (call_latency().count() > 0) {
-    if (auto failure = co_await wait("del", key)) {
-      co_return make_unexpected(std::move(*failure));
-    }
   }
   purge_expired();
   if (auto it = entries_.find(key); it != entries_.end()) {
@@ -207,13 +193,8 @@ task<rt::kv_result<void>> sim_kv::del(std::string key) {
 task<rt::kv_result<ratelimit::verdict>> sim_kv::admit(ratelimit::window_hit hit) {
   QM_ASSERT_MSG(hit.limit > 0 && hit.limit <= ratelimit::max_limit, "a rate limit is between 1 and 100000");
   QM_ASSERT_MSG(hit.window.count() > 0, "a rate-limit window is positive");
-  if (auto failure = enter("admit", hit.key)) {
+  if (auto failure = co_await enter("admit", hit.key)) {
     co_return make_unexpected(std::move(*failure));
-  }
-  if (call_latency().count() > 0) {
-    if (auto failure = co_await wait("admit", hit.key)) {
-      co_return make_unexpected(std::move(*failure));
-    }
   }
   purge_expired();
   if (auto clash = refuse_wrong_type("admit", hit.key, true)) {

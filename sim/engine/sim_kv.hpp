@@ -6,6 +6,7 @@
 // Rate-limit logs (admit) live beside the string values, one sliding_log per key that expires
 // when its newest entry leaves the window, and count toward the same key bound.
 
+#include <coroutine>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -14,6 +15,7 @@
 
 #include "core/base/text_hash.hpp"
 #include "core/ratelimit/sliding_log.hpp"
+#include "core/task/completion.hpp"
 #include "runtime/kv.hpp"
 #include "sim/engine/scheduler.hpp"
 #include "sim/engine/trace.hpp"
@@ -70,13 +72,28 @@ class sim_kv final : public rt::kv {
     std::multimap<time_point, std::string>::iterator expiry_slot;
   };
 
-  // Counts the call; the error when the store is unavailable (the call fails at once).
-  std::optional<rt::kv_error> enter(std::string_view op, const std::string& key);
-  // The latency every call waits out: none without faults or a base latency, and then the
-  // call goes on without wait()'s coroutine frame.
-  duration call_latency() const { return options_.base_latency + faults_.latency; }
-  // Waits out a positive call_latency(); the error when it is not below the client's timeout.
-  task<std::optional<rt::kv_error>> wait(std::string_view op, const std::string& key);
+  // What a call awaits before it touches the store: co_await enter(op, key) gives the call's
+  // error, if any. It counts the call; fails it at once when the store is unavailable; and
+  // waits out the call latency (base plus faults), failing with a timeout when that is not
+  // below the client's op_timeout. With no latency (no faults, no base latency) nothing is
+  // awaited and no timer or frame is made.
+  class entry_gate {
+   public:
+    entry_gate(sim_kv& kv, std::string_view op, const std::string& key)
+        : kv_(kv), op_(op), key_(key) {}
+    bool await_ready();
+    void await_suspend(std::coroutine_handle<> h) { timer_->await_suspend(h); }
+    std::optional<rt::kv_error> await_resume();
+
+   private:
+    sim_kv& kv_;
+    std::string_view op_;
+    const std::string& key_;
+    std::optional<rt::kv_error> failure_;
+    bool too_slow_ = false;
+    std::optional<completion<bool>::awaiter> timer_;
+  };
+  entry_gate enter(std::string_view op, const std::string& key) { return entry_gate(*this, op, key); }
   void purge_expired();
   void put(std::string key, std::string value, time_point expires);
   std::optional<rt::kv_error> refuse_if_full(const std::string& key);
