@@ -20,20 +20,18 @@ namespace trace_detail {
 // The trace hash folds its input a word at a time: a byte-serial hash (FNV-1a) over every
 // event of a run was 3% of checkout_rush's instructions. Words are read little-endian
 // whatever the machine, so a run hashes the same everywhere.
-inline std::uint64_t load_le64(const char* p) {
-  std::uint64_t w = 0;
+// A little-endian word of Word's width at p, widened to 64 bits.
+template <typename Word>
+  requires(sizeof(Word) == 4 || sizeof(Word) == 8)
+inline std::uint64_t load_le(const char* p) {
+  Word w = 0;
   std::memcpy(&w, p, sizeof w);
   if constexpr (std::endian::native == std::endian::big) {
-    w = __builtin_bswap64(w);
-  }
-  return w;
-}
-
-inline std::uint64_t load_le32(const char* p) {
-  std::uint32_t w = 0;
-  std::memcpy(&w, p, sizeof w);
-  if constexpr (std::endian::native == std::endian::big) {
-    w = __builtin_bswap32(w);
+    if constexpr (sizeof w == 8) {
+      w = __builtin_bswap64(w);
+    } else {
+      w = __builtin_bswap32(w);
+    }
   }
   return w;
 }
@@ -48,7 +46,7 @@ inline std::uint64_t byte_at(const char* p, std::size_t i) {
 // cover 4..7 bytes (a shared byte is the same in both), three single bytes cover 1..3.
 inline std::uint64_t load_le_tail(const char* p, std::size_t n) {
   if (n >= 4) {
-    return load_le32(p) | (load_le32(p + n - 4) << (8 * (n - 4)));
+    return load_le<std::uint32_t>(p) | (load_le<std::uint32_t>(p + n - 4) << (8 * (n - 4)));
   }
   if (n > 0) {
     return byte_at(p, 0) | byte_at(p, n / 2) | byte_at(p, n - 1);
@@ -68,7 +66,7 @@ inline std::uint64_t fold(std::uint64_t h, std::string_view piece) {
   const char* p = piece.data();
   std::size_t n = piece.size();
   for (; n >= 8; p += 8, n -= 8) {
-    h = mix(h, load_le64(p));
+    h = mix(h, load_le<std::uint64_t>(p));
   }
   return mix(mix(h, load_le_tail(p, n)), piece.size());
 }
