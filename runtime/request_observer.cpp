@@ -57,11 +57,15 @@ std::shared_ptr<observe::request_scope> request_observer::open(http::request& re
 }
 
 request_observer::route_map::value_type& request_observer::known_route(std::string_view route) {
+  if (auto* known = recent_routes_.find(route)) {
+    return *known;
+  }
   auto it = routes_.find(route);
   if (it == routes_.end()) {
     QM_ASSERT_MSG(routes_.size() < max_cached_series, "unbounded route labels");
     it = routes_.emplace(std::string(route), route_series{}).first;
   }
+  recent_routes_.remember(route, &*it);
   return *it;
 }
 

@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/base/address_memo.hpp"
 #include "core/base/text_hash.hpp"
 #include "core/base/time.hpp"
 #include "core/http/message.hpp"
@@ -81,6 +82,9 @@ class request_observer {
   // Hashed: route templates share long prefixes ("/orders/..."), which made every ordered
   // lookup a chain of string comparisons.
   route_map routes_;
+  // routes_' entries by the address of the label last seen with them: the router's template
+  // as a request is opened, routes_' own key (a scope's route) as it is answered.
+  address_memo<route_map::value_type, 64> recent_routes_;
 };
 
 }  // namespace qm::rt

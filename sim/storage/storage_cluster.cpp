@@ -1,12 +1,12 @@
 #include "sim/storage/storage_cluster.hpp"
 
-#include <array>
 #include <cstdint>
 #include <functional>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
 
+#include "core/base/address_memo.hpp"
 #include "core/base/assert.hpp"
 #include "core/base/text_hash.hpp"
 #include "core/task/completion.hpp"
@@ -48,16 +48,12 @@ struct cluster_state {
   // Services run a small fixed set of statements: describe each once. Past the bound (ad-hoc
   // statements) the description is computed every time instead of growing the memo.
   const std::string& summary_of(std::string_view statement) {
-    // Statements are mostly literals, so one text tends to come back at one address: a slot
-    // chosen by that address answers with a comparison instead of hashing the text. The
-    // comparison against the memo's own copy decides, so a reused address finds nothing wrong.
-    const auto address = reinterpret_cast<std::uintptr_t>(statement.data());
-    recent_summary& slot = recent[(address >> 4) % recent.size()];
-    if (slot.data == statement.data() && slot.entry != nullptr && slot.entry->first == statement) {
-      return slot.entry->second;
+    // Statements are mostly literals, so one text tends to come back at one address.
+    if (const auto* known = recent.find(statement)) {
+      return known->second;
     }
     if (auto it = summaries.find(statement); it != summaries.end()) {
-      slot = recent_summary{statement.data(), &*it};
+      recent.remember(statement, &*it);
       return it->second;
     }
     if (summaries.size() >= max_summaries) {
@@ -65,7 +61,7 @@ struct cluster_state {
       return scratch_summary;
     }
     auto& entry = *summaries.emplace(std::string(statement), statement_summary(statement)).first;
-    slot = recent_summary{statement.data(), &entry};
+    recent.remember(statement, &entry);
     return entry.second;
   }
 
@@ -82,11 +78,7 @@ struct cluster_state {
   std::unordered_map<std::string, std::string, text_hash, std::equal_to<>> summaries;
   // Entries of summaries (never erased, so the pointers stay valid) by the address of the
   // statement text last seen with them.
-  struct recent_summary {
-    const char* data = nullptr;
-    const std::pair<const std::string, std::string>* entry = nullptr;
-  };
-  std::array<recent_summary, 256> recent{};
+  address_memo<const std::pair<const std::string, std::string>, 256> recent;
   std::string scratch_summary;
   // The "sql" event's detail, rebuilt per statement without allocating.
   std::string scratch_detail;
