@@ -143,29 +143,17 @@ user_context service_context(std::int64_t now_s, std::string request_id) {
   return c;
 }
 
-std::string sign(const user_context& c, std::string_view secret) {
-  QM_ASSERT(well_formed(c));
-  QM_ASSERT(!secret.empty());
-  const std::string payload = payload_json(c);
-  std::string value;
-  value.reserve(version_prefix.size() + crypto::base64url_size(payload.size()) + 1 +
-                crypto::base64url_size(crypto::sha256_size));
-  value += version_prefix;
-  crypto::append_base64url(value, payload);
-  const std::string mac = crypto::hmac_sha256(secret, value);
-  value += '.';
-  crypto::append_base64url(value, mac);
-  return value;
-}
-
 namespace {
 
-// The contexts that verified lately on this thread, by their exact header value and secret.
-// One request's context is verified by every service it reaches, and a service's own context
-// (signed once per half lifetime) by every internal call it makes: recomputing the MAC of a
-// value already verified under the same secret proves nothing new. Only successes are kept,
-// and expiry is checked again on every use, so a memoised answer is always the answer the full
-// check would give. Direct-mapped: a value evicts whatever shared its slot.
+// The contexts that verified, or were signed, lately on this thread, by their exact header
+// value and secret. One request's context is verified by every service it reaches, and a
+// service's own context (signed once per half lifetime) by every internal call it makes:
+// recomputing the MAC of a value already verified under the same secret proves nothing new,
+// and neither does computing it for a value this thread signed under that secret (in the
+// simulator the gateway that signs a request's context shares the thread with the services
+// that verify it). Only valid contexts are kept, and expiry is checked again on every use, so
+// a memoised answer is always the answer the full check would give. Direct-mapped: a value
+// evicts whatever shared its slot.
 class verified_memo {
  public:
   const user_context* find(std::string_view value, std::string_view secret) const {
@@ -211,6 +199,26 @@ result<user_context, context_errc> unexpired(const user_context& c, std::int64_t
 }
 
 }  // namespace
+
+std::string sign(const user_context& c, std::string_view secret) {
+  QM_ASSERT(well_formed(c));
+  QM_ASSERT(!secret.empty());
+  const std::string payload = payload_json(c);
+  std::string value;
+  value.reserve(version_prefix.size() + crypto::base64url_size(payload.size()) + 1 +
+                crypto::base64url_size(crypto::sha256_size));
+  value += version_prefix;
+  crypto::append_base64url(value, payload);
+  const std::string mac = crypto::hmac_sha256(secret, value);
+  value += '.';
+  crypto::append_base64url(value, mac);
+  // What verify(value, secret) would find after computing the MAC again: c itself, since
+  // payload_json writes a well-formed context in exactly the form read_payload reads back.
+  if (value.size() <= max_header_bytes) {
+    memo().remember(value, secret, c);
+  }
+  return value;
+}
 
 result<user_context, context_errc> verify(std::string_view value, std::string_view secret,
                                           std::int64_t now_s) {
