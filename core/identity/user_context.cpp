@@ -25,18 +25,25 @@ bool known_user_role(std::string_view r) {
   return r == role_customer || r == role_partner || r == role_admin;
 }
 
+// [A-Za-z0-9_-], looked up: every context signed and every one verified checks its request id.
+constexpr std::array<bool, 256> request_id_chars = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    t[static_cast<std::size_t>(c)] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                                     (c >= '0' && c <= '9') || c == '_' || c == '-';
+  }
+  return t;
+}();
+
 bool valid_request_id(std::string_view id) {
   if (id.size() > max_request_id_len) {
     return false;
   }
+  bool ok = true;
   for (const char ch : id) {
-    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                    (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
-    if (!ok) {
-      return false;
-    }
+    ok &= request_id_chars[static_cast<unsigned char>(ch)];
   }
-  return true;
+  return ok;
 }
 
 // The v1 payload, exactly: {"uid":<int>,"role":"<role>","exp":<int>,"rid":"<request id>"}.
