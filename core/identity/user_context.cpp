@@ -1,8 +1,9 @@
 #include "core/identity/user_context.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
-#include <functional>
+#include <cstring>
 #include <optional>
 
 #include "core/base/append_int.hpp"
@@ -186,8 +187,15 @@ class verified_memo {
     user_context context;
   };
 
+  // A signed value ends in its MAC, whose characters are already evenly spread: its last bytes
+  // pick a slot as well as a hash of the whole value would, for a fraction of the work.
   static std::size_t index_of(std::string_view value) {
-    return std::hash<std::string_view>{}(value) % slot_count;
+    std::uint64_t tail = 0;
+    const std::size_t n = std::min(value.size(), sizeof tail);
+    if (n > 0) {
+      std::memcpy(&tail, value.data() + value.size() - n, n);
+    }
+    return static_cast<std::size_t>((tail * 0x9E3779B97F4A7C15ULL) >> 32) % slot_count;
   }
 
   std::array<slot, slot_count> slots_;
