@@ -126,7 +126,7 @@ std::string_view reason_phrase(int status) {
 response json_response(int status, std::string body) {
   response r;
   r.status = status;
-  r.headers.set("Content-Type", "application/json");
+  r.headers.add("Content-Type", "application/json");  // a new response has no fields to replace
   r.body = std::move(body);
   return r;
 }
