@@ -45,30 +45,33 @@ std::string base64url_encode(std::string_view bytes) {
 }
 
 void append_base64url(std::string& out, std::string_view bytes) {
-  // Written by index into room of the exact size: this runs on every token.
+  // Written through a pointer into room of the exact size: this runs on every token and
+  // signed context, and a store through out[i] makes the compiler reload the string's buffer
+  // pointer after every character (a char store may alias it).
   const std::size_t start = out.size();
   out.resize(start + base64url_size(bytes.size()));
   const auto* in = reinterpret_cast<const unsigned char*>(bytes.data());
+  char* o = out.data() + start;
   std::size_t i = 0;
-  std::size_t o = start;
   for (; i + 3 <= bytes.size(); i += 3) {
     const std::uint32_t n = (std::uint32_t{in[i]} << 16) | (std::uint32_t{in[i + 1]} << 8) | in[i + 2];
-    out[o++] = b64url_alphabet[(n >> 18) & 63];
-    out[o++] = b64url_alphabet[(n >> 12) & 63];
-    out[o++] = b64url_alphabet[(n >> 6) & 63];
-    out[o++] = b64url_alphabet[n & 63];
+    o[0] = b64url_alphabet[(n >> 18) & 63];
+    o[1] = b64url_alphabet[(n >> 12) & 63];
+    o[2] = b64url_alphabet[(n >> 6) & 63];
+    o[3] = b64url_alphabet[n & 63];
+    o += 4;
   }
   const std::size_t rest = bytes.size() - i;
   if (rest > 0) {
     const std::uint32_t n =
         (std::uint32_t{in[i]} << 16) | (rest == 2 ? std::uint32_t{in[i + 1]} << 8 : 0);
-    out[o++] = b64url_alphabet[(n >> 18) & 63];
-    out[o++] = b64url_alphabet[(n >> 12) & 63];
+    *o++ = b64url_alphabet[(n >> 18) & 63];
+    *o++ = b64url_alphabet[(n >> 12) & 63];
     if (rest == 2) {
-      out[o++] = b64url_alphabet[(n >> 6) & 63];
+      *o++ = b64url_alphabet[(n >> 6) & 63];
     }
   }
-  QM_ASSERT(o == out.size());
+  QM_ASSERT(o == out.data() + out.size());
 }
 
 std::optional<std::string> base64url_decode(std::string_view text) {
@@ -77,27 +80,47 @@ std::optional<std::string> base64url_decode(std::string_view text) {
     return std::nullopt;
   }
   std::string out(text.size() * 3 / 4, '\0');
-  std::size_t o = 0;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (const char c : text) {
-    const std::int8_t v = b64url_table[static_cast<unsigned char>(c)];
-    if (v < 0) {
+  const auto* in = reinterpret_cast<const unsigned char*>(text.data());
+  char* o = out.data();
+  // Whole groups of four characters make three bytes; any character outside the alphabet
+  // sets the sign bit of the group's accumulated value (each value is -1 or 0..63).
+  std::size_t i = 0;
+  for (; i + 4 <= text.size(); i += 4) {
+    const std::int32_t n = (std::int32_t{b64url_table[in[i]]} * (1 << 18)) |
+                           (std::int32_t{b64url_table[in[i + 1]]} * (1 << 12)) |
+                           (std::int32_t{b64url_table[in[i + 2]]} * (1 << 6)) |
+                           std::int32_t{b64url_table[in[i + 3]]};
+    if (n < 0) {
       return std::nullopt;
     }
-    acc = (acc << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = static_cast<char>((acc >> bits) & 0xFF);
-      acc &= (1U << bits) - 1;
+    o[0] = static_cast<char>((n >> 16) & 0xFF);
+    o[1] = static_cast<char>((n >> 8) & 0xFF);
+    o[2] = static_cast<char>(n & 0xFF);
+    o += 3;
+  }
+  // A final group of two or three characters: one or two bytes, and the leftover bits (4 or
+  // 2) are padding that must be zero for the encoding to be canonical.
+  const std::size_t rest = text.size() - i;
+  if (rest > 0) {
+    std::int32_t n = 0;
+    for (std::size_t k = 0; k < rest; ++k) {
+      const std::int8_t v = b64url_table[in[i + k]];
+      if (v < 0) {
+        return std::nullopt;
+      }
+      n = (n << 6) | v;
     }
+    const int padding_bits = rest == 2 ? 4 : 2;
+    if ((n & ((1 << padding_bits) - 1)) != 0) {
+      return std::nullopt;
+    }
+    n >>= padding_bits;
+    if (rest == 3) {
+      *o++ = static_cast<char>((n >> 8) & 0xFF);
+    }
+    *o++ = static_cast<char>(n & 0xFF);
   }
-  QM_ASSERT(o == out.size());
-  // The leftover bits (2 or 4) are padding and must be zero for the encoding to be canonical.
-  if (acc != 0) {
-    return std::nullopt;
-  }
+  QM_ASSERT(o == out.data() + out.size());
   return out;
 }
 

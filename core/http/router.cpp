@@ -1,5 +1,6 @@
 #include "core/http/router.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "core/base/assert.hpp"
@@ -57,7 +58,39 @@ void router::add(method m, std::string route_template, handler h) {
     e.has_params = e.has_params || param;
   }
   QM_ASSERT_MSG(e.segments.size() <= max_segments, "a route template has at most max_segments segments");
+  const std::size_t count = e.segments.size();
   routes_.push_back(std::move(e));
+  index_routes_of(count);
+}
+
+void router::index_routes_of(std::size_t count) {
+  auto& lists = index_[count];
+  lists.clear();
+  lists.push_back(candidates{});
+  for (const auto& e : routes_) {
+    if (e.segments.size() != count || count == 0 || e.segments.front().param) {
+      continue;
+    }
+    const std::string& first = e.segments.front().text;
+    const bool listed = std::any_of(lists.begin(), lists.end(),
+                                    [&](const candidates& c) { return c.first == first; });
+    if (!listed) {
+      lists.push_back(candidates{first, {}});
+    }
+  }
+  for (auto& list : lists) {
+    for (int pass = 0; pass < 2; ++pass) {
+      for (std::size_t i = 0; i < routes_.size(); ++i) {
+        const entry& e = routes_[i];
+        if (e.segments.size() != count || e.has_params != (pass == 1)) {
+          continue;
+        }
+        if (count == 0 || e.segments.front().param || e.segments.front().text == list.first) {
+          list.routes.push_back(i);
+        }
+      }
+    }
+  }
 }
 
 std::optional<router::match> router::find(method m, std::string_view path,
@@ -73,38 +106,43 @@ std::optional<router::match> router::find(method m, std::string_view path,
     segs[count++] = seg;
     return true;
   });
-  if (!fits) {
+  if (!fits || index_[count].empty()) {
     return std::nullopt;
   }
-  // Literal routes win over templated ones ("/auth/me" before "/auth/{x}"), so we make two passes.
-  for (int pass = 0; pass < 2; ++pass) {
-    for (const auto& e : routes_) {
-      if (e.segments.size() != count || e.has_params != (pass == 1)) {
-        continue;
-      }
-      bool ok = true;
-      for (std::size_t i = 0; i < count && ok; ++i) {
-        ok = e.segments[i].param || e.segments[i].text == segs[i];
-      }
-      if (!ok) {
-        continue;
-      }
-      if (e.verb != m) {
-        if (method_mismatch != nullptr) {
-          *method_mismatch = true;
-        }
-        continue;
-      }
-      match out{&e.target, e.route_template, {}};
-      if (e.has_params) {
-        for (std::size_t i = 0; i < count; ++i) {
-          if (e.segments[i].param) {
-            out.params.emplace_back(e.segments[i].text, segs[i]);
-          }
-        }
-      }
-      return out;
+  const auto& lists = index_[count];
+  const candidates* tried = &lists.front();
+  if (count > 0) {
+    const auto listed = std::find_if(lists.begin() + 1, lists.end(),
+                                     [&](const candidates& c) { return c.first == segs[0]; });
+    if (listed != lists.end()) {
+      tried = &*listed;
     }
+  }
+  // Literal routes win over templated ones ("/auth/me" before "/auth/{x}"): lists hold them first.
+  for (const std::size_t index : tried->routes) {
+    const entry& e = routes_[index];
+    bool ok = true;
+    for (std::size_t i = 0; i < count && ok; ++i) {
+      ok = e.segments[i].param || e.segments[i].text == segs[i];
+    }
+    if (!ok) {
+      continue;
+    }
+    if (e.verb != m) {
+      if (method_mismatch != nullptr) {
+        *method_mismatch = true;
+      }
+      continue;
+    }
+    match out{&e.target, e.route_template, {}};
+    if (e.has_params) {
+      for (std::size_t i = 0; i < count; ++i) {
+        if (e.segments[i].param) {
+          out.params.emplace_back(e.segments[i].text, segs[i]);
+        }
+      }
+    }
+    return out;
   }
   return std::nullopt;
 }

@@ -2,6 +2,7 @@
 // The route table a service fills in at start: method + path template ("/orders/{id}") to a
 // handler. Both runtimes dispatch through it, so routing behaves the same in both worlds.
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -81,7 +82,19 @@ class router {
     bool has_params = false;
     handler target;
   };
+  // The routes a path could match, for one segment count and first segment, in the order find
+  // tries them: literal-only templates, then templated ones, each in the order added.
+  struct candidates {
+    // The first segment, a literal; empty (no segment is) for a first segment that no route of
+    // this count starts with as a literal: then only templates starting with a {param} can match.
+    std::string first;
+    std::vector<std::size_t> routes;  // indexes into routes_
+  };
+  void index_routes_of(std::size_t count);
+
   std::vector<entry> routes_;
+  // By segment count; the first list of each count is the one for an unlisted first segment.
+  std::array<std::vector<candidates>, max_segments + 1> index_;
 };
 
 // Calls visit(segment) for each segment of path in order ("/a//b/" gives "a", "b": empty

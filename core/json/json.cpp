@@ -1,12 +1,33 @@
 #include "core/json/json.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 
 namespace qm::json {
 
 namespace {
+// The arena of a document of up to a few hundred bytes (most request bodies and replies
+// between services), with its first block inside it: one allocation. A monotonic_resource of
+// its own is allocated by make_shared_resource and then allocates its first block on first use.
+class small_document_arena final : public boost::json::memory_resource {
+ public:
+  static constexpr std::size_t block_bytes = 1024;
+
+  small_document_arena() : blocks_(first_block_, sizeof first_block_) {}
+
+ private:
+  void* do_allocate(std::size_t n, std::size_t align) override { return blocks_.allocate(n, align); }
+  void do_deallocate(void* p, std::size_t n, std::size_t align) override {
+    blocks_.deallocate(p, n, align);
+  }
+  bool do_is_equal(const memory_resource& other) const noexcept override { return this == &other; }
+
+  alignas(std::max_align_t) unsigned char first_block_[block_bytes];
+  boost::json::monotonic_resource blocks_;
+};
+
 unexpected<input_error> fail(std::string_view field, std::string message) {
   return make_unexpected(input_error{std::string(field), std::move(message)});
 }
@@ -73,7 +94,9 @@ result<object, input_error> parse_object(std::string_view body, std::size_t max_
   // document is at most max_bytes, so what the arena holds on to is bounded as well.
   const std::size_t first_block_bytes = 2 * body.size() + 256;
   boost::json::storage_ptr arena =
-      boost::json::make_shared_resource<boost::json::monotonic_resource>(first_block_bytes);
+      first_block_bytes <= small_document_arena::block_bytes
+          ? boost::json::make_shared_resource<small_document_arena>()
+          : boost::json::make_shared_resource<boost::json::monotonic_resource>(first_block_bytes);
   value v = boost::json::parse(body, ec, std::move(arena), opts);
   if (ec) {
     return fail("", "malformed JSON: " + ec.message());

@@ -1,5 +1,8 @@
 #include "core/json/writer.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 #include <boost/json/serializer.hpp>
 #include <boost/json/value.hpp>
 
@@ -28,12 +31,58 @@ constexpr std::array<char, 256> escape_table = [] {
   return t;
 }();
 
-void append_quoted(std::string& out, std::string_view s) {
+// True when one of w's eight bytes is a control character, '"' or '\\'. The SWAR test "some
+// byte below n" is (x - n in every byte) & ~x & the high bits, exact for n <= 0x80; '"' and '\\'
+// are "some byte below 1" of w xor the character, whose high bits are w's, so one & ~w serves
+// all three. Which byte it is the test does not tell.
+constexpr bool has_byte_to_escape(std::uint64_t w) {
+  constexpr std::uint64_t ones = 0x0101010101010101;
+  constexpr std::uint64_t highs = 0x8080808080808080;
+  const std::uint64_t borrows =
+      (w - ones * 0x20) | ((w ^ (ones * '"')) - ones) | ((w ^ (ones * '\\')) - ones);
+  return (borrows & ~w & highs) != 0;
+}
+
+template <typename Word>
+Word load(const char* p) {
+  Word w;
+  std::memcpy(&w, p, sizeof w);
+  return w;
+}
+
+// How many bytes from p on pass through unescaped. Eight at a time (the last word overlapping
+// the one before when the length is not a multiple of eight), a string of four to seven as two
+// overlapping halves of a word; byte by byte through a word that holds one to escape and
+// through strings shorter than four.
+std::size_t clean_length(const char* p, std::size_t n) {
+  std::size_t i = 0;
+  if (n >= 8) {
+    while (i + 8 <= n && !has_byte_to_escape(load<std::uint64_t>(p + i))) {
+      i += 8;
+    }
+    if (i + 8 > n && (i == n || !has_byte_to_escape(load<std::uint64_t>(p + n - 8)))) {
+      return n;
+    }
+  } else if (n >= 4) {
+    const std::uint64_t halves =
+        load<std::uint32_t>(p) | std::uint64_t{load<std::uint32_t>(p + n - 4)} << 32;
+    if (!has_byte_to_escape(halves)) {
+      return n;
+    }
+  }
+  while (i != n && escape_table[static_cast<unsigned char>(p[i])] == 0) {
+    ++i;
+  }
+  return i;
+}
+
+// The text of s from its first byte to escape on (clean bytes before it), without the quotes.
+// Rare (no reply text the services write needs it), so byte by byte, clean runs in one append.
+void append_escaped(std::string& out, std::string_view s, std::size_t clean) {
   static constexpr char hex[] = "0123456789abcdef";
-  out.push_back('"');
   const char* run = s.data();
   const char* const end = s.data() + s.size();
-  for (const char* p = run; p != end; ++p) {
+  for (const char* p = run + clean; p != end; ++p) {
     const auto byte = static_cast<unsigned char>(*p);
     const char e = escape_table[byte];
     if (e == 0) {
@@ -50,6 +99,19 @@ void append_quoted(std::string& out, std::string_view s) {
     run = p + 1;
   }
   out.append(run, static_cast<std::size_t>(end - run));
+}
+
+void append_quoted(std::string& out, std::string_view s) {
+  const std::size_t clean = clean_length(s.data(), s.size());
+  if (clean == s.size()) {
+    // Most keys and values: the quotes and the text in one append (the fill is overwritten).
+    const std::size_t at = out.size() + 1;
+    out.append(s.size() + 2, '"');
+    std::memcpy(out.data() + at, s.data(), s.size());
+    return;
+  }
+  out.push_back('"');
+  append_escaped(out, s, clean);
   out.push_back('"');
 }
 

@@ -115,14 +115,14 @@ upstream_client::~upstream_client() = default;
 upstream_client::upstream_client(upstream_client&&) noexcept = default;
 
 upstream_client::guard& upstream_client::guard_for(std::string_view upstream) {
-  auto it = guards_.find(upstream);
-  if (it == guards_.end()) {
-    it = guards_
-             .emplace(std::string(upstream),
-                      std::make_unique<guard>(policy_, rt_, std::string(upstream)))
-             .first;
+  for (const named_guard& g : guards_) {
+    if (g.upstream == upstream) {
+      return *g.state;
+    }
   }
-  return *it->second;
+  guards_.push_back(named_guard{std::string(upstream),
+                                std::make_unique<guard>(policy_, rt_, std::string(upstream))});
+  return *guards_.back().state;
 }
 
 resilience::circuit_breaker& upstream_client::breaker(std::string_view upstream) {
@@ -132,9 +132,10 @@ resilience::circuit_breaker& upstream_client::breaker(std::string_view upstream)
 std::vector<std::string> upstream_client::upstreams() const {
   std::vector<std::string> out;
   out.reserve(guards_.size());
-  for (const auto& [name, g] : guards_) {
-    out.push_back(name);
+  for (const named_guard& g : guards_) {
+    out.push_back(g.upstream);
   }
+  std::sort(out.begin(), out.end());
   return out;
 }
 

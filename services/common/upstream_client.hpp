@@ -22,7 +22,6 @@
 // as are upstream_retries_total{upstream} and retry_budget_exhausted_total{upstream}.
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -102,8 +101,13 @@ class upstream_client {
   rt::runtime& rt_;
   service_signature signature_;
   upstream_policy policy_;
-  // Keyed by upstream name; the names are the configured upstreams, a handful.
-  std::map<std::string, std::unique_ptr<guard>, std::less<>> guards_;
+  struct named_guard {
+    std::string upstream;
+    std::unique_ptr<guard> state;
+  };
+  // In the order first used; the names are the configured upstreams, a handful, so a scan
+  // comparing names finds one sooner than a tree walk would.
+  std::vector<named_guard> guards_;
 };
 
 // True for a result that speaks of the upstream's health going bad: no reply, or a 5xx other

@@ -31,8 +31,9 @@ bool is_hop_by_hop(std::string_view name) {
 // in without hop-by-hop fields, with request_id as its X-Request-ID. On the way to an upstream
 // (to_upstream set) a client-made identity never passes, and the client's token travels only
 // where it is needed (auth reads it on /auth/me and /auth/logout). Filters in place: the
-// callers hand over a message they no longer need, so no field is copied.
-http::headers end_to_end(http::headers in, const std::string& request_id,
+// callers hand over a message they no longer need, so no field is copied; the reply's leg,
+// the request id's last use, hands the id over too.
+http::headers end_to_end(http::headers in, std::string request_id,
                          std::optional<std::string_view> to_upstream = std::nullopt) {
   in.remove_if([&](std::string_view name, std::string_view) {
     // The dependency marker is a word between the cluster's services: clients neither see one
@@ -45,7 +46,7 @@ http::headers end_to_end(http::headers in, const std::string& request_id,
                            http::iequals(name, resilience::deadline_header) ||
                            (*to_upstream != "auth" && http::iequals(name, "Authorization")));
   });
-  in.add(std::string(request_id_header), request_id);  // the filter removed any other
+  in.add(std::string(request_id_header), std::move(request_id));  // the filter removed any other
   return in;
 }
 
@@ -161,8 +162,7 @@ time_point call_deadline(const gateway_context& c, const http::request_context& 
 
 task<http::response> forward(gateway_context& c, const gateway_route& route,
                              http::request_context rc) {
-  const std::string request_id =
-      choose_request_id(rc.request.headers.get(request_id_header), c.rt.random);
+  std::string request_id = choose_request_id(rc.request.headers.get(request_id_header), c.rt.random);
   if (unsafe_path(rc.request.path())) {
     auto r = http::error_response(400, "invalid_path", "the request path is not allowed", request_id);
     r.headers.set(std::string(request_id_header), request_id);
@@ -214,7 +214,7 @@ task<http::response> forward(gateway_context& c, const gateway_route& route,
                        {{"fallback", "stale_cache"}})
           .inc();
       http::response r = std::move(*stale);
-      r.headers = end_to_end(std::move(r.headers), request_id);
+      r.headers = end_to_end(std::move(r.headers), std::move(request_id));
       if (*limited) {
         add_limit_headers(r, **limited);
       }
@@ -230,7 +230,7 @@ task<http::response> forward(gateway_context& c, const gateway_route& route,
   count(c, upstream, "answered");
   http::response r;
   r.status = reply->status;
-  r.headers = end_to_end(std::move(reply->headers), request_id);
+  r.headers = end_to_end(std::move(reply->headers), std::move(request_id));
   r.body = std::move(reply->body);
   if (*limited) {
     add_limit_headers(r, **limited);

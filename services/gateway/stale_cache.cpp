@@ -11,7 +11,10 @@ void stale_cache::remember(const std::string& target, const http::response& r, t
     return;
   }
   if (auto it = entries_.find(target); it != entries_.end()) {
-    it->second = entry{r, now};
+    // Copied over the entry's own answer, whose strings and field vector already have room:
+    // the same answer as a fresh copy, mostly without allocating.
+    it->second.answer = r;
+    it->second.fresh_at = now;
     return;
   }
   while (entries_.size() >= settings_.max_entries) {

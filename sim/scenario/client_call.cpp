@@ -1,14 +1,15 @@
 #include "sim/scenario/client_call.hpp"
 
+#include <array>
 #include <charconv>
+#include <optional>
 
 namespace qm::sim {
 
 namespace {
 
 // A header's value as a non-negative integer; -1 when absent or not one.
-std::int32_t int_header(const http::response& r, std::string_view name) {
-  const auto v = r.headers.get(name);
+std::int32_t non_negative(std::optional<std::string_view> v) {
   if (!v) {
     return -1;
   }
@@ -17,15 +18,38 @@ std::int32_t int_header(const http::response& r, std::string_view name) {
   return ec == std::errc{} && end == v->data() + v->size() && out >= 0 ? out : -1;
 }
 
-// What the reply says about rate limiting and the gateway's fallbacks.
+// What the reply says about rate limiting and the gateway's fallbacks. One pass over the
+// reply's fields (every answered call has a reply to read), keeping the first field of each
+// name, as headers::get finds it.
 void read_reply_fields(const http::response& r, request_record& rec) {
-  rec.limit_header = int_header(r, "X-RateLimit-Limit");
-  rec.remaining_header = int_header(r, "X-RateLimit-Remaining");
-  rec.retry_after_s = int_header(r, "Retry-After");
-  if (r.headers.get("RateLimit").has_value() && r.headers.get("RateLimit-Policy").has_value()) {
+  struct sought {
+    std::string_view name;
+    std::optional<std::string_view> value;
+  };
+  std::array<sought, 6> fields{{{"X-RateLimit-Limit", {}},
+                                {"X-RateLimit-Remaining", {}},
+                                {"Retry-After", {}},
+                                {"RateLimit", {}},
+                                {"RateLimit-Policy", {}},
+                                {"X-Quickmart-Fallback", {}}}};
+  for (const auto& [name, value] : r.headers.fields()) {
+    for (sought& f : fields) {
+      // The gateway writes these names as spelled here: one memcmp before folding case.
+      if (!f.value && name.size() == f.name.size() &&
+          (name == f.name || http::iequals(name, f.name))) {
+        f.value = value;
+        break;
+      }
+    }
+  }
+  const auto& [limit, remaining, retry_after, rate, rate_policy, fallback] = fields;
+  rec.limit_header = non_negative(limit.value);
+  rec.remaining_header = non_negative(remaining.value);
+  rec.retry_after_s = non_negative(retry_after.value);
+  if (rate.value.has_value() && rate_policy.value.has_value()) {
     rec.flags |= flag_rate_fields;
   }
-  if (r.headers.get("X-Quickmart-Fallback") == std::optional<std::string_view>("stale-cache")) {
+  if (fallback.value == std::optional<std::string_view>("stale-cache")) {
     rec.flags |= flag_stale;
   }
 }
@@ -56,10 +80,16 @@ limit_class_tag documented_limit_class(std::string_view path) {
 task<rt::call_result> recorded_call(client_channel& ch, step_id step, http::request req,
                                     std::string_view client_address, call_tags tags) {
   if (!client_address.empty()) {
-    std::string forwarded(req.headers.get("X-Forwarded-For").value_or(""));
-    forwarded += forwarded.empty() ? "" : ", ";
-    forwarded += client_address;
-    req.headers.set("X-Forwarded-For", std::move(forwarded));
+    const auto earlier = req.headers.get("X-Forwarded-For");
+    if (!earlier) {
+      // Most requests come without the field: adding it leaves what set would.
+      req.headers.add("X-Forwarded-For", std::string(client_address));
+    } else {
+      std::string forwarded(*earlier);
+      forwarded += forwarded.empty() ? "" : ", ";
+      forwarded += client_address;
+      req.headers.set("X-Forwarded-For", std::move(forwarded));
+    }
   }
   request_record rec;
   rec.step = step;
