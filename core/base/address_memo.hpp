@@ -1,6 +1,6 @@
 #pragma once
-// A front for a map keyed by text whose entries never move (a node-based map that is never
-// erased from): a few remembered entries, each found by the address of the text it was last
+// A front for a map keyed by text whose entries never move (a node-based map; one that erases
+// must call forget_all when it does): a few remembered entries, each found by the address of the text it was last
 // asked for. Hot texts tend to come back from one place (a statement literal, a route
 // template), so a lookup costs one pointer compare and one text compare instead of hashing
 // the text. The text compare against the entry's own key decides, so an address reused for
@@ -28,6 +28,8 @@ class address_memo {
   }
   // Remembers e (whose key equals key) for key's address. e must outlive the memo's use.
   void remember(std::string_view key, Entry* e) { slot_for(key) = slot{key.data(), e}; }
+  // Forgets every entry: for a map that has just erased one.
+  void forget_all() { slots_.fill(slot{}); }
 
  private:
   struct slot {

@@ -109,13 +109,16 @@ std::string ip_address::to_string() const {
   if (!v6) {
     // inet_ntop formats IPv4 through a printf (~1,800 instructions); every anonymous request's
     // rate-limit subject is one of these, so the same four decimals are written here.
-    char quad[16];
+    // Four bytes of at most three digits each, and three dots: 15 characters.
+    char quad[15];
     char* end = quad;
     for (std::size_t i = 0; i < 4; ++i) {
       if (i > 0) {
         *end++ = '.';
       }
-      end = std::to_chars(end, quad + sizeof quad, bytes[i]).ptr;
+      const auto written = std::to_chars(end, end + 3, bytes[i]);
+      QM_ASSERT(written.ec == std::errc{});
+      end = written.ptr;
     }
     return std::string(quad, end);
   }

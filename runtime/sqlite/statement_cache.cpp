@@ -15,12 +15,17 @@ statement_cache::statement_cache(std::size_t capacity) : capacity_(capacity) {
 statement_cache::~statement_cache() { clear(); }
 
 const prepared_statement* statement_cache::find(std::string_view sql) {
-  auto it = by_sql_.find(sql);
-  if (it == by_sql_.end()) {
-    return nullptr;
+  index::value_type* known = recent_.find(sql);
+  if (known == nullptr) {
+    auto it = by_sql_.find(sql);
+    if (it == by_sql_.end()) {
+      return nullptr;
+    }
+    known = &*it;
+    recent_.remember(sql, known);
   }
-  lru_.splice(lru_.begin(), lru_, it->second);
-  return &it->second->prepared;
+  lru_.splice(lru_.begin(), lru_, known->second);
+  return &known->second->prepared;
 }
 
 const prepared_statement& statement_cache::insert(std::string sql, prepared_statement p) {
@@ -31,6 +36,7 @@ const prepared_statement& statement_cache::insert(std::string sql, prepared_stat
   while (by_sql_.size() > capacity_) {
     entry& oldest = lru_.back();
     by_sql_.erase(std::string_view(oldest.sql));
+    recent_.forget_all();
     sqlite3_finalize(oldest.prepared.stmt);
     lru_.pop_back();
   }
@@ -39,6 +45,7 @@ const prepared_statement& statement_cache::insert(std::string sql, prepared_stat
 }
 
 void statement_cache::clear() {
+  recent_.forget_all();
   by_sql_.clear();
   for (entry& e : lru_) {
     sqlite3_finalize(e.prepared.stmt);

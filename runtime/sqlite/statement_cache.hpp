@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/base/address_memo.hpp"
 #include "core/sql/sql.hpp"
 
 struct sqlite3_stmt;
@@ -63,7 +64,12 @@ class statement_cache {
   // Hashed rather than ordered: hot statements share long prefixes ("SELECT p.id, p.name,
   // ..."), which made every ordered lookup a chain of long comparisons.
   std::list<entry> lru_;
-  std::unordered_map<std::string_view, std::list<entry>::iterator> by_sql_;
+  using index = std::unordered_map<std::string_view, std::list<entry>::iterator>;
+  index by_sql_;
+  // by_sql_'s entries by the address of the text last run with them: a service's statements
+  // are literals, so the same text comes back from the same place and skips hashing its
+  // hundred-odd characters. Forgotten whenever an entry is evicted.
+  address_memo<index::value_type, 128> recent_;
   std::size_t capacity_;
 };
 

@@ -328,6 +328,23 @@ TEST_F(sqlite_engine, statement_cache_is_bounded_and_least_recently_used) {
   EXPECT_EQ(db->cached_statements(), 4u);
 }
 
+TEST_F(sqlite_engine, statement_cache_forgets_an_evicted_statement_run_again_from_the_same_text) {
+  options opts;
+  opts.max_cached_statements = 2;
+  auto db = open_memory(opts);
+  const std::string first = "SELECT 1";  // one text object: the cache remembers its address
+  exec_one(*db, first);
+  exec_one(*db, first);
+  EXPECT_EQ(db->statements_prepared(), 1u);
+  exec_one(*db, "SELECT 2");
+  exec_one(*db, "SELECT 3");  // evicts SELECT 1
+  exec_one(*db, first);       // prepared again: the evicted entry is not found by address
+  EXPECT_EQ(db->statements_prepared(), 4u);
+  EXPECT_EQ(db->cached_statements(), 2u);
+  exec_one(*db, first);
+  EXPECT_EQ(db->statements_prepared(), 4u);
+}
+
 TEST_F(sqlite_engine, one_statement_per_exec) {
   EXPECT_EQ(exec_error(*db_, "DELETE FROM items; DROP TABLE items").code, sql::errc::query_error);
   EXPECT_EQ(exec_error(*db_, "  ").code, sql::errc::query_error);
