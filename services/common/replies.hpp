@@ -24,17 +24,33 @@ std::string_view request_id(const http::request_context& rc);
 void write_error_member(json::writer& w, std::string_view code, std::string_view message,
                         std::string_view request_id);
 
-// {"items":[...]}, each item written by write_item(w, item) in about item_bytes of text
-// (reserved up front, so a long list does not regrow).
+// One item alone, written by write_item(w, item) in about item_bytes of text.
+template <typename Item, typename WriteItem>
+std::string item_body(const Item& item, std::size_t item_bytes, WriteItem write_item) {
+  json::writer w(item_bytes);
+  write_item(w, item);
+  return w.finish();
+}
+
+// The "items" member of a listing: each item written by write_item(w, item).
+template <typename Item, typename WriteItem>
+void write_items(json::writer& w, const std::vector<Item>& items, WriteItem write_item) {
+  w.key("items").begin_array();
+  for (const auto& item : items) {
+    write_item(w, item);
+  }
+  w.end_array();
+}
+
+// {"items":[...]}, each item in about item_bytes of text (reserved up front, so a long list
+// does not regrow).
 template <typename Item, typename WriteItem>
 std::string items_body(const std::vector<Item>& items, std::size_t item_bytes,
                        WriteItem write_item) {
   json::writer w(16 + items.size() * item_bytes);
-  w.begin_object().key("items").begin_array();
-  for (const auto& item : items) {
-    write_item(w, item);
-  }
-  w.end_array().end_object();
+  w.begin_object();
+  write_items(w, items, write_item);
+  w.end_object();
   return w.finish();
 }
 
@@ -43,11 +59,9 @@ template <typename Item, typename WriteItem>
 std::string page_body(const std::vector<Item>& items, std::int64_t limit, std::int64_t offset,
                       std::size_t item_bytes, WriteItem write_item) {
   json::writer w(64 + items.size() * item_bytes);
-  w.begin_object().key("items").begin_array();
-  for (const auto& item : items) {
-    write_item(w, item);
-  }
-  w.end_array().member("limit", limit).member("offset", offset).end_object();
+  w.begin_object();
+  write_items(w, items, write_item);
+  w.member("limit", limit).member("offset", offset).end_object();
   return w.finish();
 }
 

@@ -32,9 +32,7 @@ void write_assignment(json::writer& w, const assignment& a) {
 }  // namespace
 
 std::string partner_body(const partner& p) {
-  json::writer w(partner_bytes);
-  write_partner(w, p);
-  return w.finish();
+  return services::item_body(p, partner_bytes, write_partner);
 }
 
 std::string partners_page_body(const std::vector<partner>& partners, const page& p) {
@@ -42,9 +40,7 @@ std::string partners_page_body(const std::vector<partner>& partners, const page&
 }
 
 std::string assignment_body(const assignment& a) {
-  json::writer w(assignment_bytes);
-  write_assignment(w, a);
-  return w.finish();
+  return services::item_body(a, assignment_bytes, write_assignment);
 }
 
 std::string assignments_page_body(const std::vector<assignment>& assignments, const page& p) {

@@ -28,9 +28,7 @@ void write_order(json::writer& w, const order_record& o) {
 }  // namespace
 
 std::string order_body(const order_record& o) {
-  json::writer w(order_bytes);
-  write_order(w, o);
-  return w.finish();
+  return services::item_body(o, order_bytes, write_order);
 }
 
 std::string orders_page_body(const std::vector<order_record>& orders, const page& p) {

@@ -75,9 +75,7 @@ std::string detail_body(const product_detail& d) {
 }
 
 std::string admin_product_body(const admin_product& p) {
-  json::writer w(bytes_per_item);
-  write_admin_product(w, p);
-  return w.finish();
+  return services::item_body(p, bytes_per_item, write_admin_product);
 }
 
 std::string admin_listing_body(const std::vector<admin_product>& items, std::int64_t limit,
