@@ -1,8 +1,5 @@
 #include "services/auth/service.hpp"
 
-#include <array>
-
-#include "auth_schema_sql.hpp"
 #include "runtime/migrations.hpp"
 #include "services/auth/bootstrap_admin.hpp"
 #include "services/auth/domain/passwords.hpp"
@@ -22,10 +19,7 @@ task<bool> auth_service::start() {
     rt_.log.error("auth refuses to start: no storage is attached (it needs auth_db)");
     co_return false;
   }
-  const std::array<rt::migration, 1> migrations = {
-      rt::migration{1, "auth_initial_schema", auth_schema_sql()},
-  };
-  auto migrated = co_await rt::apply_migrations(*rt_.storage, migrations);
+  auto migrated = co_await rt::apply_migrations(*rt_.storage, auth_migrations());
   if (!migrated) {
     rt_.log.warn("auth start: migrations failed",
                  {{"code", std::string(sql::to_string(migrated.error().code))},

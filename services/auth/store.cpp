@@ -1,8 +1,20 @@
 #include "services/auth/store.hpp"
 
+#include <array>
 #include <utility>
 
+#include "auth_schema_sql.hpp"
+#include "auth_schema_v2_sql.hpp"
+
 namespace qm::auth {
+
+std::span<const rt::migration> auth_migrations() {
+  static const std::array<rt::migration, 2> list = {
+      rt::migration{1, "auth_initial_schema", auth_schema_sql()},
+      rt::migration{2, "auth_role_check_without_in_list", auth_schema_v2_sql()},
+  };
+  return list;
+}
 
 namespace {
 

@@ -6,14 +6,19 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "core/base/result.hpp"
 #include "core/base/time.hpp"
 #include "core/task/task.hpp"
+#include "runtime/migrations.hpp"
 #include "runtime/storage.hpp"
 
 namespace qm::auth {
+
+// auth_db's schema migrations, in order (schema.sql, schema_v2.sql).
+std::span<const rt::migration> auth_migrations();
 
 struct user {
   std::int64_t id = 0;

@@ -1,8 +1,5 @@
 #include "services/cart/service.hpp"
 
-#include <array>
-
-#include "cart_schema_sql.hpp"
 #include "runtime/migrations.hpp"
 
 namespace qm::cart {
@@ -20,10 +17,7 @@ task<bool> cart_service::start() {
     rt_.log.error("cart refuses to start: no storage is attached (it needs cart_db)");
     co_return false;
   }
-  const std::array<rt::migration, 1> migrations = {
-      rt::migration{1, "cart_initial_schema", cart_schema_sql()},
-  };
-  auto migrated = co_await rt::apply_migrations(*rt_.storage, migrations);
+  auto migrated = co_await rt::apply_migrations(*rt_.storage, cart_migrations());
   if (!migrated) {
     rt_.log.warn("cart start: migrations failed",
                  {{"code", std::string(sql::to_string(migrated.error().code))},

@@ -1,7 +1,9 @@
 #include "services/cart/store.hpp"
 
+#include <array>
 #include <utility>
 
+#include "cart_schema_sql.hpp"
 #include "core/base/assert.hpp"
 #include "services/cart/domain/limits.hpp"
 
@@ -86,6 +88,13 @@ void write_line(sql::transaction& tx, std::int64_t user_id, std::int64_t product
 }
 
 }  // namespace
+
+std::span<const rt::migration> cart_migrations() {
+  static const std::array<rt::migration, 1> list = {
+      rt::migration{1, "cart_initial_schema", cart_schema_sql()},
+  };
+  return list;
+}
 
 task<db_result<std::vector<cart_line>>> cart_store::lines(std::int64_t user_id) {
   auto body = [user_id](sql::transaction& tx) { return read_lines(tx, user_id); };

@@ -6,15 +6,20 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "core/base/result.hpp"
 #include "core/base/time.hpp"
 #include "core/task/task.hpp"
+#include "runtime/migrations.hpp"
 #include "runtime/storage.hpp"
 #include "services/cart/domain/cart_rules.hpp"
 
 namespace qm::cart {
+
+// cart_db's schema migrations, in order (schema.sql).
+std::span<const rt::migration> cart_migrations();
 
 template <typename T>
 using db_result = result<T, sql::error>;

@@ -7,6 +7,7 @@
 #include "delivery_schema_sql.hpp"
 #include "delivery_schema_v2_sql.hpp"
 #include "delivery_schema_v3_sql.hpp"
+#include "delivery_schema_v4_sql.hpp"
 
 namespace qm::delivery {
 
@@ -133,10 +134,11 @@ std::int64_t count(sql::transaction& tx, std::string_view statement) {
 }  // namespace
 
 std::span<const rt::migration> delivery_migrations() {
-  static const std::array<rt::migration, 3> list = {
+  static const std::array<rt::migration, 4> list = {
       rt::migration{1, "delivery_initial_schema", delivery_schema_sql()},
       rt::migration{2, "delivery_checks_without_in_lists", delivery_schema_v2_sql()},
       rt::migration{3, "delivery_partner_listing_index", delivery_schema_v3_sql()},
+      rt::migration{4, "delivery_partner_check_without_in_list", delivery_schema_v4_sql()},
   };
   return list;
 }

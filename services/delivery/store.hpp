@@ -120,7 +120,7 @@ struct delivery_stats {
 // transaction's work. Past it, a geographic index would be the next step.
 inline constexpr std::int64_t max_candidate_partners = 2000;
 
-// delivery_db's schema migrations, in order (schema.sql, schema_v2.sql, schema_v3.sql).
+// delivery_db's schema migrations, in order (schema.sql, then schema_v2.sql to schema_v4.sql).
 std::span<const rt::migration> delivery_migrations();
 
 class delivery_store {

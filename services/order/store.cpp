@@ -7,6 +7,7 @@
 #include "order_schema_sql.hpp"
 #include "order_schema_v2_sql.hpp"
 #include "order_schema_v3_sql.hpp"
+#include "order_schema_v4_sql.hpp"
 #include "services/order/domain/checkout_input.hpp"
 
 namespace qm::order {
@@ -124,10 +125,11 @@ std::string_view payment_status_text(payment_status s) {
 }  // namespace
 
 std::span<const rt::migration> order_migrations() {
-  static const std::array<rt::migration, 3> list = {
+  static const std::array<rt::migration, 4> list = {
       rt::migration{1, "order_initial_schema", order_schema_sql()},
       rt::migration{2, "order_outbox_origin", order_schema_v2_sql()},
       rt::migration{3, "order_checks_without_in_lists", order_schema_v3_sql()},
+      rt::migration{4, "order_status_check_without_in_list", order_schema_v4_sql()},
   };
   return list;
 }

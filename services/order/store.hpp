@@ -115,7 +115,7 @@ enum class attempt_payment : std::uint8_t {
   possible,  // it paid, or may have (the recovery sweep cannot know)
 };
 
-// order_db's schema migrations, in order (schema.sql, schema_v2.sql, schema_v3.sql).
+// order_db's schema migrations, in order (schema.sql, then schema_v2.sql to schema_v4.sql).
 std::span<const rt::migration> order_migrations();
 
 class order_store {

@@ -1,9 +1,5 @@
 #include "services/product/service.hpp"
 
-#include <array>
-
-#include "product_schema_sql.hpp"
-#include "product_schema_v2_sql.hpp"
 #include "runtime/migrations.hpp"
 
 namespace qm::product {
@@ -21,11 +17,7 @@ task<bool> product_service::start() {
     rt_.log.error("product refuses to start: no storage is attached (it needs product_db)");
     co_return false;
   }
-  const std::array<rt::migration, 2> migrations = {
-      rt::migration{1, "product_initial_schema", product_schema_sql()},
-      rt::migration{2, "product_reservations", product_schema_v2_sql()},
-  };
-  auto migrated = co_await rt::apply_migrations(*rt_.storage, migrations);
+  auto migrated = co_await rt::apply_migrations(*rt_.storage, product_migrations());
   if (!migrated) {
     rt_.log.warn("product start: migrations failed",
                  {{"code", std::string(sql::to_string(migrated.error().code))},

@@ -1,8 +1,12 @@
 #include "services/product/store.hpp"
 
 #include <algorithm>
+#include <array>
 #include <utility>
 
+#include "product_schema_sql.hpp"
+#include "product_schema_v2_sql.hpp"
+#include "product_schema_v3_sql.hpp"
 #include "core/base/append_int.hpp"
 #include "core/base/assert.hpp"
 #include "services/product/summary_reads.hpp"
@@ -76,6 +80,15 @@ sql::value optional_int(const std::optional<std::int64_t>& n) {
 }
 
 }  // namespace
+
+std::span<const rt::migration> product_migrations() {
+  static const std::array<rt::migration, 3> list = {
+      rt::migration{1, "product_initial_schema", product_schema_sql()},
+      rt::migration{2, "product_reservations", product_schema_v2_sql()},
+      rt::migration{3, "product_reservation_check_without_in_list", product_schema_v3_sql()},
+  };
+  return list;
+}
 
 task<db_result<std::vector<category>>> product_store::list_categories() {
   auto body = [](sql::transaction& tx) {

@@ -11,18 +11,23 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "core/base/result.hpp"
 #include "core/base/time.hpp"
 #include "core/task/task.hpp"
+#include "runtime/migrations.hpp"
 #include "runtime/storage.hpp"
 #include "services/product/domain/listing.hpp"
 #include "services/product/domain/requests.hpp"
 #include "services/product/domain/reservation.hpp"
 
 namespace qm::product {
+
+// product_db's schema migrations, in order (schema.sql, then schema_v2.sql and schema_v3.sql).
+std::span<const rt::migration> product_migrations();
 
 template <typename T>
 using db_result = result<T, sql::error>;

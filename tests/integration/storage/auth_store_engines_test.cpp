@@ -6,7 +6,6 @@
 
 #include <gtest/gtest.h>
 
-#include "auth_schema_sql.hpp"
 #include "runtime/migrations.hpp"
 #include "services/auth/store.hpp"
 #include "tests/integration/storage/test_databases.hpp"
@@ -15,13 +14,6 @@ namespace qm::test {
 namespace {
 
 constexpr std::int64_t now_s = 1'800'000'000;
-
-const std::array<rt::migration, 1>& auth_migrations() {
-  static const std::array<rt::migration, 1> list = {
-      rt::migration{1, "auth_initial_schema", auth_schema_sql()},
-  };
-  return list;
-}
 
 auth::user make_user(std::int64_t id, std::optional<std::string> email,
                      std::optional<std::string> phone, std::string role = "customer") {
@@ -36,7 +28,7 @@ auth::refresh_record token(std::string jti, std::string family, std::int64_t use
 
 class auth_store_engines : public store_engines_fixture<auth::auth_store> {
  protected:
-  auth_store_engines() : store_engines_fixture(auth_migrations()) {}
+  auth_store_engines() : store_engines_fixture(auth::auth_migrations()) {}
 };
 
 TEST_P(auth_store_engines, engine_reports_its_name) {
@@ -242,14 +234,15 @@ TEST_P(auth_store_engines, migrations_are_idempotent) {
   // SetUp applied them once; twice more changes nothing and keeps the data.
   ASSERT_TRUE(run(store().create_user(make_user(1, "a@example.com", std::nullopt))).ok());
   for (int round = 0; round < 2; ++round) {
-    auto again = run(rt::apply_migrations(engine_->storage(), auth_migrations()));
+    auto again = run(rt::apply_migrations(engine_->storage(), auth::auth_migrations()));
     ASSERT_TRUE(again.ok()) << again.error().message;
   }
   auto recorded = query("SELECT version, name FROM schema_migrations ORDER BY version");
   ASSERT_TRUE(recorded.ok()) << recorded.error().message;
-  ASSERT_EQ(recorded->size(), 1u);
+  ASSERT_EQ(recorded->size(), auth::auth_migrations().size());
   EXPECT_EQ(recorded->front().get_int(0), 1);
   EXPECT_EQ(recorded->front().get_text(1), "auth_initial_schema");
+  EXPECT_EQ(recorded->data[1].get_text(1), "auth_role_check_without_in_list");
   auto users = query("SELECT COUNT(*) FROM users");
   ASSERT_TRUE(users.ok());
   EXPECT_EQ(users->front().get_int(0), 1);
@@ -283,6 +276,45 @@ TEST_P(auth_store_engines, values_round_trip_with_the_same_types) {
 }
 
 INSTANTIATE_TEST_SUITE_P(engines, auth_store_engines, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+
+// A database at version 1 with a partner and a refresh token: migration 2 rebuilds the
+// user's role column (refresh_tokens refers to users, so the table itself stays).
+class auth_store_migration_v2 : public migrated_engine_fixture {
+ protected:
+  auth_store_migration_v2() : migrated_engine_fixture(auth::auth_migrations().first(1)) {}
+};
+
+TEST_P(auth_store_migration_v2, keeps_users_and_still_refuses_unknown_roles) {
+  {
+    auth::auth_store before(engine_->storage(), seconds(10));
+    ASSERT_TRUE(run(before.create_user(make_user(7, "ravi@example.com", std::nullopt, "partner"))).ok());
+    ASSERT_TRUE(run(before.insert_refresh(token("j-1", "f-1", 7), now_s)).ok());
+  }
+  auto migrated = run(rt::apply_migrations(engine_->storage(), auth::auth_migrations()));
+  ASSERT_TRUE(migrated.ok()) << migrated.error().message;
+
+  auth::auth_store store(engine_->storage(), seconds(10));
+  auto ravi = run(store.find_by_email("ravi@example.com"));
+  ASSERT_TRUE(ravi.ok()) << ravi.error().message;
+  ASSERT_TRUE(ravi->has_value());
+  EXPECT_EQ((*ravi)->role, "partner");
+  EXPECT_EQ((*ravi)->id, 7);
+  auto promoted = run(store.set_role(7, "admin"));
+  ASSERT_TRUE(promoted.ok() && promoted->has_value());
+  EXPECT_EQ((*promoted)->role, "admin");
+  ASSERT_TRUE(run(store.create_user(make_user(8, "asha@example.com", std::nullopt))).ok());
+  EXPECT_EQ((*run(store.find_by_id(8)))->role, "customer");
+
+  // The new constraint refuses what the old one did; a token still needs its user.
+  EXPECT_FALSE(exec("UPDATE users SET role = 'root' WHERE id = 7").ok());
+  EXPECT_FALSE(exec("UPDATE users SET role = NULL WHERE id = 7").ok());
+  EXPECT_FALSE(run(store.insert_refresh(token("j-2", "f-2", 99), now_s)).ok());
+  ASSERT_TRUE(run(rt::apply_migrations(engine_->storage(), auth::auth_migrations())).ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(engines, auth_store_migration_v2, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 }  // namespace

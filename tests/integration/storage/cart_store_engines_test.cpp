@@ -1,12 +1,10 @@
 // The cart store's suite, run unchanged on SQLite and on PostgreSQL: same statements, same
 // outcomes, same typed errors.
 
-#include <array>
 #include <string>
 
 #include <gtest/gtest.h>
 
-#include "cart_schema_sql.hpp"
 #include "runtime/migrations.hpp"
 #include "services/cart/domain/limits.hpp"
 #include "services/cart/store.hpp"
@@ -20,16 +18,9 @@ constexpr std::int64_t now_s = 1'800'000'000;
 using cart::cart_line;
 using lines = std::vector<cart_line>;
 
-const std::array<rt::migration, 1>& cart_migrations() {
-  static const std::array<rt::migration, 1> list = {
-      rt::migration{1, "cart_initial_schema", cart_schema_sql()},
-  };
-  return list;
-}
-
 class cart_store_engines : public store_engines_fixture<cart::cart_store> {
  protected:
-  cart_store_engines() : store_engines_fixture(cart_migrations()) {}
+  cart_store_engines() : store_engines_fixture(cart::cart_migrations()) {}
 
   lines lines_of(std::int64_t user_id) {
     auto found = run(store().lines(user_id));

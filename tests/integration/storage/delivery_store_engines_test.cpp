@@ -359,22 +359,35 @@ TEST_P(delivery_store_engines, migrations_are_idempotent) {
 INSTANTIATE_TEST_SUITE_P(engines, delivery_store_engines, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
-// A database at version 1 (as a deployed delivery service left it), with assignments.
-class delivery_store_migration : public migrated_engine_fixture {
+// A database at an older version (as a deployed delivery service left it), written with
+// plain SQL since the store's statements follow the newest schema.
+class delivery_migration_fixture : public migrated_engine_fixture {
  protected:
-  delivery_store_migration() : migrated_engine_fixture(delivery_migrations().first(1)) {}
+  explicit delivery_migration_fixture(std::size_t applied)
+      : migrated_engine_fixture(delivery_migrations().first(applied)) {}
+
+  // Partner 1 (Ravi), busy carrying order 10 for user 900.
+  void add_busy_partner_with_order() {
+    ASSERT_TRUE(exec("INSERT INTO partners (user_id, name, status, lat, lon, created_at, "
+                     "updated_at) VALUES (1, 'Ravi', 'busy', 12.97, 77.59, $1, $1)",
+                     {now_s})
+                    .ok());
+    ASSERT_TRUE(exec("INSERT INTO assignments (order_id, user_id, partner_id, dest_lat, dest_lon, "
+                     "status, created_at, assigned_at, updated_at) "
+                     "VALUES (10, 900, 1, 12.99, 77.61, 'assigned', $1, $1, $1)",
+                     {now_s})
+                    .ok());
+  }
+};
+
+// Version 1, with assignments.
+class delivery_store_migration : public delivery_migration_fixture {
+ protected:
+  delivery_store_migration() : delivery_migration_fixture(1) {}
 };
 
 TEST_P(delivery_store_migration, version_2_keeps_assignments_and_their_constraints) {
-  ASSERT_TRUE(exec("INSERT INTO partners (user_id, name, status, lat, lon, created_at, updated_at) "
-                   "VALUES (1, 'Ravi', 'busy', 12.97, 77.59, $1, $1)",
-                   {now_s})
-                  .ok());
-  ASSERT_TRUE(exec("INSERT INTO assignments (order_id, user_id, partner_id, dest_lat, dest_lon, "
-                   "status, created_at, assigned_at, updated_at) "
-                   "VALUES (10, 900, 1, 12.99, 77.61, 'assigned', $1, $1, $1)",
-                   {now_s})
-                  .ok());
+  add_busy_partner_with_order();
   ASSERT_TRUE(exec("INSERT INTO assignments (order_id, status, created_at, cancelled_at, "
                    "updated_at) VALUES (11, 'cancelled', $1, $1, $1)",
                    {now_s})
@@ -409,6 +422,49 @@ TEST_P(delivery_store_migration, version_2_keeps_assignments_and_their_constrain
 }
 
 INSTANTIATE_TEST_SUITE_P(engines, delivery_store_migration, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+
+// A database at version 3, with a busy partner carrying an order: migration 4 rebuilds the
+// partner's status column (assignments refers to partners, so the table itself stays).
+class delivery_store_migration_v4 : public delivery_migration_fixture {
+ protected:
+  delivery_store_migration_v4() : delivery_migration_fixture(3) {}
+};
+
+TEST_P(delivery_store_migration_v4, keeps_partners_and_still_refuses_unknown_statuses) {
+  add_busy_partner_with_order();
+  auto migrated = run(rt::apply_migrations(engine_->storage(), delivery_migrations()));
+  ASSERT_TRUE(migrated.ok()) << migrated.error().message;
+
+  delivery::delivery_store store(engine_->storage(), seconds(10));
+  auto ravi = run(store.find_partner(1));
+  ASSERT_TRUE(ravi.ok()) << ravi.error().message;
+  ASSERT_TRUE(ravi->has_value());
+  EXPECT_EQ((*ravi)->status, partner_status::busy);
+  EXPECT_EQ((*ravi)->name, "Ravi");
+  auto stats = run(store.stats());
+  ASSERT_TRUE(stats.ok()) << stats.error().message;
+  EXPECT_EQ(stats->partners_by_status.at("busy"), 1);
+  EXPECT_EQ(stats->active_assignments, 1);
+
+  // The new constraint refuses what the old one did; an assignment still needs its partner.
+  EXPECT_FALSE(exec("UPDATE partners SET status = 'asleep' WHERE user_id = 1").ok());
+  EXPECT_FALSE(exec("UPDATE partners SET status = NULL WHERE user_id = 1").ok());
+  EXPECT_FALSE(exec("INSERT INTO assignments (order_id, user_id, partner_id, dest_lat, dest_lon, "
+                    "status, created_at, assigned_at, updated_at) "
+                    "VALUES (11, 900, 99, 12.99, 77.61, 'assigned', $1, $1, $1)",
+                    {now_s})
+                   .ok());
+  // A new partner still starts offline, as the store writes it.
+  ASSERT_TRUE(run(store.upsert_partner(2, "Meena", store_at, now_s)).ok());
+  auto meena = run(store.find_partner(2));
+  ASSERT_TRUE(meena.ok() && meena->has_value());
+  EXPECT_EQ((*meena)->status, partner_status::offline);
+  ASSERT_TRUE(run(rt::apply_migrations(engine_->storage(), delivery_migrations())).ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(engines, delivery_store_migration_v4, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 }  // namespace

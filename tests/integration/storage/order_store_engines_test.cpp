@@ -540,5 +540,52 @@ TEST_P(order_store_migration_v3, keeps_rows_and_still_refuses_unknown_states) {
 INSTANTIATE_TEST_SUITE_P(engines, order_store_migration_v3, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
+
+// A database at version 3, with an order and its line: migration 4 rebuilds the order's
+// status column (order_lines refers to orders, so the table itself stays).
+class order_store_migration_v4 : public migrated_engine_fixture {
+ protected:
+  order_store_migration_v4() : migrated_engine_fixture(order_migrations().first(3)) {}
+};
+
+TEST_P(order_store_migration_v4, keeps_orders_and_lines_and_still_refuses_unknown_statuses) {
+  ASSERT_TRUE(exec("INSERT INTO orders (id, user_id, idem_key, status, subtotal_paise, "
+                   "delivery_fee_paise, total_paise, address, lat, lon, partner_id, "
+                   "reservation_id, created_at, updated_at) VALUES (5, 7, 'k', 'packed', 1000, "
+                   "2000, 3000, '1 MG Road', 12.9, 77.6, NULL, 'r-5', $1, $1)",
+                   {now_s})
+                  .ok());
+  ASSERT_TRUE(exec("INSERT INTO order_lines (order_id, product_id, name, quantity, price_paise) "
+                   "VALUES (5, 11, 'Milk', 2, 500)")
+                  .ok());
+  auto migrated = run(rt::apply_migrations(engine_->storage(), order_migrations()));
+  ASSERT_TRUE(migrated.ok()) << migrated.error().message;
+
+  order_store store(engine_->storage(), seconds(10));
+  auto found = run(store.find_order(5));
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->status, order_status::packed);
+  ASSERT_EQ((*found)->lines.size(), 1u);
+  EXPECT_EQ((*found)->lines.front().quantity, 2);
+  EXPECT_EQ((*found)->total_paise, 3000);
+  auto stats = run(store.stats());
+  ASSERT_TRUE(stats.ok()) << stats.error().message;
+  EXPECT_EQ(stats->orders_by_status.at("packed"), 1);
+
+  // The new constraint refuses what the old one did; the line still needs its order.
+  EXPECT_FALSE(exec("UPDATE orders SET status = 'lost' WHERE id = 5").ok());
+  EXPECT_FALSE(exec("UPDATE orders SET status = NULL WHERE id = 5").ok());
+  EXPECT_TRUE(exec("UPDATE orders SET status = 'out_for_delivery' WHERE id = 5").ok());
+  EXPECT_FALSE(exec("INSERT INTO order_lines (order_id, product_id, name, quantity, price_paise) "
+                    "VALUES (6, 11, 'Milk', 1, 500)")
+                   .ok());
+  // Applying the list again changes nothing.
+  ASSERT_TRUE(run(rt::apply_migrations(engine_->storage(), order_migrations())).ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(engines, order_store_migration_v4, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
 }  // namespace
 }  // namespace qm::test

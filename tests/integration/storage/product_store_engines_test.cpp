@@ -3,14 +3,11 @@
 // tombstones, expiry) with the stock invariant checked on each engine. On PostgreSQL,
 // reservations race on real concurrent transactions and still never oversell.
 
-#include <array>
 #include <map>
 #include <string>
 
 #include <gtest/gtest.h>
 
-#include "product_schema_sql.hpp"
-#include "product_schema_v2_sql.hpp"
 #include "runtime/migrations.hpp"
 #include "services/product/store.hpp"
 #include "tests/integration/storage/test_databases.hpp"
@@ -24,14 +21,6 @@ using product::reserve_outcome;
 constexpr std::int64_t now_s = 1'800'000'000;
 constexpr std::int64_t ttl_s = 600;
 
-const std::array<rt::migration, 2>& product_migrations() {
-  static const std::array<rt::migration, 2> list = {
-      rt::migration{1, "product_initial_schema", product_schema_sql()},
-      rt::migration{2, "product_reservations", product_schema_v2_sql()},
-  };
-  return list;
-}
-
 product::reserve_input reservation(std::string id,
                                    std::vector<product::line_request> lines) {
   auto normalized = product::normalize_lines(std::move(lines));
@@ -41,7 +30,7 @@ product::reserve_input reservation(std::string id,
 
 class product_store_engines : public store_engines_fixture<product::product_store> {
  protected:
-  product_store_engines() : store_engines_fixture(product_migrations()) {}
+  product_store_engines() : store_engines_fixture(product::product_migrations()) {}
 
   void SetUp() override {
     store_engines_fixture::SetUp();
@@ -107,12 +96,13 @@ class product_store_engines : public store_engines_fixture<product::product_stor
 
 TEST_P(product_store_engines, migrations_are_recorded_and_idempotent) {
   EXPECT_EQ(engine_->storage().engine(), GetParam());
-  auto again = run(rt::apply_migrations(engine_->storage(), product_migrations()));
+  auto again = run(rt::apply_migrations(engine_->storage(), product::product_migrations()));
   ASSERT_TRUE(again.ok()) << again.error().message;
   auto recorded = query("SELECT version, name FROM schema_migrations ORDER BY version");
   ASSERT_TRUE(recorded.ok());
-  ASSERT_EQ(recorded->size(), 2u);
+  ASSERT_EQ(recorded->size(), product::product_migrations().size());
   EXPECT_EQ(recorded->data[1].get_text(1), "product_reservations");
+  EXPECT_EQ(recorded->data[2].get_text(1), "product_reservation_check_without_in_list");
   EXPECT_EQ(available(1), 10);
 }
 
@@ -309,6 +299,57 @@ TEST_P(product_store_engines, concurrent_reservations_never_oversell) {
 }
 
 INSTANTIATE_TEST_SUITE_P(engines, product_store_engines, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+
+// A database at version 2 with two reservations: migration 3 rebuilds the reservation's
+// status column (reservation_lines refers to reservations, so the table itself stays).
+class product_store_migration_v3 : public migrated_engine_fixture {
+ protected:
+  product_store_migration_v3()
+      : migrated_engine_fixture(product::product_migrations().first(2)) {}
+};
+
+TEST_P(product_store_migration_v3, keeps_reservations_and_still_refuses_unknown_statuses) {
+  {
+    product::product_store before(engine_->storage(), seconds(10));
+    ASSERT_TRUE(run(before.create_category({1, "Dairy"})).ok());
+    product::new_product_input milk{1, "Toned Milk", "about", 2'700, 10};
+    ASSERT_TRUE(run(before.create_product(1, milk, 1001, now_s)).ok());
+    auto held = run(before.reserve(reservation("held", {{1, 2}}), now_s, now_s + ttl_s));
+    ASSERT_TRUE(held.ok()) << held.error().message;
+    auto conf = run(before.reserve(reservation("conf", {{1, 3}}), now_s, now_s + ttl_s));
+    ASSERT_TRUE(conf.ok()) << conf.error().message;
+    ASSERT_TRUE(run(before.confirm("conf", now_s)).ok());
+  }
+  auto migrated = run(rt::apply_migrations(engine_->storage(), product::product_migrations()));
+  ASSERT_TRUE(migrated.ok()) << migrated.error().message;
+
+  product::product_store store(engine_->storage(), seconds(10));
+  auto conf = run(store.find_reservation("conf"));
+  ASSERT_TRUE(conf.ok()) << conf.error().message;
+  ASSERT_TRUE(conf->has_value());
+  EXPECT_EQ((*conf)->status, reservation_status::confirmed);
+  ASSERT_EQ((*conf)->lines.size(), 1u);
+  EXPECT_EQ((*conf)->lines.front().quantity, 3);
+  // The expiry sweep still finds the held one by status, and only it.
+  EXPECT_EQ(*run(store.sweep_expired(now_s + ttl_s)), 1);
+  EXPECT_EQ(**run(store.confirm("held", now_s + ttl_s)), reservation_status::expired);
+  EXPECT_EQ(reserve_outcome::created,
+            run(store.reserve(reservation("new", {{1, 1}}), now_s, now_s + ttl_s))->outcome);
+  EXPECT_EQ((*run(store.find_reservation("new")))->status, reservation_status::held);
+
+  // The new constraint refuses what the old one did; a line still needs its reservation.
+  EXPECT_FALSE(exec("UPDATE reservations SET status = 'lost' WHERE id = 'conf'").ok());
+  EXPECT_FALSE(exec("UPDATE reservations SET status = NULL WHERE id = 'conf'").ok());
+  EXPECT_FALSE(exec("INSERT INTO reservation_lines (reservation_id, product_id, quantity, name, "
+                    "price_paise) VALUES ('nowhere', 1, 1, 'Toned Milk', 2700)")
+                   .ok());
+  ASSERT_TRUE(
+      run(rt::apply_migrations(engine_->storage(), product::product_migrations())).ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(engines, product_store_migration_v3, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 }  // namespace

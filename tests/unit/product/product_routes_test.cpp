@@ -3,12 +3,11 @@
 
 #include <gtest/gtest.h>
 
-#include <array>
 #include <string>
 #include <vector>
 
-#include "product_schema_sql.hpp"
 #include "runtime/migrations.hpp"
+#include "services/product/store.hpp"
 #include "tests/unit/product/product_fixture.hpp"
 
 namespace qm::test {
@@ -249,11 +248,9 @@ TEST(product_service, refuses_to_start_with_bad_settings) {
 }
 
 TEST(product_service, migrations_keep_existing_stock_in_the_ledger) {
-  // A database at migration 1 with stock, then the service applies migration 2.
+  // A database at migration 1 with stock, then the service applies the rest.
   product_host h;
-  const std::array<rt::migration, 1> first = {
-      rt::migration{1, "product_initial_schema", product_schema_sql()}};
-  ASSERT_TRUE(run_now(rt::apply_migrations(*h.db, first)).ok());
+  ASSERT_TRUE(run_now(rt::apply_migrations(*h.db, product::product_migrations().first(1))).ok());
   h.add_category(1, "C");
   h.exec("INSERT INTO products (id, category_id, name, description, price_paise, active, "
          "created_at) VALUES (7, 1, 'P', '', 100, 1, 0)");
@@ -263,7 +260,7 @@ TEST(product_service, migrations_keep_existing_stock_in_the_ledger) {
   ASSERT_EQ(accounts.size(), 1u);
   EXPECT_EQ(accounts.at(7), (stock_account{12, 12, 0}));
   auto versions = h.query("SELECT version FROM schema_migrations ORDER BY version");
-  ASSERT_EQ(versions.size(), 2u);
+  ASSERT_EQ(versions.size(), product::product_migrations().size());
   EXPECT_EQ(versions.data[1].get_int(0), 2);
 }
 
