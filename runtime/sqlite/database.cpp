@@ -9,6 +9,7 @@
 #include "core/base/assert.hpp"
 #include "runtime/sqlite/dialect.hpp"
 #include "runtime/sqlite/errors.hpp"
+#include "runtime/sqlite/page_cache.hpp"
 
 namespace qm::rt::sqlite {
 
@@ -171,6 +172,9 @@ result<std::unique_ptr<database>, sql::error> database::open(const std::string& 
   // (SQLITE_MISUSE) and changes nothing, which is harmless.
   static const int memstatus_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   (void)memstatus_off;
+  // In-memory databases keep their pages indexed by number (runtime/sqlite/page_cache.hpp);
+  // the same only-before-initialisation rule applies.
+  install_page_cache();
   sqlite3* db = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
