@@ -18,18 +18,36 @@ task<response> handle_categories(product_context& c, request_context rc) {
   co_return http::json_response(200, categories_body(*found));
 }
 
+void count_page(product_context& c, std::string_view source) {
+  c.rt.metrics
+      .get_counter("product_listing_pages_total",
+                   "Public listing pages served, by where the page came from.",
+                   {{"source", std::string(source)}})
+      .inc();
+}
+
 task<response> handle_list(product_context& c, request_context rc) {
   auto q = parse_listing_query(rc.request.query());
   if (!q) {
     co_return bad_parameter(rc, q.error());
   }
-  const std::int64_t limit = q->limit;
-  const std::int64_t offset = q->offset;
-  auto found = co_await c.store.list_products(std::move(*q));
+  const std::optional<listing_cache::page> kept = c.listings.find(*q);
+  std::optional<std::int64_t> known_version;
+  if (kept) {
+    known_version = kept->catalogue_version;
+  }
+  auto found = co_await c.store.list_products(*q, known_version);
   if (!found) {
     co_return db_failure(rc, c.rt.log, "list_products", found.error());
   }
-  co_return http::json_response(200, listing_body(*found, limit, offset));
+  if (!found->items) {
+    count_page(c, "cache");
+    co_return http::json_response(200, *kept->body);
+  }
+  count_page(c, "database");
+  std::string body = listing_body(*found->items, q->limit, q->offset);
+  c.listings.keep(*q, found->catalogue_version, body);
+  co_return http::json_response(200, std::move(body));
 }
 
 task<response> handle_detail(product_context& c, request_context rc) {

@@ -5,7 +5,8 @@
 //   GET /categories                                         200 {"items":[{id, name}]}
 //   GET /products?category_id=&q=&limit=&offset=            200 {"items":[...], limit, offset}
 //       active products only, ordered by id; q matches the name case-insensitively and
-//       literally (% and _ are not wildcards); limit 1..100 (default 20), offset >= 0
+//       literally (% and _ are not wildcards); limit 1..100 (default 20), offset >= 0;
+//       a page is rendered once per catalogue version (listing_cache.hpp)
 //   GET /products/{id}                                      200 product + available | 404
 //
 // Internal (service to service; the gateway never exposes /internal):
@@ -51,6 +52,7 @@
 #include "runtime/runtime.hpp"
 #include "services/common/binding.hpp"
 #include "services/product/domain/settings.hpp"
+#include "services/product/listing_cache.hpp"
 #include "services/product/store.hpp"
 
 namespace qm::product {
@@ -60,6 +62,7 @@ struct product_context {
   rt::runtime& rt;
   product_settings settings;
   product_store store;
+  listing_cache listings;  // rendered pages of GET /products
 };
 
 void register_routes(http::router& routes, product_context& ctx);

@@ -24,7 +24,8 @@ task<bool> product_service::start() {
                   {"message", migrated.error().message}});
     co_return false;
   }
-  ctx_.emplace(product_context{rt_, *settings, product_store(*rt_.storage, settings->db_timeout)});
+  ctx_.emplace(product_context{rt_, *settings, product_store(*rt_.storage, settings->db_timeout),
+                               listing_cache{}});
   observability_ = services::install_observability(rt_, {});
   if (!observability_) {
     ctx_.reset();

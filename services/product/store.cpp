@@ -7,6 +7,7 @@
 #include "product_schema_sql.hpp"
 #include "product_schema_v2_sql.hpp"
 #include "product_schema_v3_sql.hpp"
+#include "product_schema_v4_sql.hpp"
 #include "core/base/append_int.hpp"
 #include "core/base/assert.hpp"
 #include "services/product/summary_reads.hpp"
@@ -67,6 +68,17 @@ std::optional<admin_product> load_admin(sql::transaction& tx, std::int64_t id) {
   return admin_from_row(rows.data.front());
 }
 
+std::int64_t catalogue_version(sql::transaction& tx) {
+  auto rows = tx.exec("SELECT version FROM catalogue_version WHERE id = 1");
+  QM_ASSERT_MSG(!rows.empty(), "migration 4 seeds the catalogue version");
+  return rows.front().get_int(0);
+}
+
+// Every write that changes what the public listing shows calls this in its transaction.
+void catalogue_changed(sql::transaction& tx) {
+  tx.exec("UPDATE catalogue_version SET version = version + 1 WHERE id = 1");
+}
+
 bool exists(sql::transaction& tx, std::string_view statement, const sql::params& args) {
   return !tx.exec(statement, args).empty();
 }
@@ -82,10 +94,11 @@ sql::value optional_int(const std::optional<std::int64_t>& n) {
 }  // namespace
 
 std::span<const rt::migration> product_migrations() {
-  static const std::array<rt::migration, 3> list = {
+  static const std::array<rt::migration, 4> list = {
       rt::migration{1, "product_initial_schema", product_schema_sql()},
       rt::migration{2, "product_reservations", product_schema_v2_sql()},
       rt::migration{3, "product_reservation_check_without_in_list", product_schema_v3_sql()},
+      rt::migration{4, "product_catalogue_version", product_schema_v4_sql()},
   };
   return list;
 }
@@ -103,20 +116,28 @@ task<db_result<std::vector<category>>> product_store::list_categories() {
   co_return co_await rt::transact_value<std::vector<category>>(db_, timeout_, body);
 }
 
-task<db_result<std::vector<product>>> product_store::list_products(listing_query q) {
+task<db_result<listing_read>> product_store::list_products(
+    listing_query q, std::optional<std::int64_t> known_version) {
   QM_ASSERT(q.limit >= 1 && q.limit <= max_limit);
   QM_ASSERT(q.offset >= 0);
-  const auto listing = listing_statement(q, false, false);
-  auto body = [&listing](sql::transaction& tx) {
-    std::vector<product> out;
+  auto body = [&q, known_version](sql::transaction& tx) {
+    listing_read out;
+    // Read first: rows read after it are at least as new as this version, so a page is never
+    // kept under a version older than its contents.
+    out.catalogue_version = catalogue_version(tx);
+    if (known_version == out.catalogue_version) {
+      return out;
+    }
+    const auto listing = listing_statement(q, false, false);
     auto rows = tx.exec(listing.first, listing.second);
-    out.reserve(rows.size());
+    out.items.emplace();
+    out.items->reserve(rows.size());
     for (auto& r : rows.data) {
-      out.push_back(product_from_row(r));
+      out.items->push_back(product_from_row(r));
     }
     return out;
   };
-  co_return co_await rt::transact_value<std::vector<product>>(db_, timeout_, body);
+  co_return co_await rt::transact_value<listing_read>(db_, timeout_, body);
 }
 
 task<db_result<std::optional<product_detail>>> product_store::find_active(std::int64_t id) {
@@ -216,6 +237,7 @@ product_store::create_product(std::int64_t id, new_product_input in, std::int64_
         "INSERT INTO stock_movements (product_id, movement_id, kind, quantity, created_at) "
         "VALUES ($1, $2, 'initial', $3, $4)",
         {id, movement_id, in.stock, now_s});
+    catalogue_changed(tx);
     return {create_outcome::created, load_admin(tx, id)};
   };
   co_return co_await rt::transact_value<outcome>(db_, timeout_, body);
@@ -241,6 +263,7 @@ task<db_result<admin_change>> product_store::update_product(std::int64_t id, pro
     if (changed.affected == 0) {
       return {update_outcome::not_found, std::nullopt};
     }
+    catalogue_changed(tx);
     return {update_outcome::updated, load_admin(tx, id)};
   };
   co_return co_await rt::transact_value<admin_change>(db_, timeout_, body);
@@ -248,7 +271,9 @@ task<db_result<admin_change>> product_store::update_product(std::int64_t id, pro
 
 task<db_result<std::optional<admin_product>>> product_store::deactivate(std::int64_t id) {
   auto body = [id](sql::transaction& tx) -> std::optional<admin_product> {
-    tx.exec("UPDATE products SET active = 0 WHERE id = $1", {id});
+    if (tx.exec("UPDATE products SET active = 0 WHERE id = $1", {id}).affected != 0) {
+      catalogue_changed(tx);
+    }
     return load_admin(tx, id);
   };
   co_return co_await rt::transact_value<std::optional<admin_product>>(db_, timeout_, body);

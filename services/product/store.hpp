@@ -26,7 +26,7 @@
 
 namespace qm::product {
 
-// product_db's schema migrations, in order (schema.sql, then schema_v2.sql and schema_v3.sql).
+// product_db's schema migrations, in order (schema.sql, then schema_v2.sql to schema_v4.sql).
 std::span<const rt::migration> product_migrations();
 
 template <typename T>
@@ -124,6 +124,12 @@ inline constexpr std::int64_t max_sweep_batch = 100;
 // A reservation transaction that lost a race (PostgreSQL) is run again at most this often.
 inline constexpr int max_reserve_attempts = 4;
 
+// A listing page as list_products read it.
+struct listing_read {
+  std::int64_t catalogue_version = 0;
+  std::optional<std::vector<product>> items;  // absent: the catalogue is still at known_version
+};
+
 class product_store {
  public:
   product_store(rt::storage& db, duration timeout) : db_(db), timeout_(timeout) {}
@@ -131,8 +137,10 @@ class product_store {
   // Catalogue.
   // Categories by name, at most max_categories.
   task<db_result<std::vector<category>>> list_categories();
-  // One page of active products matching q, ordered by id.
-  task<db_result<std::vector<product>>> list_products(listing_query q);
+  // One page of active products matching q, ordered by id, read with the catalogue's version
+  // (schema_v4.sql); when that is still known_version the page is not read again.
+  task<db_result<listing_read>> list_products(listing_query q,
+                                              std::optional<std::int64_t> known_version = {});
   // The product with its stock when it exists and is active.
   task<db_result<std::optional<product_detail>>> find_active(std::int64_t id);
   // The products among ids (active or not) with their stock, ordered by id.

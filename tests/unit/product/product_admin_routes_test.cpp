@@ -122,6 +122,56 @@ TEST_F(admin_routes, categories_and_products_are_created_and_browsable) {
   EXPECT_EQ(error_message(bad_price).rfind("price_paise: ", 0), 0U);
 }
 
+// The public listing renders a page once per catalogue version: it follows every change an
+// admin makes here or through another replica (another store on the same database), and
+// serves the page it kept while nothing listed changed, stock included.
+TEST_F(admin_routes, the_public_listing_follows_every_catalogue_change) {
+  const auto pages = [this](std::string_view source) {
+    return product.metrics()
+        .get_counter("product_listing_pages_total", "", {{"source", std::string(source)}})
+        .value();
+  };
+  const auto names = [this] {
+    auto r = get("/products");
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::string out;
+    const auto listing = parse(r);
+    for (const auto& item : listing.at("items").as_array()) {
+      const auto& o = item.as_object();
+      out += std::string(o.at("name").as_string()) + ":" +
+             std::to_string(o.at("price_paise").as_int64()) + " ";
+    }
+    return out;
+  };
+  const auto dairy = create_category("Dairy");
+  const std::int64_t milk = create_product(dairy, "Milk", 2'700, 40).at("id").as_int64();
+  EXPECT_EQ(names(), "Milk:2700 ");
+  const auto first = get("/products").body;
+  EXPECT_EQ(names(), "Milk:2700 ");
+  EXPECT_EQ(pages("database"), 1);
+  EXPECT_EQ(pages("cache"), 2);
+  EXPECT_EQ(get("/products").body, first);
+
+  const std::string target = "/admin/products/" + std::to_string(milk);
+  ASSERT_EQ(admin(method::patch, target, R"({"name":"Toned Milk"})").status, 200);
+  EXPECT_EQ(names(), "Toned Milk:2700 ");
+  ASSERT_EQ(admin(method::post, target + "/restock", R"({"quantity":5})").status, 200);
+  EXPECT_EQ(names(), "Toned Milk:2700 ");
+  const std::int64_t butter = create_product(dairy, "Butter", 5'000, 3).at("id").as_int64();
+  EXPECT_EQ(names(), milk < butter ? "Toned Milk:2700 Butter:5000 " : "Butter:5000 Toned Milk:2700 ");
+
+  product::product_store other_replica(*db, seconds(1));
+  product::product_patch cheaper;
+  cheaper.price_paise = 2'500;
+  ASSERT_TRUE(run_now(other_replica.update_product(milk, cheaper)).ok());
+  EXPECT_EQ(names(), milk < butter ? "Toned Milk:2500 Butter:5000 " : "Butter:5000 Toned Milk:2500 ");
+  ASSERT_EQ(admin(method::del, target).status, 200);
+  EXPECT_EQ(names(), "Butter:5000 ");
+  // The restock changed nothing listed: the page after it came from the cache.
+  EXPECT_EQ(pages("database"), 5);
+  EXPECT_EQ(pages("cache"), 4);
+}
+
 TEST_F(admin_routes, patch_changes_only_the_given_fields) {
   add_category(1, "A");
   add_category(2, "B");

@@ -71,6 +71,8 @@ class product_host {
         "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         {id, category_id, name, "about " + name, price_paise, std::int64_t{active ? 1 : 0},
          to_unix_seconds(product_t0)});
+    // As the service's own writes do, so no listing page kept from before survives it.
+    exec("UPDATE catalogue_version SET version = version + 1 WHERE id = 1");
     if (available) {
       exec("INSERT INTO stock (product_id, available) VALUES ($1, $2)", {id, *available});
       exec(
