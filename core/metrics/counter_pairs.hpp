@@ -1,6 +1,7 @@
 #pragma once
-// A counter family with two labels whose series are picked per event (the gateway counts every
-// forwarded request by upstream and outcome). registry::get_counter builds a label set and
+// A counter family with two labels (or one) whose series are picked per event (the gateway
+// counts every forwarded request by upstream and outcome, the cart every operation by op and
+// outcome). registry::get_counter builds a label set and
 // searches the family under the registry's mutex; this resolves each pair of values once and
 // keeps the series, the handle prometheus-cpp users keep. The counts land in the very series
 // get_counter would return, so the exposition is unchanged.
@@ -24,8 +25,11 @@ class counter_pairs {
 
   counter_pairs(registry& r, std::string name, std::string help, std::string first_label,
                 std::string second_label);
+  // A family with one label: at(value) picks its series.
+  counter_pairs(registry& r, std::string name, std::string help, std::string label);
 
   counter& at(std::string_view first, std::string_view second);
+  counter& at(std::string_view value);
 
  private:
   registry& registry_;

@@ -18,10 +18,7 @@ using http::request_context;
 using http::response;
 
 void count(cart_context& c, std::string_view op, std::string_view outcome) {
-  c.rt.metrics
-      .get_counter("cart_operations_total", "Cart operations by outcome.",
-                   {{"op", std::string(op)}, {"outcome", std::string(outcome)}})
-      .inc();
+  c.operations.at(op, outcome).inc();
 }
 
 std::int64_t now_s(cart_context& c) { return to_unix_seconds(c.rt.clock.now()); }

@@ -27,6 +27,7 @@
 // A database failure answers 503 (Retry-After: 1), never 500.
 
 #include "core/http/router.hpp"
+#include "core/metrics/counter_pairs.hpp"
 #include "runtime/runtime.hpp"
 #include "services/cart/domain/price_memory.hpp"
 #include "services/cart/domain/settings.hpp"
@@ -41,6 +42,7 @@ struct cart_context {
   cart_store store;
   services::upstream_client calls;  // to product: breaker, retries, bulkhead
   price_memory prices;              // last known product details, for GET /cart's fallback
+  metrics::counter_pairs operations;  // cart_operations_total{op,outcome}
 
   // The deadline of a call made while serving rc: the upstream timeout, or sooner when the
   // request's own deadline comes first.

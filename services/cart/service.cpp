@@ -27,7 +27,10 @@ task<bool> cart_service::start() {
   ctx_.emplace(cart_context{rt_, *settings, cart_store(*rt_.storage, settings->db_timeout),
                             services::upstream_client(rt_, settings->context_secret,
                                                       settings->upstreams),
-                            price_memory()});
+                            price_memory(),
+                            metrics::counter_pairs(rt_.metrics, "cart_operations_total",
+                                                   "Cart operations by outcome.", "op",
+                                                   "outcome")});
   observability_ = services::install_observability(rt_, {.calls = &ctx_->calls});
   if (!observability_) {
     ctx_.reset();

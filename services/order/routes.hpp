@@ -17,6 +17,7 @@
 //   GET  /admin/stats   {"orders_by_status":{...},"revenue_paise"}
 
 #include "core/http/router.hpp"
+#include "core/metrics/counter_pairs.hpp"
 #include "runtime/runtime.hpp"
 #include "services/order/domain/settings.hpp"
 #include "services/order/outbox.hpp"
@@ -35,7 +36,9 @@ struct order_context {
         payments(runtime.clock, runtime.random, settings.payment_failure_permille,
                  settings.payment_latency),
         calls(runtime, settings.context_secret, settings.upstreams),
-        outbox(runtime, calls, store, settings) {}
+        outbox(runtime, calls, store, settings),
+        checkouts(runtime.metrics, "order_checkouts_total", "Checkout attempts by outcome.",
+                  "outcome") {}
   order_context(const order_context&) = delete;
   order_context& operator=(const order_context&) = delete;
 
@@ -45,6 +48,7 @@ struct order_context {
   payment_gateway payments;
   services::upstream_client calls;  // every call to another service
   outbox_dispatcher outbox;
+  metrics::counter_pairs checkouts;  // order_checkouts_total{outcome}
 };
 
 void register_routes(http::router& routes, order_context& ctx);

@@ -12,10 +12,7 @@ using http::request_context;
 using http::response;
 
 void count(product_context& c, std::string_view op, std::string_view outcome) {
-  c.rt.metrics
-      .get_counter("product_reservations_total", "Reservation requests by outcome.",
-                   {{"op", std::string(op)}, {"outcome", std::string(outcome)}})
-      .inc();
+  c.reservations.at(op, outcome).inc();
 }
 
 // The {id} of a reservation route, or nothing when it is not a valid reservation id.

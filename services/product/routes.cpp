@@ -18,13 +18,7 @@ task<response> handle_categories(product_context& c, request_context rc) {
   co_return http::json_response(200, categories_body(*found));
 }
 
-void count_page(product_context& c, std::string_view source) {
-  c.rt.metrics
-      .get_counter("product_listing_pages_total",
-                   "Public listing pages served, by where the page came from.",
-                   {{"source", std::string(source)}})
-      .inc();
-}
+void count_page(product_context& c, std::string_view source) { c.listing_pages.at(source).inc(); }
 
 task<response> handle_list(product_context& c, request_context rc) {
   auto q = parse_listing_query(rc.request.query());

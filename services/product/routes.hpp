@@ -49,6 +49,7 @@
 // 503 (Retry-After: 1) when it is unavailable or slow, never 500.
 
 #include "core/http/router.hpp"
+#include "core/metrics/counter_pairs.hpp"
 #include "runtime/runtime.hpp"
 #include "services/common/binding.hpp"
 #include "services/product/domain/settings.hpp"
@@ -63,6 +64,8 @@ struct product_context {
   product_settings settings;
   product_store store;
   listing_cache listings;  // rendered pages of GET /products
+  metrics::counter_pairs listing_pages;  // product_listing_pages_total{source}
+  metrics::counter_pairs reservations;   // product_reservations_total{op,outcome}
 };
 
 void register_routes(http::router& routes, product_context& ctx);

@@ -25,7 +25,14 @@ task<bool> product_service::start() {
     co_return false;
   }
   ctx_.emplace(product_context{rt_, *settings, product_store(*rt_.storage, settings->db_timeout),
-                               listing_cache{}});
+                               listing_cache{},
+                               metrics::counter_pairs(
+                                   rt_.metrics, "product_listing_pages_total",
+                                   "Public listing pages served, by where the page came from.",
+                                   "source"),
+                               metrics::counter_pairs(rt_.metrics, "product_reservations_total",
+                                                      "Reservation requests by outcome.", "op",
+                                                      "outcome")});
   observability_ = services::install_observability(rt_, {});
   if (!observability_) {
     ctx_.reset();

@@ -6,7 +6,8 @@ script fails when:
   - an alert or recording rule (docker/prometheus/alerts.yml) or a dashboard query
     (docker/grafana/dashboards/quickmart.json) names a metric the catalogue does not list, a
     label the metric does not have, or a value its label never takes;
-  - the code registers a metric (get_counter/get_gauge/get_histogram with a literal name) that
+  - the code registers a metric (get_counter/get_gauge/get_histogram or a counter_pairs family,
+    with a literal name) that
     the catalogue does not list, or lists with another type;
   - the dashboard is not well formed: bad JSON, a panel without datasource or targets,
     duplicate panel ids;
@@ -479,6 +480,8 @@ def dashboard_rules(queries):
 # --- the code --------------------------------------------------------------------------------
 
 REGISTRATION = re.compile(r"get_(counter|gauge|histogram)\s*\(\s*\"([^\"]+)\"")
+# A counter family resolved per event (core/metrics/counter_pairs.hpp): registry, then name.
+PAIRS_REGISTRATION = re.compile(r"counter_pairs\s*\(\s*[\w.>-]+\s*,\s*\"([^\"]+)\"")
 
 
 def check_code(root, catalogue, problems):
@@ -491,8 +494,11 @@ def check_code(root, catalogue, problems):
                     continue
                 path = os.path.join(dirpath, f)
                 with open(path, encoding="utf-8", errors="replace") as fh:
-                    for kind, name in REGISTRATION.findall(fh.read()):
-                        registered.setdefault(name, (kind, os.path.relpath(path, root)))
+                    text = fh.read()
+                for kind, name in REGISTRATION.findall(text):
+                    registered.setdefault(name, (kind, os.path.relpath(path, root)))
+                for name in PAIRS_REGISTRATION.findall(text):
+                    registered.setdefault(name, ("counter", os.path.relpath(path, root)))
     for name, (kind, path) in sorted(registered.items()):
         entry = catalogue.get(name)
         if entry is None:

@@ -52,6 +52,19 @@ TEST(counter_pairs, counts_into_the_series_get_counter_returns) {
   EXPECT_TRUE(has_line(text, "forwarded_total{upstream=\"ca\",outcome=\"rtanswered\"} 1")) << text;
 }
 
+TEST(counter_pairs, a_one_label_family_counts_into_its_series) {
+  registry r;
+  counter_pairs checkouts(r, "checkouts_total", "Checkouts.", "outcome");
+  checkouts.at("created").inc();
+  checkouts.at("created").inc();
+  checkouts.at("out_of_stock").inc();
+  EXPECT_EQ(&checkouts.at("created"),
+            &r.get_counter("checkouts_total", "Checkouts.", {{"outcome", "created"}}));
+  const std::string text = r.expose_text();
+  EXPECT_TRUE(has_line(text, "checkouts_total{outcome=\"created\"} 2")) << text;
+  EXPECT_TRUE(has_line(text, "checkouts_total{outcome=\"out_of_stock\"} 1")) << text;
+}
+
 TEST(counter, only_goes_up) {
   counter c;
   c.inc();
