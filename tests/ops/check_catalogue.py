@@ -7,8 +7,7 @@ script fails when:
     (docker/grafana/dashboards/quickmart.json) names a metric the catalogue does not list, a
     label the metric does not have, or a value its label never takes;
   - the code registers a metric (get_counter/get_gauge/get_histogram or a counter_pairs family,
-    with a literal name) that
-    the catalogue does not list, or lists with another type;
+    with a literal name) that the catalogue does not list, or lists with another type;
   - the dashboard is not well formed: bad JSON, a panel without datasource or targets,
     duplicate panel ids;
   - an alert lacks `for`, a severity, its annotations or its runbook section, or has no unit
