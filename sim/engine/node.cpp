@@ -210,8 +210,7 @@ void node::restart() {
 }
 
 void node::answer(request_message& m, http::response r) {
-  scratch_.assign("req#");
-  append_int(scratch_, m.reply.call_id);
+  m.reply.name_call(scratch_, "req#");
   scratch_ += ' ';
   append_int(scratch_, r.status);
   trace_event("handled", scratch_);
@@ -283,8 +282,7 @@ task<void> node::serve(const http::handler* target, http::request_context ctx, c
     const std::string& what = outcome.failure;
     // A bug in the handler: the caller gets a 500 in the project's error shape; the run goes on.
     ++stats_.handler_exceptions;
-    scratch_.assign("req#");
-    append_int(scratch_, call_id);
+    entry.reply.name_call(scratch_, "req#");
     scratch_ += ' ';
     scratch_ += what;
     trace_event("handler_exception", scratch_);
@@ -302,8 +300,7 @@ void node::answer_observed(call_reply reply, observe::request_scope& scope, time
     r.headers.add(std::string(observe::request_id_header), scope.request_id);  // none to replace
   }
   observer_.answered(scope, r.status, sched_.now() - arrived);
-  scratch_.assign("req#");
-  append_int(scratch_, reply.call_id);
+  reply.name_call(scratch_, "req#");
   scratch_ += ' ';
   append_int(scratch_, r.status);
   trace_event("handled", scratch_);
