@@ -13,7 +13,7 @@ constexpr std::string_view net_node = "net";
 
 void append_outcome(std::string& out, const rt::call_result& r) {
   if (r.ok()) {
-    append_int(out, r.value().status);
+    append_status(out, r.value().status);
   } else {
     out += rt::to_string(r.error().code);
   }

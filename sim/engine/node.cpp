@@ -212,7 +212,7 @@ void node::restart() {
 void node::answer(request_message& m, http::response r) {
   m.reply.name_call(scratch_, "req#");
   scratch_ += ' ';
-  append_int(scratch_, r.status);
+  append_status(scratch_, r.status);
   trace_event("handled", scratch_);
   net_.send_reply(*this, std::move(m.reply), std::move(r));
 }
@@ -302,7 +302,7 @@ void node::answer_observed(call_reply reply, observe::request_scope& scope, time
   observer_.answered(scope, r.status, sched_.now() - arrived);
   reply.name_call(scratch_, "req#");
   scratch_ += ' ';
-  append_int(scratch_, r.status);
+  append_status(scratch_, r.status);
   trace_event("handled", scratch_);
   net_.send_reply(*this, std::move(reply), std::move(r));
 }
