@@ -11,6 +11,12 @@ namespace {
 // Routes x methods x statuses is small in practice; this is the backstop if a bug made the
 // key unbounded (the registry's own per-family cap is the second one).
 constexpr std::size_t max_cached_series = 4096;
+
+// Whether a field's name is the header spelled canonical, in any case. Our own servers and
+// clients spell names as the constants do: one memcmp before folding case.
+bool names_header(std::string_view name, std::string_view canonical) {
+  return name.size() == canonical.size() && (name == canonical || http::iequals(name, canonical));
+}
 }  // namespace
 
 request_observer::request_observer(metrics::registry& registry, rt::logger& log,
@@ -28,9 +34,9 @@ std::shared_ptr<observe::request_scope> request_observer::open(http::request& re
   std::optional<std::string_view> client_id;
   std::optional<std::string_view> parent_text;
   for (const auto& [name, value] : req.headers.fields()) {
-    if (!client_id && http::iequals(name, observe::request_id_header)) {
+    if (!client_id && names_header(name, observe::request_id_header)) {
       client_id = value;
-    } else if (!parent_text && http::iequals(name, observe::traceparent_header)) {
+    } else if (!parent_text && names_header(name, observe::traceparent_header)) {
       parent_text = value;
     }
   }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstring>
 
 #include "core/base/assert.hpp"
 
@@ -11,34 +13,74 @@ namespace {
 
 constexpr std::size_t v00_length = 55;  // "00-" + 32 + "-" + 16 + "-" + 2
 
-// Every server parses a traceparent and checks its ids per request: a table and a compare
-// instead of a predicate called per character.
-constexpr std::array<bool, 256> lower_hex_table = [] {
-  std::array<bool, 256> t{};
-  for (int c = '0'; c <= '9'; ++c) {
-    t[static_cast<std::size_t>(c)] = true;
-  }
-  for (int c = 'a'; c <= 'f'; ++c) {
-    t[static_cast<std::size_t>(c)] = true;
-  }
-  return t;
-}();
+// Every server parses a traceparent, checks its ids and writes new ones per request; ids are
+// hex words, so they are handled eight characters at a time (SWAR) rather than one by one.
+constexpr std::uint64_t ones = 0x0101010101010101ULL;
+constexpr std::uint64_t highs = 0x8080808080808080ULL;
 
-bool all_lower_hex(std::string_view s) {
+// Eight characters as a word, the first in the lowest byte whatever the machine.
+std::uint64_t load_chars(const char* p) {
+  std::uint64_t w = 0;
+  std::memcpy(&w, p, sizeof w);
+  if constexpr (std::endian::native == std::endian::big) {
+    w = __builtin_bswap64(w);
+  }
+  return w;
+}
+
+void store_chars(std::uint64_t w, char* p) {
+  if constexpr (std::endian::native == std::endian::big) {
+    w = __builtin_bswap64(w);
+  }
+  std::memcpy(p, &w, sizeof w);
+}
+
+// The high bit of each byte of w (all below 0x80) that lies in [lo, hi]: adding 0x80 - lo
+// sets a byte's high bit from lo up, adding 0x7f - hi from past hi up, and no byte carries.
+std::uint64_t bytes_in(std::uint64_t w, unsigned char lo, unsigned char hi) {
+  return (w + ones * (0x80u - lo)) & ~(w + ones * (0x7fu - hi)) & highs;
+}
+
+// Whether all eight characters of w are lowercase hex digits.
+bool lower_hex_word(std::uint64_t w) {
+  return (w & highs) == 0 && (bytes_in(w, '0', '9') | bytes_in(w, 'a', 'f')) == highs;
+}
+
+// s.size() is a multiple of 8 (every id is).
+bool all_lower_hex_words(std::string_view s) {
   bool ok = true;
-  for (const char c : s) {
-    ok &= lower_hex_table[static_cast<unsigned char>(c)];
+  for (std::size_t i = 0; i < s.size(); i += 8) {
+    ok &= lower_hex_word(load_chars(s.data() + i));
   }
   return ok;
 }
 
-constexpr std::string_view zeros = "00000000000000000000000000000000";
+bool is_lower_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
 
+constexpr std::uint64_t zero_chars = ones * '0';
+
+// s.size() is a multiple of 8 (every id is).
 bool all_zero(std::string_view s) {
-  if (s.size() <= zeros.size()) {  // every id
-    return s == zeros.substr(0, s.size());
+  std::uint64_t differs = 0;
+  for (std::size_t i = 0; i < s.size(); i += 8) {
+    differs |= load_chars(s.data() + i) ^ zero_chars;
   }
-  return std::all_of(s.begin(), s.end(), [](char c) { return c == '0'; });
+  return differs == 0;
+}
+
+// The eight lowercase hex digits of v, most significant first, as a word (first character in
+// the lowest byte).
+std::uint64_t hex8(std::uint32_t v) {
+  // Spread the nibbles into bytes, lowest nibble in the lowest byte...
+  std::uint64_t w = v;
+  w = (w | (w << 16)) & 0x0000ffff0000ffffULL;
+  w = (w | (w << 8)) & 0x00ff00ff00ff00ffULL;
+  w = (w | (w << 4)) & 0x0f0f0f0f0f0f0f0fULL;
+  // ... turn 0..15 into '0'..'9', 'a'..'f' (a byte above 9 gets 'a' - '0' - 10 more) ...
+  const std::uint64_t letters = ((w + ones * 6) >> 4) & ones;
+  w += zero_chars + letters * ('a' - '0' - 10);
+  // ... and put the most significant digit first.
+  return __builtin_bswap64(w);
 }
 
 std::uint8_t hex_value(char c) {
@@ -55,8 +97,9 @@ std::optional<traceparent> parse_traceparent(std::string_view value) {
   const std::string_view trace = value.substr(3, 32);
   const std::string_view parent = value.substr(36, 16);
   const std::string_view flags = value.substr(53, 2);
-  if (!all_lower_hex(version) || version == "ff" || !all_lower_hex(trace) ||
-      !all_lower_hex(parent) || !all_lower_hex(flags) || all_zero(trace) || all_zero(parent)) {
+  if (!is_lower_hex(version[0]) || !is_lower_hex(version[1]) || version == "ff" ||
+      !all_lower_hex_words(trace) || !all_lower_hex_words(parent) || !is_lower_hex(flags[0]) ||
+      !is_lower_hex(flags[1]) || all_zero(trace) || all_zero(parent)) {
     return std::nullopt;
   }
   // Version 00 has exactly these fields; a later version may append "-..." after them.
@@ -72,11 +115,12 @@ std::optional<traceparent> parse_traceparent(std::string_view value) {
 }
 
 void write_hex16(std::uint64_t v, char* out) {
-  static constexpr char digits[] = "0123456789abcdef";
-  for (int i = 15; i >= 0; --i) {
-    out[i] = digits[v & 0xF];
-    v >>= 4;
-  }
+  store_chars(hex8(static_cast<std::uint32_t>(v >> 32)), out);
+  store_chars(hex8(static_cast<std::uint32_t>(v)), out + 8);
+}
+
+bool is_lower_hex_id(std::string_view id) {
+  return id.size() % 8 == 0 && all_lower_hex_words(id);
 }
 
 bool span::has_parent() const { return !all_zero(parent_id_view()); }

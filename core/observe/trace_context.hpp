@@ -65,4 +65,8 @@ span span_named_by(const traceparent& p);
 // Writes v as 16 lowercase hex digits.
 void write_hex16(std::uint64_t v, char* out);
 
+// Whether id is lowercase hex digits in a multiple of 8 characters (the shape of every id
+// written by write_hex16).
+bool is_lower_hex_id(std::string_view id);
+
 }  // namespace qm::observe

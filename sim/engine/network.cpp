@@ -1,5 +1,7 @@
 #include "sim/engine/network.hpp"
 
+#include <charconv>
+
 #include "core/base/assert.hpp"
 #include "sim/engine/node.hpp"
 #include "sim/engine/text.hpp"
@@ -11,7 +13,7 @@ constexpr std::string_view net_node = "net";
 
 void append_outcome(std::string& out, const rt::call_result& r) {
   if (r.ok()) {
-    append_int(out, r.value().status);
+    append_status(out, r.value().status);
   } else {
     out += rt::to_string(r.error().code);
   }
@@ -26,6 +28,12 @@ network::network(scheduler& sched, trace& tr, std::uint64_t root_seed, link_conf
       default_link_(default_link),
       max_in_flight_per_link_(max_in_flight_per_link) {
   QM_ASSERT(max_in_flight_per_link_ > 0);
+}
+
+call_reply::call_reply(node* caller_node, std::uint64_t id, completion<rt::call_result> done_by)
+    : caller(caller_node), call_id(id), done(std::move(done_by)) {
+  const auto written = std::to_chars(id_digits.data(), id_digits.data() + id_digits.size(), id);
+  id_size = static_cast<std::uint8_t>(written.ptr - id_digits.data());
 }
 
 std::uint32_t network::id_of(std::string_view name) {
@@ -202,8 +210,7 @@ void network::send_request(node& from, node& to, http::request request, call_rep
   m->request = std::move(request);
   m->reply = std::move(reply);
   m->due = due;
-  scratch_.assign("req#");
-  append_int(scratch_, m->reply.call_id);
+  m->reply.name_call(scratch_, "req#");
   const std::size_t what_size = scratch_.size();
   scratch_ += ' ';
   scratch_ += l.label;
@@ -218,8 +225,7 @@ void network::send_request(node& from, node& to, http::request request, call_rep
   }
   sched_.at_delay(*latency, [this, &l, &to, m = std::move(m)]() mutable {
     --l.in_flight;
-    scratch_.assign("req#");
-    append_int(scratch_, m->reply.call_id);
+    m->reply.name_call(scratch_, "req#");
     scratch_ += ' ';
     scratch_ += l.label;
     if (!to.listening()) {
@@ -240,8 +246,7 @@ void network::send_request(node& from, node& to, http::request request, call_rep
 void network::send_reply(node& from, call_reply reply, rt::call_result r) {
   QM_ASSERT(reply.caller != nullptr);
   link_state& l = link_between(from.net_id(), reply.caller->net_id());
-  scratch_.assign("rep#");
-  append_int(scratch_, reply.call_id);
+  reply.name_call(scratch_, "rep#");
   const std::size_t what_size = scratch_.size();
   scratch_ += ' ';
   scratch_ += l.label;
@@ -260,8 +265,7 @@ void network::send_reply(node& from, call_reply reply, rt::call_result r) {
   sched_.at_delay(*latency, [this, &l, msg = std::move(msg)]() mutable {
     --l.in_flight;
     ++stats_.delivered;
-    scratch_.assign("rep#");
-    append_int(scratch_, msg->reply.call_id);
+    msg->reply.name_call(scratch_, "rep#");
     scratch_ += ' ';
     scratch_ += l.label;
     trace_.record(sched_.now(), msg->reply.caller->name(), "deliver", scratch_);
@@ -273,8 +277,7 @@ void network::send_reply(node& from, call_reply reply, rt::call_result r) {
 void network::complete(call_reply& reply, rt::call_result r) {
   if (reply.done.done()) {
     ++stats_.late_replies_dropped;
-    scratch_.assign("req#");
-    append_int(scratch_, reply.call_id);
+    reply.name_call(scratch_, "req#");
     scratch_ += ' ';
     append_outcome(scratch_, r);
     trace_.record(sched_.now(), reply.caller->name(), "late_reply_dropped", scratch_);
@@ -284,8 +287,7 @@ void network::complete(call_reply& reply, rt::call_result r) {
     // The caller's frame is gone (its node crashed): nothing to resume. Fulfilling still marks
     // the call over, so its deadline timer stays quiet.
     ++stats_.orphaned_replies;
-    scratch_.assign("req#");
-    append_int(scratch_, reply.call_id);
+    reply.name_call(scratch_, "req#");
     scratch_ += ' ';
     append_outcome(scratch_, r);
     trace_.record(sched_.now(), reply.caller->name(), "reply_orphaned", scratch_);

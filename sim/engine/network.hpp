@@ -4,6 +4,7 @@
 // its own PRNG stream (derived from the root seed and "link/<from>-><to>"), and can be blocked
 // by a partition. A lost message simply never arrives: the caller's deadline timer answers.
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -30,9 +31,22 @@ class node;
 // How a reply finds its caller: the caller's node, the call's id (for the trace) and the
 // completion the caller's frame waits on.
 struct call_reply {
+  call_reply() = default;
+  call_reply(node* caller_node, std::uint64_t id, completion<rt::call_result> done_by);
+
+  // The trace's name of the call: prefix ("req#", "rep#") and its id, into out.
+  void name_call(std::string& out, std::string_view prefix) const {
+    out.clear();  // then append: assign is a general replace, which costs twice as much
+    out.append(prefix);
+    out.append(id_digits.data(), id_size);
+  }
+
   node* caller = nullptr;
   std::uint64_t call_id = 0;
   completion<rt::call_result> done;
+  // call_id's decimal digits, written once: every hop names its call in five trace lines.
+  std::array<char, 20> id_digits{};
+  std::uint8_t id_size = 0;
 };
 
 // A request on the wire.

@@ -210,10 +210,9 @@ void node::restart() {
 }
 
 void node::answer(request_message& m, http::response r) {
-  scratch_.assign("req#");
-  append_int(scratch_, m.reply.call_id);
+  m.reply.name_call(scratch_, "req#");
   scratch_ += ' ';
-  append_int(scratch_, r.status);
+  append_status(scratch_, r.status);
   trace_event("handled", scratch_);
   net_.send_reply(*this, std::move(m.reply), std::move(r));
 }
@@ -283,8 +282,7 @@ task<void> node::serve(const http::handler* target, http::request_context ctx, c
     const std::string& what = outcome.failure;
     // A bug in the handler: the caller gets a 500 in the project's error shape; the run goes on.
     ++stats_.handler_exceptions;
-    scratch_.assign("req#");
-    append_int(scratch_, call_id);
+    entry.reply.name_call(scratch_, "req#");
     scratch_ += ' ';
     scratch_ += what;
     trace_event("handler_exception", scratch_);
@@ -302,10 +300,9 @@ void node::answer_observed(call_reply reply, observe::request_scope& scope, time
     r.headers.add(std::string(observe::request_id_header), scope.request_id);  // none to replace
   }
   observer_.answered(scope, r.status, sched_.now() - arrived);
-  scratch_.assign("req#");
-  append_int(scratch_, reply.call_id);
+  reply.name_call(scratch_, "req#");
   scratch_ += ' ';
-  append_int(scratch_, r.status);
+  append_status(scratch_, r.status);
   trace_event("handled", scratch_);
   net_.send_reply(*this, std::move(reply), std::move(r));
 }

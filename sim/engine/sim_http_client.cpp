@@ -67,16 +67,20 @@ task<rt::call_result> sim_http_client::call(node& target, http::request req, tim
   completion<rt::call_result> done;
   // The deadline timer: answers timeout unless the reply came first. When the caller's frame
   // is gone (its node crashed) there is nobody to answer, and the call is left to the reply.
-  net.sched().at_time(due, [&net, done, id, caller = &owner_, to = &target] {
-    if (done.done() || !done.has_waiter()) {
-      return;
-    }
-    ++net.stats().timeouts;
-    net.events().record(net.sched().now(), caller->name(), "timeout", call_label(id, *caller, *to));
-    done.fulfil(timed_out(*to));
-  });
+  // Most calls are answered long before their deadline, and the timer is cancelled then.
+  const scheduler::timer_id deadline_timer =
+      net.sched().at_time_cancellable(due, [&net, done, id, caller = &owner_, to = &target] {
+        if (done.done() || !done.has_waiter()) {
+          return;
+        }
+        ++net.stats().timeouts;
+        net.events().record(net.sched().now(), caller->name(), "timeout", call_label(id, *caller, *to));
+        done.fulfil(timed_out(*to));
+      });
   net.send_request(owner_, target, std::move(req), call_reply{&owner_, id, done}, due);
-  co_return co_await done;
+  rt::call_result outcome = co_await done;
+  net.sched().cancel(deadline_timer);
+  co_return outcome;
 }
 
 }  // namespace qm::sim

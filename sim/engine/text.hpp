@@ -16,6 +16,18 @@ inline void append_duration(std::string& out, duration d) {
   out += "us";
 }
 
+// An HTTP status: three digits written directly (two trace lines of every hop carry one);
+// anything else as append_int writes it.
+inline void append_status(std::string& out, int status) {
+  if (status < 100 || status > 999) {
+    append_int(out, status);
+    return;
+  }
+  const char digits[3] = {static_cast<char>('0' + status / 100), static_cast<char>('0' + status / 10 % 10),
+                          static_cast<char>('0' + status % 10)};
+  out.append(digits, sizeof digits);
+}
+
 // A decimal fraction with a fixed number of places (no floating-point formatting surprises).
 inline void append_fraction(std::string& out, double value, int places = 6) {
   if (value < 0) {

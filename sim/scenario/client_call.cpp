@@ -93,8 +93,8 @@ task<rt::call_result> recorded_call(client_channel& ch, step_id step, http::requ
   }
   request_record rec;
   rec.step = step;
-  if (!tags.subject.empty()) {
-    rec.subject = ch.log.subject_id(tags.subject);
+  if (tags.subject_id != 0 || !tags.subject.empty()) {
+    rec.subject = tags.subject_id != 0 ? tags.subject_id : ch.log.subject_id(tags.subject);
     rec.limit_class = tags.limit_class;
   }
   rec.flags = tags.signed_in ? flag_signed_in : 0;

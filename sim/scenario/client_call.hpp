@@ -27,6 +27,9 @@ struct call_tags {
   std::string subject;  // "ip:<address>" or "acct:<email>"; empty: not tagged
   limit_class_tag limit_class = limit_class_tag::none;
   bool signed_in = false;
+  // The outcome log's id of the subject, from a caller that has looked it up already (then
+  // subject is not needed); 0: look subject up.
+  std::uint32_t subject_id = 0;
 };
 
 // The class the gateway documents for a path (services/gateway/rate_limit.hpp): the credential

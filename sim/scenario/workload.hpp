@@ -77,6 +77,10 @@ class workload {
     std::string refresh_token;
     std::uint32_t checkouts = 0;
     std::int64_t last_order_id = 0;
+    // The outcome log's ids of its two rate-limit subjects (its address, its account), looked
+    // up at its first call as each; 0 until then.
+    std::uint32_t address_subject = 0;
+    std::uint32_t account_subject = 0;
   };
   struct planned_step {
     step_id id = step_me;
@@ -90,7 +94,7 @@ class workload {
   task<bool> checkout(std::size_t user_index);
   // A request from u's own address, tagged with whose budget it spends: the account when it
   // carries u's token (call_as), else the address.
-  task<rt::call_result> call(const user& u, step_id id, http::request req, bool signed_in = false);
+  task<rt::call_result> call(user& u, step_id id, http::request req, bool signed_in = false);
   task<rt::call_result> call_as(user& u, step_id id, http::request req);
   std::size_t pick_flow();
   // Flows that are no sequence of ordinary steps (workload_hostile.cpp).

@@ -24,7 +24,7 @@ bool refused(const rt::call_result& r) {
 }  // namespace
 
 task<bool> workload::catalogue_flow(std::size_t user_index) {
-  const user& u = users_[user_index];
+  user& u = users_[user_index];
   auto listing = co_await call(u, step_browse, plain_request(http::method::get, "/products?limit=20"));
   if (!listing || listing->status != 200) {
     co_return false;
@@ -34,7 +34,7 @@ task<bool> workload::catalogue_flow(std::size_t user_index) {
 }
 
 task<bool> workload::impostor_flow(std::size_t user_index) {
-  const user& u = users_[user_index];
+  user& u = users_[user_index];
   const auto kind = static_cast<bad_token>(io_.random.uniform(static_cast<std::uint64_t>(bad_token::count)));
   // A user id that may well exist: the token claims to be someone real.
   const auto claimed_user = static_cast<std::int64_t>(1 + io_.random.uniform(users_.size()));
@@ -113,7 +113,7 @@ task<bool> workload::abuse_flow() {
 }
 
 task<bool> workload::spoof_flow(std::size_t user_index) {
-  const user& u = users_[user_index];
+  user& u = users_[user_index];
   const auto victim = static_cast<std::int64_t>(forged_user_base + io_.random.uniform(static_cast<std::uint64_t>(forged_user_count)));
   const std::int64_t now_s = to_unix_seconds(io_.clock.now());
   const std::int64_t product_id =

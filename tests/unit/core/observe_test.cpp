@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "core/observe/request_scope.hpp"
 #include "core/observe/trace_context.hpp"
 
@@ -126,7 +128,11 @@ TEST(traceparent, every_id_character_must_be_lower_hex) {
   const std::string good(spec_example);
   for (int c = 0; c < 256; ++c) {
     const bool lower_hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-    for (const std::size_t at : {std::size_t{0}, std::size_t{20}, std::size_t{40}, std::size_t{54}}) {
+    // Every position of every field: ids are checked eight characters at a time.
+    for (std::size_t at = 0; at < good.size(); ++at) {
+      if (good[at] == '-') {
+        continue;
+      }
       std::string value = good;
       value[at] = static_cast<char>(c);
       EXPECT_EQ(parse_traceparent(value).has_value(), lower_hex) << at << " " << c;
@@ -134,6 +140,41 @@ TEST(traceparent, every_id_character_must_be_lower_hex) {
   }
   EXPECT_FALSE(parse_traceparent("00-00000000000000000000000000000000-00f067aa0ba902b7-01").has_value());
   EXPECT_FALSE(parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01").has_value());
+}
+
+TEST(hex_ids, written_as_printf_writes_them_and_recognised_whole) {
+  std::uint64_t v = 0x0123456789abcdefULL;
+  for (int i = 0; i < 200; ++i) {
+    char expected[17];
+    std::snprintf(expected, sizeof expected, "%016llx", static_cast<unsigned long long>(v));
+    char out[16];
+    write_hex16(v, out);
+    EXPECT_EQ(std::string_view(out, 16), std::string_view(expected, 16));
+    EXPECT_TRUE(is_lower_hex_id(std::string_view(out, 16)));
+    v = v * 6364136223846793005ULL + 1442695040888963407ULL;
+  }
+  char edge[16];
+  write_hex16(0, edge);
+  EXPECT_EQ(std::string_view(edge, 16), "0000000000000000");
+  write_hex16(~std::uint64_t{0}, edge);
+  EXPECT_EQ(std::string_view(edge, 16), "ffffffffffffffff");
+}
+
+TEST(hex_ids, any_other_character_anywhere_is_refused) {
+  const std::string good = "0123456789abcdef0123456789abcdef";
+  EXPECT_TRUE(is_lower_hex_id(good));
+  EXPECT_FALSE(is_lower_hex_id(good.substr(0, 31)));
+  for (int c = 0; c < 256; ++c) {
+    const bool lower_hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    for (std::size_t at = 0; at < good.size(); ++at) {
+      std::string id = good;
+      id[at] = static_cast<char>(c);
+      EXPECT_EQ(is_lower_hex_id(id), lower_hex) << at << " " << c;
+      const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                         c == '.' || c == '_' || c == ':' || c == '-';
+      EXPECT_EQ(is_well_formed_request_id(id), plain) << at << " " << c;
+    }
+  }
 }
 
 }  // namespace

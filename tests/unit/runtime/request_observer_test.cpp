@@ -41,6 +41,18 @@ TEST_F(observer_fixture, keeps_a_well_formed_request_id_and_continues_the_caller
   EXPECT_EQ(scope->route, "/orders/checkout");
 }
 
+TEST_F(observer_fixture, finds_the_fields_whatever_the_case_of_their_names) {
+  http::request req;
+  req.verb = http::method::get;
+  req.target = "/orders";
+  req.headers.add("Content-Type", "application/json");  // as long as X-Request-ID
+  req.headers.add("x-request-id", "lower-1");
+  req.headers.add("TraceParent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  const auto scope = observer.open(req, "/orders", ids);
+  EXPECT_EQ(scope->request_id, "lower-1");
+  EXPECT_EQ(scope->span.parent_id_view(), "00f067aa0ba902b7");
+}
+
 TEST_F(observer_fixture, replaces_a_malformed_request_id_in_the_request_and_starts_a_trace) {
   auto req = request("bad id\r\nX-Evil: 1", "00-not-a-traceparent");
   const auto scope = observer.open(req, "/orders/checkout", ids);

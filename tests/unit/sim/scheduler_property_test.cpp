@@ -77,5 +77,54 @@ RC_GTEST_PROP(scheduler_property, run_until_never_runs_an_event_past_its_deadlin
   RC_ASSERT(to_unix_us(s.now()) - t0 == cut);
 }
 
+// Property: cancellable timers, parked or not, cancelled or not, run in (time, sequence) order
+// with the other events, and a cancelled one never runs.
+RC_GTEST_PROP(scheduler_property, timers_keep_their_order_and_cancelled_ones_never_run, ()) {
+  struct timer_plan {
+    bool cancellable;
+    std::int64_t delay_us;  // up to 90 s: inside the park's span and beyond it
+    std::int64_t cancel_after_us;  // when to cancel it; beyond the delay: never
+  };
+  const auto plans = *rc::gen::container<std::vector<timer_plan>>(rc::gen::build<timer_plan>(
+      rc::gen::set(&timer_plan::cancellable, rc::gen::arbitrary<bool>()),
+      rc::gen::set(&timer_plan::delay_us,
+                   rc::gen::oneOf(rc::gen::inRange<std::int64_t>(0, 200'000),
+                                  rc::gen::inRange<std::int64_t>(0, 90'000'000))),
+      rc::gen::set(&timer_plan::cancel_after_us, rc::gen::inRange<std::int64_t>(0, 100'000'000))));
+  scheduler s;
+  std::vector<ran> order;
+  std::vector<bool> fired(plans.size(), false);
+  std::uint64_t seq = 0;
+  for (std::size_t i = 0; i < plans.size(); ++i) {
+    const timer_plan& p = plans[i];
+    const time_point when = s.now() + duration(p.delay_us);
+    const auto record = [&s, &order, &fired, i, seq] {
+      order.push_back({to_unix_us(s.now()), seq});
+      fired[i] = true;
+    };
+    ++seq;  // every event takes the next sequence number
+    if (!p.cancellable) {
+      s.at_time(when, record);
+      continue;
+    }
+    const scheduler::timer_id id = s.at_time_cancellable(when, record);
+    ++seq;
+    s.at_delay(duration(p.cancel_after_us), [&s, id] { s.cancel(id); });
+  }
+  s.run_all();
+  for (std::size_t i = 0; i < plans.size(); ++i) {
+    const timer_plan& p = plans[i];
+    // At equal times the cancel, scheduled after its timer, comes second.
+    const bool cancelled = p.cancellable && p.cancel_after_us < p.delay_us;
+    RC_ASSERT(fired[i] == !cancelled);
+  }
+  for (std::size_t k = 1; k < order.size(); ++k) {
+    const bool in_order = order[k - 1].when_us < order[k].when_us ||
+                          (order[k - 1].when_us == order[k].when_us && order[k - 1].seq < order[k].seq);
+    RC_ASSERT(in_order);
+  }
+  RC_ASSERT(s.pending() == 0u);
+}
+
 }  // namespace
 }  // namespace qm::sim

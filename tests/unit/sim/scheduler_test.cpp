@@ -143,5 +143,98 @@ TEST(scheduler, an_action_that_throws_frees_its_slot) {
   EXPECT_EQ(ran, 1);
 }
 
+
+TEST(scheduler, a_cancelled_timer_does_not_run_and_releases_its_captures) {
+  scheduler s;
+  auto token = std::make_shared<int>(0);
+  std::vector<int> order;
+  const auto far = s.at_time_cancellable(s.now() + seconds(3), [&order, token] { order.push_back(3); });
+  const auto near = s.at_time_cancellable(s.now() + ms(1), [&order, token] { order.push_back(1); });
+  s.at_delay(ms(2), [&order] { order.push_back(2); });
+  EXPECT_EQ(s.pending(), 3u);
+  EXPECT_EQ(s.next_time(), s.now() + ms(1));
+  s.cancel(far);
+  EXPECT_EQ(token.use_count(), 2);
+  EXPECT_EQ(s.pending(), 2u);
+  s.run_all();
+  EXPECT_EQ(order, (std::vector<int>{1, 2}));
+  EXPECT_EQ(token.use_count(), 1);
+  // Cancelling a timer that has run, or one cancelled before, changes nothing.
+  s.cancel(near);
+  s.cancel(far);
+  EXPECT_EQ(s.pending(), 0u);
+}
+
+TEST(scheduler, parked_timers_run_in_time_then_sequence_order_with_the_other_events) {
+  scheduler s;
+  const time_point start = s.now();
+  std::vector<int> order;
+  // Same instants, alternating kinds: a timer keeps the place its sequence number gives it.
+  for (int i = 0; i < 6; ++i) {
+    const time_point when = start + seconds(2) + ms(i / 2);
+    if (i % 2 == 0) {
+      s.at_time_cancellable(when, [&order, i] { order.push_back(i); });
+    } else {
+      s.at_time(when, [&order, i] { order.push_back(i); });
+    }
+  }
+  s.at_time_cancellable(start + seconds(1), [&order] { order.push_back(-1); });
+  EXPECT_EQ(s.next_time(), start + seconds(1));
+  EXPECT_EQ(s.run_until(start + seconds(1)), 1u);
+  s.run_all();
+  EXPECT_EQ(order, (std::vector<int>{-1, 0, 1, 2, 3, 4, 5}));
+}
+
+TEST(scheduler, a_timer_cancelled_once_in_the_heap_is_skipped) {
+  scheduler s;
+  int ran = 0;
+  // Due within the next event's bucket: it leaves the park before the earlier event runs.
+  const auto timer = s.at_time_cancellable(s.now() + ms(2), [&ran] { ran += 10; });
+  s.at_delay(ms(1), [&] {
+    ++ran;
+    s.cancel(timer);
+  });
+  EXPECT_EQ(s.run_all(), 1u);
+  EXPECT_EQ(ran, 1);
+  EXPECT_EQ(s.pending(), 0u);
+}
+
+TEST(scheduler, a_timer_may_cancel_itself_while_it_runs) {
+  scheduler s;
+  int ran = 0;
+  auto id = std::make_shared<scheduler::timer_id>();
+  *id = s.at_time_cancellable(s.now() + seconds(5), [&s, &ran, id] {
+    ++ran;
+    s.cancel(*id);
+    ++ran;  // still alive: the cancel did not destroy the running action
+  });
+  s.run_all();
+  EXPECT_EQ(ran, 2);
+}
+
+TEST(scheduler, a_stale_timer_id_does_not_cancel_the_event_that_took_its_slot) {
+  scheduler s;
+  const auto old = s.at_time_cancellable(s.now() + ms(1), [] {});
+  s.run_all();
+  int ran = 0;
+  s.at_time_cancellable(s.now() + seconds(2), [&ran] { ++ran; });
+  s.at_delay(ms(1), [&ran] { ++ran; });
+  s.cancel(old);
+  s.run_all();
+  EXPECT_EQ(ran, 2);
+}
+
+TEST(scheduler, timers_far_apart_and_before_the_epoch_are_ordered) {
+  scheduler s(from_unix_us(-200'000'000));
+  std::vector<std::int64_t> seen;
+  // Beyond the wheel's span, behind its base, negative buckets: all in time order.
+  for (std::int64_t d : {150'000'000, 1'000'000, 90'000'000, 130'000, 199'999'999, 200'000'001, 5}) {
+    s.at_time_cancellable(s.now() + duration(d), [&] { seen.push_back(to_unix_us(s.now())); });
+  }
+  s.run_all();
+  EXPECT_EQ(seen, (std::vector<std::int64_t>{-199'999'995, -199'870'000, -199'000'000, -110'000'000,
+                                             -50'000'000, -1, 1}));
+}
+
 }  // namespace
 }  // namespace qm::sim
