@@ -378,8 +378,13 @@ task<db_result<status_change>> order_store::change_status(std::int64_t id, actor
     if (moved.affected != 1) {
       return {change_outcome::illegal, std::move(current)};
     }
-    auto after = load_order(tx, id);
-    QM_ASSERT(after.has_value());
+    // The row as the UPDATE left it: nothing else of the order moves, and its lines never do.
+    std::optional<order_record> after = std::move(current);
+    after->status = to;
+    if (partner_id) {
+      after->partner_id = partner_id;
+    }
+    after->updated_at = now_s;
     std::vector<outbox_message> owed;
     if (to == order_status::cancelled) {
       // The customer gets the money back with the stock: the order's captured payment is
