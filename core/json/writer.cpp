@@ -1,5 +1,6 @@
 #include "core/json/writer.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -76,71 +77,73 @@ std::size_t clean_length(const char* p, std::size_t n) {
   return i;
 }
 
-// The text of s from its first byte to escape on (clean bytes before it), without the quotes.
-// Rare (no reply text the services write needs it), so byte by byte, clean runs in one append.
-void append_escaped(std::string& out, std::string_view s, std::size_t clean) {
-  static constexpr char hex[] = "0123456789abcdef";
-  const char* run = s.data();
-  const char* const end = s.data() + s.size();
-  for (const char* p = run + clean; p != end; ++p) {
-    const auto byte = static_cast<unsigned char>(*p);
-    const char e = escape_table[byte];
-    if (e == 0) {
-      continue;
-    }
-    out.append(run, static_cast<std::size_t>(p - run));
-    if (e == 'u') {
-      const char seq[] = {'\\', 'u', '0', '0', hex[byte >> 4], hex[byte & 15]};
-      out.append(seq, sizeof seq);
-    } else {
-      const char seq[] = {'\\', e};
-      out.append(seq, sizeof seq);
-    }
-    run = p + 1;
-  }
-  out.append(run, static_cast<std::size_t>(end - run));
+// Room for s quoted: its length when clean bytes pass as they are, else six bytes a byte (the
+// longest escape, \u00XX), and the quotes.
+std::size_t quoted_size_bound(std::string_view s, std::size_t clean) {
+  return (clean == s.size() ? s.size() : 6 * s.size()) + 2;
 }
 
-void append_quoted(std::string& out, std::string_view s) {
-  const std::size_t clean = clean_length(s.data(), s.size());
-  if (clean == s.size()) {
-    // Most keys and values: the quotes and the text in one append (the fill is overwritten).
-    const std::size_t at = out.size() + 1;
-    out.append(s.size() + 2, '"');
-    std::memcpy(out.data() + at, s.data(), s.size());
-    return;
+// Writes s quoted at p, escaped from its first byte to escape on (clean bytes before it), and
+// returns the end. Escapes are rare (no reply text the services write needs one), so byte by
+// byte after the clean run.
+char* write_quoted(char* p, std::string_view s, std::size_t clean) {
+  static constexpr char hex[] = "0123456789abcdef";
+  *p++ = '"';
+  std::memcpy(p, s.data(), clean);
+  p += clean;
+  for (std::size_t i = clean; i < s.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(s[i]);
+    const char e = escape_table[byte];
+    if (e == 0) {
+      *p++ = s[i];
+    } else if (e == 'u') {
+      const char seq[] = {'\\', 'u', '0', '0', hex[byte >> 4], hex[byte & 15]};
+      std::memcpy(p, seq, sizeof seq);
+      p += sizeof seq;
+    } else {
+      *p++ = '\\';
+      *p++ = e;
+    }
   }
-  out.push_back('"');
-  append_escaped(out, s, clean);
-  out.push_back('"');
+  *p++ = '"';
+  return p;
 }
 
 }  // namespace
 
-void writer::before_value() {
+char* writer::before_value(char* p) {
   if (depth_ == 0) {
     QM_ASSERT_MSG(!top_written_, "a JSON document holds one top-level value");
     top_written_ = true;
-    return;
+    return p;
   }
   frame& f = frames_[depth_ - 1];
   if (f.is_object) {
     QM_ASSERT_MSG(key_pending_, "a value inside a JSON object needs a key first");
     key_pending_ = false;
-    return;
+    return p;
   }
   if (f.has_items) {
-    out_.push_back(',');
+    *p++ = ',';
   }
   f.has_items = true;
+  return p;
+}
+
+void writer::grow(std::size_t n) {
+  // Doubling, as appending would; a writer made without a size hint starts with room for a
+  // short reply.
+  constexpr std::size_t first_room = 128;
+  out_.resize(std::max({out_.size() * 2, length_ + n, first_room}));
 }
 
 void writer::open(bool is_object, char bracket) {
-  before_value();
+  char* p = before_value(room(2));
   QM_ASSERT_MSG(depth_ < max_depth, "JSON nested deeper than the writer allows");
   frames_[depth_] = frame{.is_object = is_object, .has_items = false};
   ++depth_;
-  out_.push_back(bracket);
+  *p++ = bracket;
+  wrote_to(p);
 }
 
 void writer::close(bool is_object, char bracket) {
@@ -148,7 +151,9 @@ void writer::close(bool is_object, char bracket) {
                 "a JSON end must match the innermost open object or array");
   QM_ASSERT_MSG(!key_pending_, "a JSON key needs a value before the object ends");
   --depth_;
-  out_.push_back(bracket);
+  char* p = room(1);
+  *p++ = bracket;
+  wrote_to(p);
 }
 
 writer& writer::begin_object() {
@@ -174,37 +179,40 @@ writer& writer::end_array() {
 writer& writer::key(std::string_view k) {
   QM_ASSERT_MSG(depth_ > 0 && frames_[depth_ - 1].is_object, "a JSON key belongs in an object");
   QM_ASSERT_MSG(!key_pending_, "a JSON key needs a value before the next key");
+  const std::size_t clean = clean_length(k.data(), k.size());
+  char* p = room(quoted_size_bound(k, clean) + 2);  // and a comma and the colon
   frame& f = frames_[depth_ - 1];
   if (f.has_items) {
-    out_.push_back(',');
+    *p++ = ',';
   }
   f.has_items = true;
-  append_quoted(out_, k);
-  out_.push_back(':');
+  p = write_quoted(p, k, clean);
+  *p++ = ':';
   key_pending_ = true;
-  return *this;
+  return wrote_to(p);
 }
 
 writer& writer::value(std::string_view s) {
-  before_value();
-  append_quoted(out_, s);
-  return *this;
+  const std::size_t clean = clean_length(s.data(), s.size());
+  char* p = before_value(room(quoted_size_bound(s, clean) + 1));
+  return wrote_to(write_quoted(p, s, clean));
 }
 
 writer& writer::value(bool b) {
-  before_value();
-  out_.append(b ? std::string_view("true") : std::string_view("false"));
-  return *this;
+  const std::string_view text = b ? std::string_view("true") : std::string_view("false");
+  char* p = before_value(room(text.size() + 1));
+  std::memcpy(p, text.data(), text.size());
+  return wrote_to(p + text.size());
 }
 
 writer& writer::value(std::nullptr_t) {
-  before_value();
-  out_.append("null");
-  return *this;
+  constexpr std::string_view text = "null";
+  char* p = before_value(room(text.size() + 1));
+  std::memcpy(p, text.data(), text.size());
+  return wrote_to(p + text.size());
 }
 
 writer& writer::value(double d) {
-  before_value();
   // boost's own formatting (its shortest round-trip digits, exponent form and spelling of
   // non-finite values), through the public serializer: a scalar value needs no allocation.
   const boost::json::value v(d);
@@ -213,13 +221,16 @@ writer& writer::value(double d) {
   char buf[64];
   const std::string_view text = sr.read(buf, sizeof buf);
   QM_ASSERT_MSG(sr.done(), "a JSON number fits in 64 characters");
-  out_.append(text);
-  return *this;
+  char* p = before_value(room(text.size() + 1));
+  std::memcpy(p, text.data(), text.size());
+  return wrote_to(p + text.size());
 }
 
 std::string writer::finish() {
   QM_ASSERT_MSG(top_written_ && depth_ == 0, "a JSON document must be complete to finish");
   top_written_ = false;
+  out_.resize(length_);  // drops the room left over; shrinking keeps the buffer
+  length_ = 0;
   std::string document = std::move(out_);
   out_.clear();
   return document;

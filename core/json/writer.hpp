@@ -12,21 +12,21 @@
 // array, an end that does not match its begin, two top-level values) is an assertion failure.
 
 #include <array>
+#include <charconv>
 #include <concepts>
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "core/base/append_int.hpp"
 
 namespace qm::json {
 
 class writer {
  public:
   writer() = default;
-  // Reserves room for a body of about this size, so a long listing does not grow in steps.
-  explicit writer(std::size_t expected_bytes) { out_.reserve(expected_bytes); }
+  // Room for a body of about this size, so a long listing does not grow in steps.
+  explicit writer(std::size_t expected_bytes) { out_.resize(expected_bytes); }
 
   writer& begin_object();
   writer& end_object();
@@ -43,9 +43,11 @@ class writer {
   template <std::integral I>
     requires(!std::same_as<I, bool>)
   writer& value(I n) {
-    before_value();
-    append_int(out_, n);
-    return *this;
+    // The longest 64-bit value, sign included, is 20 characters; one more for a comma.
+    char* p = room(22);
+    p = before_value(p);
+    const auto written = std::to_chars(p, p + 21, n);
+    return wrote_to(written.ptr);
   }
   // null when empty, as boost::json gives for a value built from an empty optional.
   template <typename T>
@@ -70,11 +72,29 @@ class writer {
   // Deeper than any reply; request bodies are parsed with a depth limit of 16.
   static constexpr std::size_t max_depth = 32;
 
-  void before_value();
+  // Writes the comma a value needs at p (inside room for it) and returns where the value goes.
+  char* before_value(char* p);
   void open(bool is_object, char bracket);
   void close(bool is_object, char bracket);
+  // Where n more bytes can be written, after the text so far; growing the buffer when short.
+  char* room(std::size_t n) {
+    if (out_.size() - length_ < n) [[unlikely]] {
+      grow(n);
+    }
+    return out_.data() + length_;
+  }
+  void grow(std::size_t n);
+  // The text now ends at end, a pointer into the room last asked for.
+  writer& wrote_to(const char* end) {
+    length_ = static_cast<std::size_t>(end - out_.data());
+    return *this;
+  }
 
+  // The text is out_'s first length_ bytes; the rest is room, sized ahead of the writes so
+  // that each writes through a pointer, with one bounds check, rather than appending piece
+  // by piece (every append checks and may grow).
   std::string out_;
+  std::size_t length_ = 0;
   std::array<frame, max_depth> frames_{};
   std::size_t depth_ = 0;
   bool key_pending_ = false;
