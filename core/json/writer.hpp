@@ -12,13 +12,13 @@
 // array, an end that does not match its begin, two top-level values) is an assertion failure.
 
 #include <array>
-#include <charconv>
 #include <concepts>
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "core/base/append_int.hpp"
 
 namespace qm::json {
 
@@ -43,11 +43,8 @@ class writer {
   template <std::integral I>
     requires(!std::same_as<I, bool>)
   writer& value(I n) {
-    // The longest 64-bit value, sign included, is 20 characters; one more for a comma.
-    char* p = room(22);
-    p = before_value(p);
-    const auto written = std::to_chars(p, p + 21, n);
-    return wrote_to(written.ptr);
+    char* p = before_value(room(max_int_chars + 1));  // and a comma
+    return wrote_to(write_int(p, n));
   }
   // null when empty, as boost::json gives for a value built from an empty optional.
   template <typename T>
