@@ -51,62 +51,73 @@ Word load(const char* p) {
   return w;
 }
 
-// How many bytes from p on pass through unescaped. Eight at a time (the last word overlapping
-// the one before when the length is not a multiple of eight), a string of four to seven as two
+template <typename Word>
+void store(char* p, Word w) {
+  std::memcpy(p, &w, sizeof w);
+}
+
+// Copies s to out up to its first byte to escape and returns how many bytes that is (s.size()
+// when none needs it): checked and copied eight at a time (the last word overlapping the one
+// before when the length is not a multiple of eight), a string of four to seven as two
 // overlapping halves of a word; byte by byte through a word that holds one to escape and
-// through strings shorter than four.
-std::size_t clean_length(const char* p, std::size_t n) {
+// through strings shorter than four. One pass, and no call out for the copy.
+std::size_t copy_clean(char* out, std::string_view s) {
+  const char* p = s.data();
+  const std::size_t n = s.size();
   std::size_t i = 0;
   if (n >= 8) {
-    while (i + 8 <= n && !has_byte_to_escape(load<std::uint64_t>(p + i))) {
-      i += 8;
+    for (; i + 8 <= n; i += 8) {
+      const auto w = load<std::uint64_t>(p + i);
+      if (has_byte_to_escape(w)) {
+        break;
+      }
+      store(out + i, w);
     }
-    if (i + 8 > n && (i == n || !has_byte_to_escape(load<std::uint64_t>(p + n - 8)))) {
+    if (i == n) {
       return n;
     }
+    if (i + 8 > n) {
+      const auto last = load<std::uint64_t>(p + n - 8);
+      if (!has_byte_to_escape(last)) {
+        store(out + n - 8, last);
+        return n;
+      }
+    }
   } else if (n >= 4) {
-    const std::uint64_t halves =
-        load<std::uint32_t>(p) | std::uint64_t{load<std::uint32_t>(p + n - 4)} << 32;
-    if (!has_byte_to_escape(halves)) {
+    const auto low = load<std::uint32_t>(p);
+    const auto high = load<std::uint32_t>(p + n - 4);
+    if (!has_byte_to_escape(low | std::uint64_t{high} << 32)) {
+      store(out, low);
+      store(out + n - 4, high);
       return n;
     }
   }
   while (i != n && escape_table[static_cast<unsigned char>(p[i])] == 0) {
+    out[i] = p[i];
     ++i;
   }
   return i;
 }
 
-// Room for s quoted: its length when clean bytes pass as they are, else six bytes a byte (the
-// longest escape, \u00XX), and the quotes.
-std::size_t quoted_size_bound(std::string_view s, std::size_t clean) {
-  return (clean == s.size() ? s.size() : 6 * s.size()) + 2;
-}
-
-// Writes s quoted at p, escaped from its first byte to escape on (clean bytes before it), and
-// returns the end. Escapes are rare (no reply text the services write needs one), so byte by
-// byte after the clean run.
-char* write_quoted(char* p, std::string_view s, std::size_t clean) {
+// The bytes of s escaped, written at out; returns the end. Escapes are rare (no reply text the
+// services write needs one), so byte by byte.
+char* write_escaped(char* out, std::string_view s) {
   static constexpr char hex[] = "0123456789abcdef";
-  *p++ = '"';
-  std::memcpy(p, s.data(), clean);
-  p += clean;
-  for (std::size_t i = clean; i < s.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(s[i]);
+  for (const char c : s) {
+    const auto byte = static_cast<unsigned char>(c);
     const char e = escape_table[byte];
     if (e == 0) {
-      *p++ = s[i];
+      *out++ = c;
     } else if (e == 'u') {
       const char seq[] = {'\\', 'u', '0', '0', hex[byte >> 4], hex[byte & 15]};
-      std::memcpy(p, seq, sizeof seq);
-      p += sizeof seq;
+      std::memcpy(out, seq, sizeof seq);
+      out += sizeof seq;
     } else {
-      *p++ = '\\';
-      *p++ = e;
+      *out++ = '\\';
+      *out++ = e;
     }
   }
-  *p++ = '"';
-  return p;
+  return out;
 }
 
 }  // namespace
@@ -176,26 +187,40 @@ writer& writer::end_array() {
   return *this;
 }
 
+char* writer::write_quoted(char* at, std::string_view s, std::size_t after) {
+  *at++ = '"';
+  const std::size_t clean = copy_clean(at, s);
+  if (clean == s.size()) [[likely]] {
+    at += clean;
+  } else {
+    // The room asked for was for s as it is: ask again for the rest escaped (six bytes a byte
+    // at most, \u00XX), keeping what is written already.
+    const auto written = static_cast<std::size_t>(at - (out_.data() + length_)) + clean;
+    const std::size_t rest = s.size() - clean;
+    at = write_escaped(room(written + 6 * rest + 1 + after) + written, s.substr(clean));
+  }
+  *at++ = '"';
+  return at;
+}
+
 writer& writer::key(std::string_view k) {
   QM_ASSERT_MSG(depth_ > 0 && frames_[depth_ - 1].is_object, "a JSON key belongs in an object");
   QM_ASSERT_MSG(!key_pending_, "a JSON key needs a value before the next key");
-  const std::size_t clean = clean_length(k.data(), k.size());
-  char* p = room(quoted_size_bound(k, clean) + 2);  // and a comma and the colon
+  char* p = room(k.size() + 4);  // a comma, the quotes and the colon
   frame& f = frames_[depth_ - 1];
   if (f.has_items) {
     *p++ = ',';
   }
   f.has_items = true;
-  p = write_quoted(p, k, clean);
+  p = write_quoted(p, k, 1);
   *p++ = ':';
   key_pending_ = true;
   return wrote_to(p);
 }
 
 writer& writer::value(std::string_view s) {
-  const std::size_t clean = clean_length(s.data(), s.size());
-  char* p = before_value(room(quoted_size_bound(s, clean) + 1));
-  return wrote_to(write_quoted(p, s, clean));
+  char* p = before_value(room(s.size() + 3));  // a comma and the quotes
+  return wrote_to(write_quoted(p, s, 0));
 }
 
 writer& writer::value(bool b) {

@@ -81,6 +81,9 @@ class writer {
     return out_.data() + length_;
   }
   void grow(std::size_t n);
+  // Writes s quoted and escaped at at, inside room asked for s unescaped and its quotes; after
+  // is how many bytes the caller writes after the closing quote within that room. Returns the end.
+  char* write_quoted(char* at, std::string_view s, std::size_t after);
   // The text now ends at end, a pointer into the room last asked for.
   writer& wrote_to(const char* end) {
     length_ = static_cast<std::size_t>(end - out_.data());
