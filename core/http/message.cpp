@@ -1,6 +1,8 @@
 #include "core/http/message.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 #include "core/json/json.hpp"
 
@@ -60,27 +62,65 @@ void headers::remove(std::string_view name) {
 }
 
 namespace {
-// iequals for names of equal length, in one pass: a byte that matches as it is costs one
-// comparison, and one that differs matches only as the other case of the same letter.
-bool same_name(std::string_view a, std::string_view b) {
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto x = static_cast<unsigned char>(a[i]);
-    const auto y = static_cast<unsigned char>(b[i]);
-    if (x != y) {
-      const auto lower = static_cast<unsigned char>(x | 0x20);
-      if ((x ^ y) != 0x20 || lower < 'a' || lower > 'z') {
+
+// Each byte of w with A-Z folded to a-z, the other bytes as they are: a byte's low seven bits
+// plus a constant set its high bit when they reach past 'Z' or reach 'A' (no carry crosses
+// bytes), and an ASCII byte between the two gets 0x20 set.
+constexpr std::uint64_t fold_letters(std::uint64_t w) {
+  constexpr std::uint64_t ones = 0x0101010101010101;
+  constexpr std::uint64_t highs = ones * 0x80;
+  const std::uint64_t low_bits = w & ~highs;
+  const std::uint64_t above_z = low_bits + ones * (0x80 - 'Z' - 1);
+  const std::uint64_t from_a = low_bits + ones * (0x80 - 'A');
+  const std::uint64_t upper = from_a & ~above_z & ~w & highs;
+  return w | (upper >> 2);
+}
+
+std::uint64_t load_word(const char* p) {
+  std::uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  return w;
+}
+
+std::uint64_t load_half(const char* p) {
+  std::uint32_t w;
+  std::memcpy(&w, p, sizeof w);
+  return w;
+}
+
+bool same_word(std::uint64_t x, std::uint64_t y) { return x == y || fold_letters(x) == fold_letters(y); }
+
+}  // namespace
+
+bool same_letters(const char* a, const char* b, std::size_t n) {
+  // Eight bytes at a time, the last word overlapping the one before; four to seven as two
+  // overlapping halves of a word. Names are mostly compared with the case they were sent in,
+  // so a word that matches as it is skips the folding.
+  if (n >= 8) {
+    for (std::size_t i = 0; i + 8 < n; i += 8) {
+      if (!same_word(load_word(a + i), load_word(b + i))) {
         return false;
       }
+    }
+    return same_word(load_word(a + n - 8), load_word(b + n - 8));
+  }
+  if (n >= 4) {
+    return same_word(load_half(a) | load_half(a + n - 4) << 32, load_half(b) | load_half(b + n - 4) << 32);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto x = static_cast<unsigned char>(a[i]);
+    const auto y = static_cast<unsigned char>(b[i]);
+    if (fold_letters(x) != fold_letters(y)) {
+      return false;
     }
   }
   return true;
 }
-}  // namespace
 
 std::optional<std::string_view> headers::get(std::string_view name) const {
   // Every hop looks several fields up, most among fields of other lengths.
   for (const auto& [k, v] : fields_) {
-    if (k.size() == name.size() && same_name(k, name)) {
+    if (iequals(k, name)) {
       return std::string_view(v);
     }
   }

@@ -3,6 +3,7 @@
 // answers. Production carries these over Beast; the simulator carries them over virtual links.
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,17 +20,14 @@ method method_from_string(std::string_view s);
 // GET, HEAD, PUT, DELETE and OPTIONS may be repeated without a second effect.
 bool is_idempotent(method m);
 
-// Header names are ASCII tokens: folding A-Z is all case-insensitivity needs here. Inline, and
-// the length first, because headers are compared on every hop and most names differ in length.
+// Whether a and b, n bytes each, are equal with A-Z folded to a-z (the only folding header
+// names need: they are ASCII tokens).
+bool same_letters(const char* a, const char* b, std::size_t n);
+
+// Inline, and the length first, because headers are compared on every hop and most names
+// differ in length.
 inline bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  const auto fold = [](unsigned char c) -> unsigned char {
-    return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c | 0x20) : c;
-  };
-  return std::equal(a.begin(), a.end(), b.begin(),
-                    [&](unsigned char x, unsigned char y) { return fold(x) == fold(y); });
+  return a.size() == b.size() && same_letters(a.data(), b.data(), a.size());
 }
 
 // Header names compare case-insensitively; order is kept as received.

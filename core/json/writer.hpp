@@ -25,8 +25,8 @@ namespace qm::json {
 class writer {
  public:
   writer() = default;
-  // Reserves room for a body of about this size, so a long listing does not grow in steps.
-  explicit writer(std::size_t expected_bytes) { out_.reserve(expected_bytes); }
+  // Room for a body of about this size, so a long listing does not grow in steps.
+  explicit writer(std::size_t expected_bytes) { out_.resize(expected_bytes); }
 
   writer& begin_object();
   writer& end_object();
@@ -43,9 +43,8 @@ class writer {
   template <std::integral I>
     requires(!std::same_as<I, bool>)
   writer& value(I n) {
-    before_value();
-    append_int(out_, n);
-    return *this;
+    char* p = before_value(room(max_int_chars + 1));  // and a comma
+    return wrote_to(write_int(p, n));
   }
   // null when empty, as boost::json gives for a value built from an empty optional.
   template <typename T>
@@ -70,11 +69,32 @@ class writer {
   // Deeper than any reply; request bodies are parsed with a depth limit of 16.
   static constexpr std::size_t max_depth = 32;
 
-  void before_value();
+  // Writes the comma a value needs at p (inside room for it) and returns where the value goes.
+  char* before_value(char* p);
   void open(bool is_object, char bracket);
   void close(bool is_object, char bracket);
+  // Where n more bytes can be written, after the text so far; growing the buffer when short.
+  char* room(std::size_t n) {
+    if (out_.size() - length_ < n) [[unlikely]] {
+      grow(n);
+    }
+    return out_.data() + length_;
+  }
+  void grow(std::size_t n);
+  // Writes s quoted and escaped at at, inside room asked for s unescaped and its quotes; after
+  // is how many bytes the caller writes after the closing quote within that room. Returns the end.
+  char* write_quoted(char* at, std::string_view s, std::size_t after);
+  // The text now ends at end, a pointer into the room last asked for.
+  writer& wrote_to(const char* end) {
+    length_ = static_cast<std::size_t>(end - out_.data());
+    return *this;
+  }
 
+  // The text is out_'s first length_ bytes; the rest is room, sized ahead of the writes so
+  // that each writes through a pointer, with one bounds check, rather than appending piece
+  // by piece (every append checks and may grow).
   std::string out_;
+  std::size_t length_ = 0;
   std::array<frame, max_depth> frames_{};
   std::size_t depth_ = 0;
   bool key_pending_ = false;

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+
 #include "core/json/json.hpp"
 
 namespace qm::http {
@@ -60,6 +63,33 @@ TEST(headers, iequals_is_exact_apart_from_case) {
   EXPECT_FALSE(iequals("X-Request-Id", "x-request-i"));
   EXPECT_FALSE(iequals("X-Request-Id", "x_request_id"));
   EXPECT_TRUE(iequals("", ""));
+}
+
+// The byte-at-a-time definition iequals must agree with: A-Z and a-z are one letter each,
+// every other byte (the neighbours of the letters, DEL, non-ASCII) only equals itself.
+bool folded_equal(std::string_view a, std::string_view b) {
+  const auto fold = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? c | 0x20 : c; };
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(),
+                    [&](unsigned char x, unsigned char y) { return fold(x) == fold(y); });
+}
+
+TEST(headers, iequals_folds_letters_alone_for_every_byte_at_every_position) {
+  // Every pair of bytes, placed in names of every length up to three words, at each position
+  // (the word comparison's halves, whole words and overlapping last word all get a turn).
+  for (std::size_t length = 1; length <= 24; ++length) {
+    for (std::size_t at = 0; at < length; ++at) {
+      for (int x = 0; x < 256; ++x) {
+        for (int y = 0; y < 256; y += (length > 9 ? 5 : 1)) {
+          std::string a(length, 'k');
+          std::string b(length, 'K');
+          a[at] = static_cast<char>(x);
+          b[at] = static_cast<char>(y);
+          ASSERT_EQ(iequals(a, b), folded_equal(a, b)) << length << " " << at << " " << x << " " << y;
+        }
+      }
+    }
+  }
 }
 
 TEST(request, splits_target_into_path_and_query) {
