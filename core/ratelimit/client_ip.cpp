@@ -34,10 +34,39 @@ bool is_port(std::string_view s) {
   return !s.empty() && r.ec == std::errc() && r.ptr == s.data() + s.size() && port >= 0 && port <= 65535;
 }
 
+// A plain dotted quad ("10.0.0.7": four decimals 0..255 without leading zeros), read without
+// inet_pton's copy and call: every anonymous request's peer is one. False for anything else,
+// which parse_bare leaves to inet_pton.
+bool parse_dotted_quad(std::string_view text, ip_address& out) {
+  std::size_t at = 0;
+  for (std::size_t part = 0; part < 4; ++part) {
+    if (part > 0) {
+      if (at == text.size() || text[at] != '.') {
+        return false;
+      }
+      ++at;
+    }
+    const std::size_t first = at;
+    unsigned value = 0;
+    while (at < text.size() && at - first < 3 && text[at] >= '0' && text[at] <= '9') {
+      value = value * 10 + static_cast<unsigned>(text[at] - '0');
+      ++at;
+    }
+    if (at == first || value > 255 || (text[first] == '0' && at - first > 1)) {
+      return false;
+    }
+    out.bytes[part] = static_cast<std::uint8_t>(value);
+  }
+  return at == text.size();
+}
+
 // A bare address, no brackets or port.
 std::optional<ip_address> parse_bare(std::string_view text) {
   if (text.empty() || text.size() >= max_address_chars) {
     return std::nullopt;
+  }
+  if (ip_address quad; parse_dotted_quad(text, quad)) {
+    return quad;
   }
   char buf[max_address_chars];
   text.copy(buf, text.size());

@@ -1,9 +1,9 @@
 #include "core/ratelimit/headers.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <string>
 
-#include "core/base/append_int.hpp"
 #include "core/base/assert.hpp"
 
 namespace qm::ratelimit {
@@ -18,38 +18,48 @@ std::int64_t seconds_rounded_up(duration d) {
 
 namespace {
 
-// A policy name as a Structured Field String: class names are plain tokens, but escape the two
-// characters a String cannot hold bare rather than emit a malformed field.
-void append_sf_string(std::string& out, std::string_view text) {
-  out += '"';
-  for (const char c : text) {
-    QM_ASSERT_MSG(c >= 0x20 && c < 0x7f, "a rate class name is printable ASCII");
-    if (c == '"' || c == '\\') {
-      out += '\\';
-    }
-    out += c;
-  }
-  out += '"';
-}
-
-// Every response through the gateway carries these fields, so they are written straight into
-// their strings rather than assembled from temporaries.
+// Every response through the gateway carries these fields, so each value is written straight
+// into one string of its final size: no growth, no temporaries.
 std::string int_text(std::int64_t n) {
-  std::string out;
-  append_int(out, n);
-  return out;
+  char digits[20];
+  const auto written = std::to_chars(digits, digits + sizeof digits, n);
+  return std::string(digits, written.ptr);
 }
 
-// `"<class>";<k1>=<v1>;<k2>=<v2>`, the shape of both IETF fields.
+// `"<class>";<k1>=<v1>;<k2>=<v2>`, the shape of both IETF fields. The class is written as a
+// Structured Field String: class names are plain tokens, but the two characters a String cannot
+// hold bare are escaped rather than emit a malformed field.
 std::string policy_item(std::string_view name, std::string_view k1, std::int64_t v1, std::string_view k2,
                         std::int64_t v2) {
-  std::string out;
-  out.reserve(name.size() + 48);
-  append_sf_string(out, name);
-  out += k1;
-  append_int(out, v1);
-  out += k2;
-  append_int(out, v2);
+  std::size_t escapes = 0;
+  for (const char c : name) {
+    QM_ASSERT_MSG(c >= 0x20 && c < 0x7f, "a rate class name is printable ASCII");
+    escapes += c == '"' || c == '\\' ? 1 : 0;
+  }
+  char digits1[20];
+  char* end1 = std::to_chars(digits1, digits1 + sizeof digits1, v1).ptr;
+  char digits2[20];
+  char* end2 = std::to_chars(digits2, digits2 + sizeof digits2, v2).ptr;
+  const auto digits1_size = static_cast<std::size_t>(end1 - digits1);
+  const auto digits2_size = static_cast<std::size_t>(end2 - digits2);
+  std::string out(name.size() + escapes + 2 + k1.size() + digits1_size + k2.size() + digits2_size, '\0');
+  char* p = out.data();
+  *p++ = '"';
+  if (escapes == 0) {
+    p = std::copy(name.begin(), name.end(), p);
+  } else {
+    for (const char c : name) {
+      if (c == '"' || c == '\\') {
+        *p++ = '\\';
+      }
+      *p++ = c;
+    }
+  }
+  *p++ = '"';
+  p = std::copy(k1.begin(), k1.end(), p);
+  p = std::copy(digits1, end1, p);
+  p = std::copy(k2.begin(), k2.end(), p);
+  std::copy(digits2, end2, p);
   return out;
 }
 
@@ -67,8 +77,12 @@ void set_rate_limit_headers(http::headers& into, const rate_class& cls, const ve
                                                "X-RateLimit-Reset", "RateLimit-Policy",
                                                "RateLimit",         "Retry-After"};
   const std::size_t count = v.allowed ? std::size(names) - 1 : std::size(names);
+  // Each of the names starts with X or R: a field starting otherwise (most of them) needs no
+  // comparison.
   into.remove_if([count](std::string_view name, std::string_view) {
-    return std::any_of(names, names + count, [&](std::string_view n) { return http::iequals(n, name); });
+    const char first = name.empty() ? '\0' : static_cast<char>(name.front() | 0x20);
+    return (first == 'x' || first == 'r') &&
+           std::any_of(names, names + count, [&](std::string_view n) { return http::iequals(n, name); });
   });
   into.reserve(into.size() + count);
   into.add(std::string(names[0]), int_text(v.limit));

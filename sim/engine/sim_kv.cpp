@@ -59,10 +59,21 @@ void sim_kv::purge_expired() {
     by_expiry_.erase(by_expiry_.begin());
     ++stats_.expired;
   }
+  // A log's slot can be earlier than its expiry (admit does not re-file it on every
+  // admission), never later: every log due by now is found here, and one that is not yet due
+  // is re-filed at its expiry.
   while (!logs_by_expiry_.empty() && logs_by_expiry_.begin()->first <= now) {
-    logs_.erase(logs_by_expiry_.begin()->second);
-    logs_by_expiry_.erase(logs_by_expiry_.begin());
-    ++stats_.expired;
+    const auto log = logs_.find(logs_by_expiry_.begin()->second);
+    QM_ASSERT(log != logs_.end());
+    if (log->second.expires <= now) {
+      logs_by_expiry_.erase(logs_by_expiry_.begin());
+      logs_.erase(log);
+      ++stats_.expired;
+      continue;
+    }
+    auto slot = logs_by_expiry_.extract(logs_by_expiry_.begin());
+    slot.key() = log->second.expires;
+    log->second.expiry_slot = logs_by_expiry_.insert(std::move(slot));
   }
 }
 
@@ -205,8 +216,8 @@ task<rt::kv_result<ratelimit::verdict>> sim_kv::admit(ratelimit::window_hit hit)
     if (auto full = refuse_if_full(hit.key)) {
       co_return make_unexpected(std::move(*full));
     }
-    auto slot = logs_by_expiry_.emplace(hit.now, hit.key);  // re-dated below
-    it = logs_.emplace(hit.key, log_entry{ratelimit::sliding_log(hit.limit), slot}).first;
+    auto slot = logs_by_expiry_.emplace(hit.now, hit.key);  // re-filed by purge_expired
+    it = logs_.emplace(hit.key, log_entry{ratelimit::sliding_log(hit.limit), hit.now, slot}).first;
   }
   // The decision uses the caller's clock (hit.now), as the Lua script does; expiry runs on the
   // store's virtual time, which is the same clock in the simulator.
@@ -216,12 +227,16 @@ task<rt::kv_result<ratelimit::verdict>> sim_kv::admit(ratelimit::window_hit hit)
   } else {
     ++stats_.refused;
   }
-  // The log is useless once its newest entry has left the window: it expires then. Re-dated
-  // by moving its node, which keeps the key without copying it (and lands after entries of the
-  // same time, as a fresh insertion would).
-  auto slot = logs_by_expiry_.extract(it->second.expiry_slot);
-  slot.key() = it->second.log.newest() + hit.window;
-  it->second.expiry_slot = logs_by_expiry_.insert(std::move(slot));
+  // The log is useless once its newest entry has left the window: it expires then. Usually
+  // that is no earlier than its slot, which stays put (purge_expired re-files it when due); a
+  // slot later than the expiry (after a shorter window) is moved, keeping the key without
+  // copying it.
+  it->second.expires = it->second.log.newest() + hit.window;
+  if (it->second.expiry_slot->first > it->second.expires) {
+    auto slot = logs_by_expiry_.extract(it->second.expiry_slot);
+    slot.key() = it->second.expires;
+    it->second.expiry_slot = logs_by_expiry_.insert(std::move(slot));
+  }
   co_return v;
 }
 

@@ -69,6 +69,9 @@ class sim_kv final : public rt::kv {
   };
   struct log_entry {
     ratelimit::sliding_log log;
+    time_point expires;  // when its newest entry leaves the window
+    // Filed at or before expires: an admission that moves expires later leaves the slot where
+    // it is, and purge_expired re-files it when it comes due (see there).
     std::multimap<time_point, std::string>::iterator expiry_slot;
   };
 

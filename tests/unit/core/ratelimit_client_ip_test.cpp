@@ -19,9 +19,12 @@ TEST(ip_address, parses_and_prints_canonically) {
   EXPECT_EQ(ip_address::parse("[::1]")->to_string(), "::1");
   EXPECT_EQ(ip_address::parse("::ffff:192.0.2.1")->to_string(), "192.0.2.1");
   EXPECT_EQ(*ip_address::parse("::ffff:192.0.2.1"), *ip_address::parse("192.0.2.1"));
+  EXPECT_EQ(ip_address::parse("0.0.0.0")->to_string(), "0.0.0.0");
+  EXPECT_EQ(ip_address::parse("255.255.255.255")->to_string(), "255.255.255.255");
   for (std::string_view bad : {"", "unknown", "10.0.0", "10.0.0.256", "10.0.0.7:", "10.0.0.7:99999",
                                "[10.0.0.7]", "[::1", "::1]:80", "fe80::1%eth0", "1:2:3:4:5:6:7:8:9",
-                               "10.0.0.7 ", "_hidden"}) {
+                               "10.0.0.7 ", "_hidden", "010.0.0.7", "10.0.0.0007", "10..0.7",
+                               "10.0.0.7.", ".10.0.0.7", "1000.0.0.7", "10.0.0.-7", "10.0.0.7.8"}) {
     EXPECT_FALSE(ip_address::parse(bad).has_value()) << bad;
   }
 }

@@ -149,6 +149,18 @@ TEST_F(kv_fixture, admit_expires_a_log_one_window_after_its_newest_entry) {
   EXPECT_EQ(kv.size(), 0u);
 }
 
+TEST_F(kv_fixture, a_shorter_window_brings_a_logs_expiry_forward) {
+  EXPECT_TRUE(run(kv.admit(hit_at("rl:a", 5, seconds(10), sched.now()))).value().allowed);
+  sched.run_until(sched.now() + ms(1));
+  EXPECT_EQ(kv.size(), 1u);  // the log is now filed to expire 10 s after its entry
+  EXPECT_TRUE(run(kv.admit(hit_at("rl:a", 5, seconds(1), sched.now()))).value().allowed);
+  sched.run_until(sched.now() + ms(999));
+  EXPECT_EQ(kv.size(), 1u);
+  sched.run_until(sched.now() + ms(1));
+  EXPECT_EQ(kv.size(), 0u);
+  EXPECT_EQ(kv.stats().expired, 1u);
+}
+
 TEST_F(kv_fixture, admit_honours_faults_and_the_key_bound) {
   kv.set_faults(kv_faults{true, duration(0)});
   auto down = run(kv.admit(hit_at("rl:a", 5, seconds(1), sched.now())));
