@@ -264,20 +264,19 @@ bool install_once() {
     return false;
   }
   default_methods = defaults;
-  sqlite3_pcache_methods2 ours{};
-  ours.iVersion = 1;
-  ours.pArg = nullptr;
-  ours.xInit = x_init;
-  ours.xShutdown = x_shutdown;
-  ours.xCreate = x_create;
-  ours.xCachesize = x_cachesize;
-  ours.xPagecount = x_pagecount;
-  ours.xFetch = x_fetch;
-  ours.xUnpin = x_unpin;
-  ours.xRekey = x_rekey;
-  ours.xTruncate = x_truncate;
-  ours.xDestroy = x_destroy;
-  ours.xShrink = x_shrink;
+  sqlite3_pcache_methods2 ours{.iVersion = 1,
+                               .pArg = nullptr,
+                               .xInit = x_init,
+                               .xShutdown = x_shutdown,
+                               .xCreate = x_create,
+                               .xCachesize = x_cachesize,
+                               .xPagecount = x_pagecount,
+                               .xFetch = x_fetch,
+                               .xUnpin = x_unpin,
+                               .xRekey = x_rekey,
+                               .xTruncate = x_truncate,
+                               .xDestroy = x_destroy,
+                               .xShrink = x_shrink};
   return sqlite3_config(SQLITE_CONFIG_PCACHE2, &ours) == SQLITE_OK;
 }
 
