@@ -104,17 +104,21 @@ sqlite3_pcache_page* dense_page_cache::fetch(std::uint32_t key, bool create) {
   return &p->base;
 }
 
-void dense_page_cache::discard(sqlite3_pcache_page* handle) {
-  page* p = as_page(handle);
+void dense_page_cache::unlink(page* p) {
   if (p->key < by_key_.size()) {
     QM_ASSERT(by_key_[p->key] == p);
     by_key_[p->key] = nullptr;
-  } else {
-    const auto it = std::find_if(far_.begin(), far_.end(),
-                                 [p](const far_entry& e) { return e.p == p; });
-    QM_ASSERT(it != far_.end());
-    far_.erase(it);
+    return;
   }
+  const auto it =
+      std::find_if(far_.begin(), far_.end(), [p](const far_entry& e) { return e.p == p; });
+  QM_ASSERT(it != far_.end());
+  far_.erase(it);
+}
+
+void dense_page_cache::discard(sqlite3_pcache_page* handle) {
+  page* p = as_page(handle);
+  unlink(p);
   release(p);
 }
 
@@ -125,11 +129,7 @@ void dense_page_cache::rekey(sqlite3_pcache_page* handle, std::uint32_t old_key,
   if (old_key == new_key) {
     return;
   }
-  if (old_key < by_key_.size()) {
-    by_key_[old_key] = nullptr;
-  } else {
-    std::erase_if(far_, [p](const far_entry& e) { return e.p == p; });
-  }
+  unlink(p);
   // SQLite guarantees a page already under new_key is unpinned: it is dropped.
   if (page* previous = find(new_key)) {
     discard(&previous->base);

@@ -55,6 +55,8 @@ class dense_page_cache {
   static page* as_page(sqlite3_pcache_page* handle);
   page* find(std::uint32_t key) const;
   void put(std::uint32_t key, page* p);
+  // Takes p out of the index (its key's slot or far_); the page itself stays.
+  void unlink(page* p);
   // Makes the dense range reach key when the step is small, moving far entries it covers.
   void grow_to(std::uint32_t key);
   void release(page* p);
