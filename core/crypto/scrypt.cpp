@@ -84,16 +84,17 @@ void salsa20_8(std::uint32_t* b) {
 // scryptBlockMix (RFC 7914 section 4) of the 2r blocks in, into out: each block is mixed into
 // a running Salsa20/8 state, and the results go out even-numbered first, then odd-numbered.
 void block_mix(const std::uint32_t* in, std::uint32_t* out, std::uint32_t r) {
-  const std::uint32_t* x = in + (2 * r - 1) * salsa_words;
+  // The running state lives in its own array: written through out, the compiler would have to
+  // assume it aliases in, and the XOR below would not vectorise.
+  std::uint32_t x[salsa_words];
+  std::memcpy(x, in + (2 * r - 1) * salsa_words, sizeof x);
   for (std::uint32_t i = 0; i < 2 * r; ++i) {
-    // The running state is the block written last; each step writes its slot in place.
-    std::uint32_t* y = out + (i % 2 == 0 ? i / 2 : r + i / 2) * salsa_words;
-    const std::uint32_t* b = in + i * salsa_words;
     for (std::size_t w = 0; w < salsa_words; ++w) {
-      y[w] = x[w] ^ b[w];
+      x[w] ^= in[i * salsa_words + w];
     }
-    salsa20_8(y);
-    x = y;
+    salsa20_8(x);
+    const std::uint32_t slot = (i % 2 == 0 ? i / 2 : r + i / 2);
+    std::memcpy(out + slot * salsa_words, x, sizeof x);
   }
 }
 
