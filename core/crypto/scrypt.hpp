@@ -28,12 +28,11 @@ inline constexpr std::uint64_t scrypt_max_memory_bytes = std::uint64_t{64} << 20
 enum class scrypt_errc : std::uint8_t {
   bad_params,     // N not a power of two >= 2, or r, p, key length out of bounds
   memory_bound,   // 128 * r * (N + p) bytes above scrypt_max_memory_bytes
-  failed,         // OpenSSL refused (should not happen after validation)
 };
 
 std::string_view to_string(scrypt_errc e);
 
-// The memory a derivation needs, in bytes (V plus B, as OpenSSL accounts it).
+// The memory a derivation needs, in bytes: V (N blocks of 128r bytes) plus B (p of them).
 std::uint64_t scrypt_memory_bytes(const scrypt_params& params);
 
 // Validates params without deriving anything.
