@@ -97,6 +97,8 @@ std::string sha256(std::string_view data) {
   return out;
 }
 
+namespace {
+
 // The keyed states of the last few keys used on this thread. A process holds a handful of
 // secrets (a token key, the context key); in the simulator every service shares the thread,
 // so one slot would be rekeyed on almost every call.
@@ -123,6 +125,8 @@ class keyed_hmac_slots {
   std::array<detail::keyed_hmac, 4> slots_;
   std::size_t next_victim_ = 0;
 };
+
+}  // namespace
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   thread_local keyed_hmac_slots state;

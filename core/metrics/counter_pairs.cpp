@@ -23,6 +23,7 @@ counter& counter_pairs::at(std::string_view value) {
 }
 
 counter& counter_pairs::at(std::string_view first, std::string_view second) {
+  QM_ASSERT_MSG(!label_names_[1].empty() || second.empty(), "a one-label family takes one value");
   // The first value's length leads, so ("a", "bc") and ("ab", "c") key apart.
   const std::size_t first_size = first.size();
   key_.assign(reinterpret_cast<const char*>(&first_size), sizeof first_size);

@@ -1,9 +1,9 @@
 #include "core/ratelimit/headers.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <string>
 
+#include "core/base/append_int.hpp"
 #include "core/base/assert.hpp"
 
 namespace qm::ratelimit {
@@ -21,9 +21,8 @@ namespace {
 // Every response through the gateway carries these fields, so each value is written straight
 // into one string of its final size: no growth, no temporaries.
 std::string int_text(std::int64_t n) {
-  char digits[20];
-  const auto written = std::to_chars(digits, digits + sizeof digits, n);
-  return std::string(digits, written.ptr);
+  char digits[max_int_chars];
+  return std::string(digits, write_int(digits, n));
 }
 
 // `"<class>";<k1>=<v1>;<k2>=<v2>`, the shape of both IETF fields. The class is written as a
@@ -36,10 +35,10 @@ std::string policy_item(std::string_view name, std::string_view k1, std::int64_t
     QM_ASSERT_MSG(c >= 0x20 && c < 0x7f, "a rate class name is printable ASCII");
     escapes += c == '"' || c == '\\' ? 1 : 0;
   }
-  char digits1[20];
-  char* end1 = std::to_chars(digits1, digits1 + sizeof digits1, v1).ptr;
-  char digits2[20];
-  char* end2 = std::to_chars(digits2, digits2 + sizeof digits2, v2).ptr;
+  char digits1[max_int_chars];
+  char* end1 = write_int(digits1, v1);
+  char digits2[max_int_chars];
+  char* end2 = write_int(digits2, v2);
   const auto digits1_size = static_cast<std::size_t>(end1 - digits1);
   const auto digits2_size = static_cast<std::size_t>(end2 - digits2);
   std::string out(name.size() + escapes + 2 + k1.size() + digits1_size + k2.size() + digits2_size, '\0');

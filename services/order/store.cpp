@@ -379,7 +379,7 @@ task<db_result<status_change>> order_store::change_status(std::int64_t id, actor
       return {change_outcome::illegal, std::move(current)};
     }
     // The row as the UPDATE left it: nothing else of the order moves, and its lines never do.
-    std::optional<order_record> after = std::move(current);
+    std::optional<order_record>& after = current;
     after->status = to;
     if (partner_id) {
       after->partner_id = partner_id;

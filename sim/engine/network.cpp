@@ -1,7 +1,6 @@
 #include "sim/engine/network.hpp"
 
-#include <charconv>
-
+#include "core/base/append_int.hpp"
 #include "core/base/assert.hpp"
 #include "sim/engine/node.hpp"
 #include "sim/engine/text.hpp"
@@ -32,8 +31,7 @@ network::network(scheduler& sched, trace& tr, std::uint64_t root_seed, link_conf
 
 call_reply::call_reply(node* caller_node, std::uint64_t id, completion<rt::call_result> done_by)
     : caller(caller_node), call_id(id), done(std::move(done_by)) {
-  const auto written = std::to_chars(id_digits.data(), id_digits.data() + id_digits.size(), id);
-  id_size = static_cast<std::uint8_t>(written.ptr - id_digits.data());
+  id_size = static_cast<std::uint8_t>(write_int(id_digits.data(), id) - id_digits.data());
 }
 
 std::uint32_t network::id_of(std::string_view name) {

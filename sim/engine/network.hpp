@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/base/append_int.hpp"
 #include "core/base/text_hash.hpp"
 #include "core/http/message.hpp"
 #include "core/task/completion.hpp"
@@ -45,7 +46,7 @@ struct call_reply {
   std::uint64_t call_id = 0;
   completion<rt::call_result> done;
   // call_id's decimal digits, written once: every hop names its call in five trace lines.
-  std::array<char, 20> id_digits{};
+  std::array<char, max_int_chars> id_digits{};
   std::uint8_t id_size = 0;
 };
 

@@ -130,8 +130,7 @@ void scheduler::park(key_type key) {
 }
 
 void scheduler::unpark() {
-  while (parked_count_ != 0 &&
-         (heap_.empty() || bucket_start_us(park_base_) <= when_of(heap_.front().key))) {
+  while (park_base_due()) {
     std::vector<key_type>& keys = park_[static_cast<std::size_t>(park_base_) % park_buckets];
     for (const key_type key : keys) {
       push(entry{key});

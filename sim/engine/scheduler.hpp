@@ -143,10 +143,15 @@ class scheduler {
   static std::int64_t bucket_of(std::int64_t when_us) { return when_us >> park_shift; }
   static std::int64_t bucket_start_us(std::int64_t bucket) { return bucket * (std::int64_t{1} << park_shift); }
   void park(key_type key);
-  // Moves every bucket whose time has come (it starts no later than the heap's first event)
-  // into the heap.
+  // Whether the earliest bucket's time has come: timers are parked and it starts no later than
+  // the heap's first event.
+  bool park_base_due() const {
+    return parked_count_ != 0 &&
+           (heap_.empty() || bucket_start_us(park_base_) <= when_of(heap_.front().key));
+  }
+  // Moves every bucket whose time has come into the heap.
   void unpark_due() {
-    if (parked_count_ != 0 && (heap_.empty() || bucket_start_us(park_base_) <= when_of(heap_.front().key))) {
+    if (park_base_due()) {
       unpark();
     }
   }
