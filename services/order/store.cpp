@@ -138,16 +138,28 @@ task<db_result<claim>> order_store::claim_checkout(std::int64_t user_id, std::st
                                                    std::string request_digest,
                                                    std::int64_t now_s) {
   auto body = [&](sql::transaction& tx) -> claim {
+    // A new key (nearly every checkout) is claimed in one statement. The insert leaves a key
+    // that exists alone; on PostgreSQL it also waits for a concurrent first request's
+    // transaction and then does nothing, so the read below sees that request's row and no
+    // unique violation reaches the caller.
+    const std::string first_reservation = reservation_id_for(user_id, key, 1);
+    auto inserted = tx.exec(
+        "INSERT INTO checkouts (user_id, idem_key, state, attempt, reservation_id, "
+        "request_digest, claimed_at, updated_at) VALUES ($1, $2, 'pending', 1, $3, $5, $4, $4) "
+        "ON CONFLICT (user_id, idem_key) DO NOTHING",
+        {user_id, key, first_reservation, now_s, request_digest});
+    if (inserted.affected == 1) {
+      return claim{claim_kind::started, checkout_ref{user_id, key, 1, first_reservation}, {}, 0,
+                   {}};
+    }
     auto rows = tx.exec("SELECT " + std::string(checkout_columns) +
                             " FROM checkouts WHERE user_id = $1 AND idem_key = $2",
                         {user_id, key});
     if (rows.empty()) {
-      const std::string reservation = reservation_id_for(user_id, key, 1);
-      tx.exec(
-          "INSERT INTO checkouts (user_id, idem_key, state, attempt, reservation_id, "
-          "request_digest, claimed_at, updated_at) VALUES ($1, $2, 'pending', 1, $3, $5, $4, $4)",
-          {user_id, key, reservation, now_s, request_digest});
-      return claim{claim_kind::started, checkout_ref{user_id, key, 1, reservation}, {}, 0, {}};
+      // Only an isolation level above READ COMMITTED could hide the row that blocked the
+      // insert; the client's retry with the same key finds it.
+      throw sql::db_exception(sql::error{sql::errc::serialization_conflict,
+                                         "checkout key taken by a transaction this one cannot see"});
     }
     if (rows.front().get_text(6) != request_digest) {
       return claim{claim_kind::mismatch, checkout_ref{user_id, key, 0, ""}, {}, 0, {}};
@@ -169,12 +181,6 @@ task<db_result<claim>> order_store::claim_checkout(std::int64_t user_id, std::st
     }
     return claim{claim_kind::started, checkout_ref{user_id, key, attempt, reservation}, {}, 0, {}};
   };
-  auto first = co_await rt::transact_value<claim>(db_, timeout_, body);
-  if (first.ok() || first.error().code != sql::errc::unique_violation) {
-    co_return first;
-  }
-  // A concurrent first request inserted the key between our read and our insert (possible on
-  // PostgreSQL): read again, now as the second comer.
   co_return co_await rt::transact_value<claim>(db_, timeout_, body);
 }
 

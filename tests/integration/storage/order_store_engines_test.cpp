@@ -4,8 +4,12 @@
 // origin (request id, traceparent) its rows remember, and migration 2 over a version 1
 // database that already holds outbox rows.
 
+#include <algorithm>
 #include <array>
+#include <chrono>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -123,6 +127,43 @@ TEST_P(order_store_engines, a_key_is_claimed_once_and_replays_its_outcome) {
   EXPECT_EQ(*again, complete_outcome::lease_lost);
   EXPECT_EQ(count("SELECT COUNT(*) FROM orders"), 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox"), 3);
+}
+
+TEST_P(order_store_engines, concurrent_first_claims_of_a_key_start_one_attempt) {
+  // A client's retry arriving while its first request is still claiming: on PostgreSQL the
+  // claims run on parallel connections, and the losers wait for the winner's insert, then read
+  // its row. None may fail, and only one may start an attempt.
+  constexpr int racers = 8;
+  std::vector<std::optional<db_result<claim>>> outcomes(racers);
+  {
+    task_scope scope;
+    for (int i = 0; i < racers; ++i) {
+      ASSERT_TRUE(scope.spawn(store_into(store().claim_checkout(7, "race", "digest", now_s),
+                                         outcomes[static_cast<std::size_t>(i)])));
+    }
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    const auto all_done = [&] {
+      return std::all_of(outcomes.begin(), outcomes.end(),
+                         [](const auto& o) { return o.has_value(); });
+    };
+    auto guard = boost::asio::make_work_guard(engine_->loop());
+    while (!all_done() && std::chrono::steady_clock::now() < give_up) {
+      engine_->loop().run_one_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_TRUE(all_done());
+  }
+  int started_count = 0;
+  for (const auto& o : outcomes) {
+    ASSERT_TRUE(o->ok()) << o->error().message;
+    if ((*o)->kind == claim_kind::started) {
+      ++started_count;
+      EXPECT_EQ((*o)->ref.attempt, 1);
+    } else {
+      EXPECT_EQ((*o)->kind, claim_kind::in_progress);
+    }
+  }
+  EXPECT_EQ(started_count, 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM checkouts WHERE user_id = 7 AND idem_key = 'race'"), 1);
 }
 
 TEST_P(order_store_engines, orders_round_trip_with_their_lines) {
