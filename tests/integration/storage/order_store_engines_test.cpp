@@ -4,9 +4,7 @@
 // origin (request id, traceparent) its rows remember, and migration 2 over a version 1
 // database that already holds outbox rows.
 
-#include <algorithm>
 #include <array>
-#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -141,16 +139,7 @@ TEST_P(order_store_engines, concurrent_first_claims_of_a_key_start_one_attempt) 
       ASSERT_TRUE(scope.spawn(store_into(store().claim_checkout(7, "race", "digest", now_s),
                                          outcomes[static_cast<std::size_t>(i)])));
     }
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    const auto all_done = [&] {
-      return std::all_of(outcomes.begin(), outcomes.end(),
-                         [](const auto& o) { return o.has_value(); });
-    };
-    auto guard = boost::asio::make_work_guard(engine_->loop());
-    while (!all_done() && std::chrono::steady_clock::now() < give_up) {
-      engine_->loop().run_one_for(std::chrono::milliseconds(50));
-    }
-    ASSERT_TRUE(all_done());
+    ASSERT_TRUE(run_until_all_stored(engine_->loop(), outcomes));
   }
   int started_count = 0;
   for (const auto& o : outcomes) {

@@ -315,20 +315,7 @@ TEST_P(product_store_engines, concurrent_reservations_never_oversell) {
                           now_s + ttl_s),
           outcomes[i])));
     }
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    const auto all_done = [&] {
-      for (const auto& o : outcomes) {
-        if (!o.has_value()) {
-          return false;
-        }
-      }
-      return true;
-    };
-    auto guard = boost::asio::make_work_guard(engine_->loop());
-    while (!all_done() && std::chrono::steady_clock::now() < give_up) {
-      engine_->loop().run_one_for(std::chrono::milliseconds(50));
-    }
-    ASSERT_TRUE(all_done());
+    ASSERT_TRUE(run_until_all_stored(engine_->loop(), outcomes));
   }
   int created = 0;
   for (const auto& o : outcomes) {

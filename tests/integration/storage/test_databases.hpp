@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -80,6 +81,28 @@ std::optional<T> run_on(boost::asio::io_context& loop, task<T> t,
   }
   EXPECT_TRUE(out.has_value()) << "the task did not finish";
   return out;
+}
+
+// Turns the loop on this thread until every slot of outcomes holds a value (the results of
+// tasks spawned to race each other, see store_into), or a generous bound passes. Returns
+// whether all of them finished.
+template <typename T>
+bool run_until_all_stored(boost::asio::io_context& loop, const std::vector<std::optional<T>>& outcomes,
+                          std::chrono::seconds bound = std::chrono::seconds(60)) {
+  const auto all_stored = [&] {
+    for (const auto& o : outcomes) {
+      if (!o.has_value()) {
+        return false;
+      }
+    }
+    return true;
+  };
+  auto guard = boost::asio::make_work_guard(loop);
+  const auto give_up = std::chrono::steady_clock::now() + bound;
+  while (!all_stored() && std::chrono::steady_clock::now() < give_up) {
+    loop.run_one_for(std::chrono::milliseconds(50));
+  }
+  return all_stored();
 }
 
 // Runs whatever handlers are ready now (late worker results, cancelled timers).
