@@ -131,18 +131,12 @@ TEST_P(order_store_engines, concurrent_first_claims_of_a_key_start_one_attempt) 
   // A client's retry arriving while its first request is still claiming: on PostgreSQL the
   // claims run on parallel connections, and the losers wait for the winner's insert, then read
   // its row. None may fail, and only one may start an attempt.
-  constexpr int racers = 8;
-  std::vector<std::optional<db_result<claim>>> outcomes(racers);
-  {
-    task_scope scope;
-    for (int i = 0; i < racers; ++i) {
-      ASSERT_TRUE(scope.spawn(store_into(store().claim_checkout(7, "race", "digest", now_s),
-                                         outcomes[static_cast<std::size_t>(i)])));
-    }
-    ASSERT_TRUE(run_until_all_stored(engine_->loop(), outcomes));
-  }
+  const auto outcomes = run_racing<db_result<claim>>(engine_->loop(), 8, [&](std::size_t) {
+    return store().claim_checkout(7, "race", "digest", now_s);
+  });
   int started_count = 0;
   for (const auto& o : outcomes) {
+    ASSERT_TRUE(o.has_value());
     ASSERT_TRUE(o->ok()) << o->error().message;
     if ((*o)->kind == claim_kind::started) {
       ++started_count;

@@ -305,20 +305,14 @@ TEST_P(product_store_engines, confirm_release_tombstone_and_expiry) {
 TEST_P(product_store_engines, concurrent_reservations_never_oversell) {
   // 12 reservations of 1 unit each race for product 2's 3 units (and product 1's 10); on
   // PostgreSQL they run on parallel connections.
-  constexpr int racers = 12;
-  std::vector<std::optional<product::db_result<product::reserve_result>>> outcomes(racers);
-  {
-    task_scope scope;
-    for (int i = 0; i < racers; ++i) {
-      ASSERT_TRUE(scope.spawn(store_into(
-          store().reserve(reservation("race-" + std::to_string(i), {{1, 1}, {2, 1}}), now_s,
-                          now_s + ttl_s),
-          outcomes[i])));
-    }
-    ASSERT_TRUE(run_until_all_stored(engine_->loop(), outcomes));
-  }
+  const auto outcomes =
+      run_racing<product::db_result<product::reserve_result>>(engine_->loop(), 12, [&](std::size_t i) {
+        return store().reserve(reservation("race-" + std::to_string(i), {{1, 1}, {2, 1}}), now_s,
+                               now_s + ttl_s);
+      });
   int created = 0;
   for (const auto& o : outcomes) {
+    ASSERT_TRUE(o.has_value());
     ASSERT_TRUE(o->ok()) << o->error().message;
     if ((*o)->outcome == reserve_outcome::created) {
       ++created;

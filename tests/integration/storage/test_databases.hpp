@@ -83,12 +83,14 @@ std::optional<T> run_on(boost::asio::io_context& loop, task<T> t,
   return out;
 }
 
-// Turns the loop on this thread until every slot of outcomes holds a value (the results of
-// tasks spawned to race each other, see store_into), or a generous bound passes. Returns
-// whether all of them finished.
-template <typename T>
-bool run_until_all_stored(boost::asio::io_context& loop, const std::vector<std::optional<T>>& outcomes,
-                          std::chrono::seconds bound = std::chrono::seconds(60)) {
+// Starts racers tasks at once, make(i) giving the i-th, and turns the loop on this thread until
+// all have finished (or a generous bound passes, which fails the test). On PostgreSQL the
+// tasks' transactions run on parallel connections. Returns their results in start order.
+template <typename T, typename MakeTask>
+std::vector<std::optional<T>> run_racing(boost::asio::io_context& loop, std::size_t racers,
+                                         MakeTask make,
+                                         std::chrono::seconds bound = std::chrono::seconds(60)) {
+  std::vector<std::optional<T>> outcomes(racers);
   const auto all_stored = [&] {
     for (const auto& o : outcomes) {
       if (!o.has_value()) {
@@ -97,12 +99,17 @@ bool run_until_all_stored(boost::asio::io_context& loop, const std::vector<std::
     }
     return true;
   };
+  task_scope scope;
+  for (std::size_t i = 0; i < racers; ++i) {
+    EXPECT_TRUE(scope.spawn(store_into(make(i), outcomes[i])));
+  }
   auto guard = boost::asio::make_work_guard(loop);
   const auto give_up = std::chrono::steady_clock::now() + bound;
   while (!all_stored() && std::chrono::steady_clock::now() < give_up) {
     loop.run_one_for(std::chrono::milliseconds(50));
   }
-  return all_stored();
+  EXPECT_TRUE(all_stored()) << "a racing task did not finish";
+  return outcomes;
 }
 
 // Runs whatever handlers are ready now (late worker results, cancelled timers).
