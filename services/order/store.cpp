@@ -138,10 +138,10 @@ task<db_result<claim>> order_store::claim_checkout(std::int64_t user_id, std::st
                                                    std::string request_digest,
                                                    std::int64_t now_s) {
   auto body = [&](sql::transaction& tx) -> claim {
-    // A new key (nearly every checkout) is claimed in one statement. The insert leaves a key
-    // that exists alone; on PostgreSQL it also waits for a concurrent first request's
-    // transaction and then does nothing, so the read below sees that request's row and no
-    // unique violation reaches the caller.
+    // A new key (nearly every checkout) is claimed in one statement. The insert does nothing
+    // when the key exists. On PostgreSQL it first waits for a concurrent first request's
+    // transaction, so the read below sees that request's row and no unique violation reaches
+    // the caller.
     const std::string first_reservation = reservation_id_for(user_id, key, 1);
     auto inserted = tx.exec(
         "INSERT INTO checkouts (user_id, idem_key, state, attempt, reservation_id, "
