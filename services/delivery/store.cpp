@@ -56,8 +56,9 @@ assignment assignment_from_row(const sql::row& r) {
 }
 
 std::optional<partner> load_partner(sql::transaction& tx, std::int64_t id) {
-  auto rows = tx.exec("SELECT " + std::string(partner_columns) + " FROM partners WHERE user_id = $1",
-                      {id});
+  static const std::string by_user =
+      "SELECT " + std::string(partner_columns) + " FROM partners WHERE user_id = $1";
+  auto rows = tx.exec(by_user, {id});
   if (rows.empty()) {
     return std::nullopt;
   }
@@ -65,9 +66,9 @@ std::optional<partner> load_partner(sql::transaction& tx, std::int64_t id) {
 }
 
 std::optional<assignment> load_assignment(sql::transaction& tx, std::int64_t order_id) {
-  auto rows = tx.exec(
-      "SELECT " + std::string(assignment_columns) + " FROM assignments WHERE order_id = $1",
-      {order_id});
+  static const std::string by_order =
+      "SELECT " + std::string(assignment_columns) + " FROM assignments WHERE order_id = $1";
+  auto rows = tx.exec(by_order, {order_id});
   if (rows.empty()) {
     return std::nullopt;
   }
@@ -242,12 +243,12 @@ task<db_result<std::vector<assignment>>> delivery_store::partner_assignments(
     std::vector<assignment> out;
     // The ORDER BY is assignments_by_partner_listing's (schema_v3.sql) term for term: SQLite
     // uses an expression index only for the very same expression.
-    auto rows = tx.exec(
+    static const std::string by_partner =
         "SELECT " + std::string(assignment_columns) +
-            " FROM assignments WHERE partner_id = $1 "
-            "ORDER BY CASE WHEN status IN ('assigned', 'picked_up') THEN 0 ELSE 1 END, "
-            "updated_at DESC, order_id DESC LIMIT $2 OFFSET $3",
-        {partner_id, p.limit, p.offset});
+        " FROM assignments WHERE partner_id = $1 "
+        "ORDER BY CASE WHEN status IN ('assigned', 'picked_up') THEN 0 ELSE 1 END, "
+        "updated_at DESC, order_id DESC LIMIT $2 OFFSET $3";
+    auto rows = tx.exec(by_partner, {partner_id, p.limit, p.offset});
     out.reserve(rows.size());
     for (const auto& r : rows.data) {
       out.push_back(assignment_from_row(r));

@@ -55,7 +55,10 @@ void load_lines(sql::transaction& tx, order_record& o) {
 }
 
 std::optional<order_record> load_order(sql::transaction& tx, std::int64_t id) {
-  auto rows = tx.exec("SELECT " + std::string(order_columns) + " FROM orders WHERE id = $1", {id});
+  // Built once: one text at one address, which the statement cache finds without hashing it.
+  static const std::string by_id =
+      "SELECT " + std::string(order_columns) + " FROM orders WHERE id = $1";
+  auto rows = tx.exec(by_id, {id});
   if (rows.empty()) {
     return std::nullopt;
   }
@@ -91,6 +94,13 @@ void enqueue(sql::transaction& tx, const std::vector<outbox_row>& rows, std::int
          row.message.target, row.message.body, now_s, optional_text(row.origin.request_id),
          optional_text(row.origin.traceparent)});
   }
+}
+
+// The key's row (checkout_columns), empty when the key is new.
+sql::rows read_checkout(sql::transaction& tx, std::int64_t user_id, const std::string& key) {
+  static const std::string by_key = "SELECT " + std::string(checkout_columns) +
+                                    " FROM checkouts WHERE user_id = $1 AND idem_key = $2";
+  return tx.exec(by_key, {user_id, key});
 }
 
 claim claim_from_row(std::int64_t user_id, const std::string& key, const sql::row& r) {
@@ -152,9 +162,7 @@ task<db_result<claim>> order_store::claim_checkout(std::int64_t user_id, std::st
       return claim{claim_kind::started, checkout_ref{user_id, key, 1, first_reservation}, {}, 0,
                    {}};
     }
-    auto rows = tx.exec("SELECT " + std::string(checkout_columns) +
-                            " FROM checkouts WHERE user_id = $1 AND idem_key = $2",
-                        {user_id, key});
+    auto rows = read_checkout(tx, user_id, key);
     if (rows.empty()) {
       // Only an isolation level above READ COMMITTED could hide the row that blocked the
       // insert; the client's retry with the same key finds it.
@@ -276,9 +284,7 @@ task<db_result<std::vector<checkout_ref>>> order_store::stale_checkouts(std::int
 task<db_result<std::optional<claim>>> order_store::find_checkout(std::int64_t user_id,
                                                                  std::string key) {
   auto body = [&](sql::transaction& tx) -> std::optional<claim> {
-    auto rows = tx.exec("SELECT " + std::string(checkout_columns) +
-                            " FROM checkouts WHERE user_id = $1 AND idem_key = $2",
-                        {user_id, key});
+    auto rows = read_checkout(tx, user_id, key);
     if (rows.empty()) {
       return std::nullopt;
     }

@@ -142,11 +142,11 @@ task<db_result<listing_read>> product_store::list_products(
 
 task<db_result<std::optional<product_detail>>> product_store::find_active(std::int64_t id) {
   auto body = [id](sql::transaction& tx) -> std::optional<product_detail> {
-    auto rows = tx.exec("SELECT " + std::string(product_columns) +
-                            ", COALESCE(s.available, 0) FROM products p "
-                            "LEFT JOIN stock s ON s.product_id = p.id "
-                            "WHERE p.id = $1 AND p.active = 1",
-                        {id});
+    static const std::string active_by_id = "SELECT " + std::string(product_columns) +
+                                            ", COALESCE(s.available, 0) FROM products p "
+                                            "LEFT JOIN stock s ON s.product_id = p.id "
+                                            "WHERE p.id = $1 AND p.active = 1";
+    auto rows = tx.exec(active_by_id, {id});
     if (rows.empty()) {
       return std::nullopt;
     }
