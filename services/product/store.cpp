@@ -157,30 +157,54 @@ task<db_result<std::optional<product_detail>>> product_store::find_active(std::i
   co_return co_await rt::transact_value<std::optional<product_detail>>(db_, timeout_, body);
 }
 
-std::vector<product_summary> read_summaries(sql::transaction& tx, std::vector<std::int64_t> ids) {
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  QM_ASSERT(!ids.empty() && ids.size() <= max_batch_ids);
-  // One point lookup per id, joined by UNION ALL: for an IN list of several parameters SQLite
-  // builds a throwaway b-tree on every run, which costs more than the lookups themselves
-  // (about 2.4 times the whole statement for two ids). The ids are distinct, so no row repeats.
+namespace {
+
+// One point lookup per id, joined by UNION ALL: for an IN list of several parameters SQLite
+// builds a throwaway b-tree on every run, which costs more than the lookups themselves
+// (about 2.4 times the whole statement for two ids). The ids are distinct, so no row repeats.
+std::string summaries_statement(std::size_t id_count) {
   constexpr std::string_view lookup =
       "SELECT p.id, p.name, p.price_paise, p.active, COALESCE(s.available, 0) FROM products p "
       "LEFT JOIN stock s ON s.product_id = p.id WHERE p.id = $";
   std::string statement;
-  statement.reserve(ids.size() * (lookup.size() + 16));
-  sql::params args;
-  args.reserve(ids.size());
-  for (const auto id : ids) {
-    if (!args.empty()) {
+  statement.reserve(id_count * (lookup.size() + 16));
+  for (std::size_t n = 1; n <= id_count; ++n) {
+    if (n > 1) {
       statement += " UNION ALL ";
     }
     statement += lookup;
-    append_int(statement, args.size() + 1);
-    args.emplace_back(id);
+    append_int(statement, n);
   }
+  return statement;
+}
+
+// The statements for the usual batch sizes (a cart's lines, an order's), built once: each is
+// then one text at one address, which the statement cache finds without hashing it again.
+constexpr std::size_t prebuilt_summary_statements = 16;
+
+const std::string& prebuilt_summaries_statement(std::size_t id_count) {
+  static const auto texts = [] {
+    std::array<std::string, prebuilt_summary_statements> out;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      out[i] = summaries_statement(i + 1);
+    }
+    return out;
+  }();
+  QM_ASSERT(id_count >= 1 && id_count <= texts.size());
+  return texts[id_count - 1];
+}
+
+}  // namespace
+
+std::vector<product_summary> read_summaries(sql::transaction& tx, std::vector<std::int64_t> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  QM_ASSERT(!ids.empty() && ids.size() <= max_batch_ids);
+  sql::params args(ids.begin(), ids.end());
   std::vector<product_summary> out;
-  auto rows = tx.exec(statement, args);
+  auto rows = ids.size() <= prebuilt_summary_statements
+                  ? tx.exec(prebuilt_summaries_statement(ids.size()), args)
+                  : tx.exec(summaries_statement(ids.size()), args);
   out.reserve(rows.size());
   for (auto& r : rows.data) {
     out.push_back(product_summary{r.get_int(0), r.take_text(1), r.get_int(2), r.get_int(3) == 1,

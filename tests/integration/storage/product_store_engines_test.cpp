@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -137,6 +138,21 @@ TEST_P(product_store_engines, catalogue_reads) {
   EXPECT_EQ((*repeated)[1].id, 2);
   EXPECT_EQ((*repeated)[2].id, 3);
   EXPECT_EQ((*repeated)[1].available, 3);
+  // Batches past the usual sizes (the store keeps the statements for up to 16 ids ready), up
+  // to the largest allowed, find the same rows.
+  for (const std::int64_t batch :
+       {std::int64_t{16}, std::int64_t{17}, static_cast<std::int64_t>(product::max_batch_ids)}) {
+    std::vector<std::int64_t> ids;
+    for (std::int64_t id = batch; id >= 1; --id) {
+      ids.push_back(id);
+    }
+    auto wide = run(store().find_many(ids));
+    ASSERT_TRUE(wide.ok()) << wide.error().message;
+    ASSERT_EQ(wide->size(), 3u) << batch << " ids";
+    EXPECT_EQ((*wide)[0].id, 1);
+    EXPECT_EQ((*wide)[2].id, 3);
+    EXPECT_EQ((*wide)[2].available, 5);
+  }
 }
 
 // Every change to what the listing shows raises the catalogue version in its transaction;
