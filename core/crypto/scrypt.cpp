@@ -33,10 +33,11 @@ void pbkdf2_sha256_once(const detail::keyed_hmac& password, std::string_view sal
                                     static_cast<unsigned char>(i >> 16),
                                     static_cast<unsigned char>(i >> 8),
                                     static_cast<unsigned char>(i)};
-    const auto block =
+    auto block =
         password.mac({salt, std::string_view(reinterpret_cast<const char*>(index), sizeof index)});
     const std::size_t n = std::min(out_len, block.size());
     std::memcpy(out, block.data(), n);
+    OPENSSL_cleanse(block.data(), block.size());
     out += n;
     out_len -= n;
   }

@@ -14,6 +14,8 @@ namespace qm::order {
 
 namespace {
 
+// Statements built from a column list are built once, into function-local statics: one text at
+// one address, which the SQLite statement cache finds without hashing it on every run.
 constexpr std::string_view order_columns =
     "id, user_id, status, subtotal_paise, delivery_fee_paise, total_paise, address, lat, lon, "
     "partner_id, reservation_id, created_at, updated_at";
@@ -55,7 +57,6 @@ void load_lines(sql::transaction& tx, order_record& o) {
 }
 
 std::optional<order_record> load_order(sql::transaction& tx, std::int64_t id) {
-  // Built once: one text at one address, which the statement cache finds without hashing it.
   static const std::string by_id =
       "SELECT " + std::string(order_columns) + " FROM orders WHERE id = $1";
   auto rows = tx.exec(by_id, {id});
@@ -391,12 +392,11 @@ task<db_result<status_change>> order_store::change_status(std::int64_t id, actor
       return {change_outcome::illegal, std::move(current)};
     }
     // The row as the UPDATE left it: nothing else of the order moves, and its lines never do.
-    std::optional<order_record>& after = current;
-    after->status = to;
+    current->status = to;
     if (partner_id) {
-      after->partner_id = partner_id;
+      current->partner_id = partner_id;
     }
-    after->updated_at = now_s;
+    current->updated_at = now_s;
     std::vector<outbox_message> owed;
     if (to == order_status::cancelled) {
       // The customer gets the money back with the stock: the order's captured payment is
@@ -404,9 +404,9 @@ task<db_result<status_change>> order_store::change_status(std::int64_t id, actor
       tx.exec(
           "UPDATE payments SET status = 'refunded' WHERE user_id = $1 AND status = 'captured' "
           "AND idem_key = (SELECT idem_key FROM orders WHERE id = $2)",
-          {after->user_id, after->id});
-      owed = cancel_messages(*after);
-    } else if (auto note = status_notification(*after, to)) {
+          {current->user_id, current->id});
+      owed = cancel_messages(*current);
+    } else if (auto note = status_notification(*current, to)) {
       owed.push_back(std::move(*note));
     }
     QM_ASSERT(owed.size() <= ids.size());
@@ -415,7 +415,7 @@ task<db_result<status_change>> order_store::change_status(std::int64_t id, actor
       rows.push_back(outbox_row{ids[i], std::move(owed[i]), 0, origin});
     }
     enqueue(tx, rows, now_s);
-    return {change_outcome::changed, std::move(after)};
+    return {change_outcome::changed, std::move(current)};
   };
   co_return co_await rt::transact_value<status_change>(db_, timeout_, body);
 }
