@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "core/base/assert.hpp"
+#include "core/task/frame_pool.hpp"
 
 namespace qm {
 
@@ -32,6 +33,9 @@ struct task_final_awaiter {
 };
 
 struct task_promise_base {
+  static void* operator new(std::size_t size) { return allocate_frame(size); }
+  static void operator delete(void* frame, std::size_t size) noexcept { free_frame(frame, size); }
+
   std::coroutine_handle<> continuation;
   std::exception_ptr exception;
 
