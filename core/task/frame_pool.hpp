@@ -3,8 +3,8 @@
 // class, in front of the global allocator.
 //
 // Why: every await of a task allocates its frame and frees it when the task ends, so a served
-// request allocates and frees a dozen frames (a simulated checkout_rush run, about 270
-// thousand), always of the same few sizes. A freed frame kept on its class's list is handed
+// request allocates and frees about a dozen frames (a simulated checkout_rush run, hundreds of
+// thousands), always of the same few sizes. A freed frame kept on its class's list is handed
 // to the next frame of that class without a trip through the allocator.
 //
 // Bounds: only frames up to max_pooled_frame_bytes are kept (larger ones go straight back),
