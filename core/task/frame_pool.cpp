@@ -16,13 +16,18 @@ struct kept_frame {
   kept_frame* next;
 };
 
+enum class pool_state : unsigned char {
+  unarmed,  // nothing kept yet: the release at thread exit is not registered
+  armed,    // the release is registered: freed frames may be kept
+  closed,   // the thread is ending: frames go straight back from now on
+};
+
 // Trivially destructible, so it stays usable while the thread's other thread_locals are being
 // destroyed (a frame may be freed from one of their destructors).
 struct kept_lists {
   kept_frame* heads[class_count];
   std::size_t kept_bytes;
-  bool release_registered;
-  bool closed;  // the thread is ending: frames go straight back from now on
+  pool_state state;
 };
 
 constinit thread_local kept_lists kept{};
@@ -31,7 +36,7 @@ constinit thread_local kept_lists kept{};
 // thread keeps, so the hot path never pays for its initialisation check.
 struct release_at_thread_exit {
   ~release_at_thread_exit() {
-    kept.closed = true;
+    kept.state = pool_state::closed;
     for (std::size_t c = 0; c < class_count; ++c) {
       while (kept_frame* f = kept.heads[c]) {
         kept.heads[c] = f->next;
@@ -40,6 +45,8 @@ struct release_at_thread_exit {
     }
     kept.kept_bytes = 0;
   }
+  // Does nothing itself: calling it is what constructs this thread's releaser, which registers
+  // its destructor to run at thread exit.
   void arm() {}
 };
 
@@ -71,13 +78,17 @@ void free_frame(void* frame, std::size_t size) noexcept {
   }
   const std::size_t cls = class_of(size);
   const std::size_t bytes = bytes_of(cls);
-  if (kept.closed || kept.kept_bytes + bytes > max_kept_frame_bytes) {
+  if (kept.state != pool_state::armed) {
+    if (kept.state == pool_state::closed) {
+      ::operator delete(frame, bytes);
+      return;
+    }
+    kept.state = pool_state::armed;
+    releaser.arm();
+  }
+  if (kept.kept_bytes + bytes > max_kept_frame_bytes) {
     ::operator delete(frame, bytes);
     return;
-  }
-  if (!kept.release_registered) {
-    kept.release_registered = true;
-    releaser.arm();
   }
   auto* f = static_cast<kept_frame*>(frame);
   f->next = kept.heads[cls];
