@@ -124,7 +124,9 @@ int run(const cli_options& o) {
                 static_cast<unsigned long long>(report.events), compression);
     const std::uint64_t checkouts = report.requests_by_step.at(qm::sim::step_checkout);
     if (checkouts > 0 && report.wall_seconds > 0) {
-      std::printf(", checkouts per wall second: %.0f", static_cast<double>(checkouts) / report.wall_seconds);
+      std::printf(", checkouts: %llu, checkouts per wall second: %.0f",
+                  static_cast<unsigned long long>(checkouts),
+                  static_cast<double>(checkouts) / report.wall_seconds);
     }
     std::printf("\n");
   } else {

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Macro benchmark: how fast two builds of the simulator run the same scenario, measured in
+# turns on the same machine, so that its noise (a shared VM's neighbours, frequency changes)
+# touches both alike. The usual use: the default build against a candidate (a change, or the
+# profile-guided build of scripts/build-pgo).
+#
+#   bench/sim/compare_builds.sh BASELINE_SIM CANDIDATE_SIM [SCENARIO] [ROUNDS]
+#
+#   BASELINE_SIM, CANDIDATE_SIM   quickmart-sim binaries (or anything run like one)
+#   SCENARIO                      default scenarios/checkout_rush.yaml
+#   ROUNDS                        measured runs of each build (default 9, at most 1000)
+#
+# A speed comparison means something only when both builds run the same simulation, so each
+# build first runs the scenario once, unmeasured; the two trace hashes must be equal and both
+# runs must pass their checks, else the script stops (exit 2) before measuring anything.
+#
+# Then ROUNDS rounds, each running both builds once, in alternating order (A B, B A, A B, ...)
+# so that a machine that speeds up or slows down during the rounds favours neither. Each run's
+# figure is its CPU time (user + system, the shell's `time`): on one core it is the wall time
+# less the waits for a core that were not the simulator's. Printed per round (its order: bc
+# when the baseline ran first, cb when the candidate did), then:
+#   - each build's median CPU seconds and, when the scenario has checkouts, its checkouts per
+#     CPU second at that median (bench_sim_checkout's headline is per wall second; the CPU
+#     figure is what an otherwise idle core gives);
+#   - the median of the rounds' paired ratios candidate/baseline, with their range: the ratio
+#     of two runs made seconds apart is steadier than either run.
+# Every run must exit as the first did (same hash, checks held); a run that does not stops the
+# script (exit 1). Exit 0 after a comparison, whichever build was faster.
+set -euo pipefail
+
+usage() {
+  echo "usage: bench/sim/compare_builds.sh BASELINE_SIM CANDIDATE_SIM [SCENARIO] [ROUNDS]" >&2
+  exit 2
+}
+
+if [ $# -lt 2 ] || [ $# -gt 4 ]; then usage; fi
+baseline=$1
+candidate=$2
+scenario=${3:-scenarios/checkout_rush.yaml}
+rounds=${4:-9}
+for bin in "$baseline" "$candidate"; do
+  [ -x "$bin" ] || { echo "compare_builds: $bin is not an executable" >&2; exit 2; }
+done
+[ -r "$scenario" ] || { echo "compare_builds: cannot read the scenario $scenario" >&2; exit 2; }
+if ! [[ $rounds =~ ^[0-9]+$ ]] || [ "$rounds" -lt 1 ] || [ "$rounds" -gt 1000 ]; then
+  echo "compare_builds: ROUNDS is '$rounds': a whole number from 1 to 1000" >&2
+  exit 2
+fi
+
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+# run BIN OUT: runs the scenario once with BIN, its summary to OUT; prints "CPU_S EXIT_CODE".
+run() {
+  local bin=$1 out=$2 status=0
+  local TIMEFORMAT='%U %S'
+  { time "$bin" run "$scenario" >"$out" 2>&1 || status=$?; } 2>"$scratch/time.txt"
+  awk -v s="$status" '{printf "%.3f %d\n", $1 + $2, s}' "$scratch/time.txt"
+}
+
+hash_of() { sed -n 's/^trace-hash: //p' "$1" | tail -n 1; }
+checkouts_of() { sed -n 's/.*, checkouts: \([0-9]*\),.*/\1/p' "$1" | tail -n 1; }
+
+# first_run SIDE BIN: the unmeasured run, which must pass its checks; prints its trace hash.
+# A run that fails stops the script (exit 2, through the command substitution and set -e).
+first_run() {
+  local side=$1 bin=$2 status hash
+  read -r _ status < <(run "$bin" "$scratch/$side.txt")
+  hash=$(hash_of "$scratch/$side.txt")
+  if [ "$status" -ne 0 ] || [ -z "$hash" ]; then
+    echo "compare_builds: the $side build did not pass $scenario (exit $status):" >&2
+    tail -n 20 "$scratch/$side.txt" >&2
+    exit 2
+  fi
+  echo "$hash"
+}
+
+baseline_hash=$(first_run baseline "$baseline")
+candidate_hash=$(first_run candidate "$candidate")
+if [ "$baseline_hash" != "$candidate_hash" ]; then
+  echo "compare_builds: the builds run different simulations of $scenario" \
+    "(trace hash $baseline_hash vs $candidate_hash); their speeds cannot be compared" >&2
+  exit 2
+fi
+checkouts=$(checkouts_of "$scratch/baseline.txt")
+
+echo "scenario: $scenario, trace hash $baseline_hash in both builds, $rounds rounds"
+echo "baseline:  $baseline"
+echo "candidate: $candidate"
+printf '%-6s %-10s %-15s %-16s %s\n' round order baseline_cpu_s candidate_cpu_s candidate/baseline
+for ((r = 1; r <= rounds; r++)); do
+  if ((r % 2 == 1)); then order=(baseline candidate); else order=(candidate baseline); fi
+  declare -A cpu=()
+  for side in "${order[@]}"; do
+    bin=$baseline
+    [ "$side" = candidate ] && bin=$candidate
+    read -r seconds status < <(run "$bin" "$scratch/run.txt")
+    if [ "$status" -ne 0 ] || [ "$(hash_of "$scratch/run.txt")" != "$baseline_hash" ]; then
+      echo "compare_builds: round $r: the $side build exited $status with trace hash" \
+        "'$(hash_of "$scratch/run.txt")', not as its first run did" >&2
+      exit 1
+    fi
+    cpu[$side]=$seconds
+  done
+  ratio=$(awk -v b="${cpu[baseline]}" -v c="${cpu[candidate]}" 'BEGIN {printf "%.3f", (b > 0 ? c / b : 0)}')
+  printf '%-6s %-10s %-15s %-16s %s\n' "$r" "${order[0]:0:1}${order[1]:0:1}" \
+    "${cpu[baseline]}" "${cpu[candidate]}" "$ratio" | tee -a "$scratch/rounds.txt"
+  unset cpu
+done
+
+# median COLUMN: the median of a column of rounds.txt (columns: round order base cand ratio).
+median() {
+  awk -v col="$1" '{print $col}' "$scratch/rounds.txt" | sort -g |
+    awk '{v[NR] = $1} END {printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+baseline_median=$(median 3)
+candidate_median=$(median 4)
+ratio_median=$(median 5)
+ratio_min=$(awk '{print $5}' "$scratch/rounds.txt" | sort -g | head -n 1)
+ratio_max=$(awk '{print $5}' "$scratch/rounds.txt" | sort -g | tail -n 1)
+
+rate() {
+  if [ -n "$checkouts" ]; then
+    awk -v n="$checkouts" -v s="$1" 'BEGIN {printf ", %.0f checkouts per CPU second", (s > 0 ? n / s : 0)}'
+  fi
+}
+echo "median    baseline $baseline_median s$(rate "$baseline_median")"
+echo "median    candidate $candidate_median s$(rate "$candidate_median")"
+awk -v r="$ratio_median" -v lo="$ratio_min" -v hi="$ratio_max" 'BEGIN {
+  printf "candidate/baseline CPU time: median %.3f over the rounds (range %s..%s): the candidate runs %.2fx as fast\n",
+         r, lo, hi, (r > 0 ? 1 / r : 0) }'
