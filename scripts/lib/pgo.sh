@@ -14,8 +14,9 @@
 # - differs from USED's (the code it counts changed, or the training ran differently), or
 # - is new (USED has none: the object was compiled untrained), or
 # - is gone (only USED has one: the object was compiled from counts that no longer exist).
-# The simulator is deterministic, so training unchanged code leaves byte-identical counts and
-# removes nothing: a second build-pgo with no change rebuilds nothing.
+# The simulator is deterministic, so training an unchanged tree (without address
+# randomisation, as build-pgo trains) leaves byte-identical counts and removes nothing: a
+# second build-pgo with no change compiles nothing.
 
 qm_pgo_object_of() {
   local name=${1##*/}
