@@ -25,7 +25,8 @@ qm_pgo_object_of() {
 }
 
 qm_pgo_invalidate() {
-  local profiles=$1 used=$2 build=$3 f name removed=0
+  local profiles=$1 used=$2 build=$3 f name removed=0 glob_setting
+  glob_setting=$(shopt -p nullglob || true)
   shopt -s nullglob
   for f in "$profiles"/*.gcda; do
     name=${f##*/}
@@ -41,6 +42,6 @@ qm_pgo_invalidate() {
       removed=$((removed + 1))
     fi
   done
-  shopt -u nullglob
+  eval "$glob_setting"
   echo "$removed"
 }
