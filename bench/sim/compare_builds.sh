@@ -24,28 +24,27 @@
 #     figure is what an otherwise idle core gives);
 #   - the median of the rounds' paired ratios candidate/baseline, with their range: the ratio
 #     of two runs made seconds apart is steadier than either run.
+# A median of an even number of rounds is the lower middle one (scripts/lib/bench.sh).
 # Every run must exit as the first did (same hash, checks held); a run that does not stops the
 # script (exit 1). Exit 0 after a comparison, whichever build was faster.
 set -euo pipefail
 
-usage() {
-  echo "usage: bench/sim/compare_builds.sh BASELINE_SIM CANDIDATE_SIM [SCENARIO] [ROUNDS]" >&2
-  exit 2
-}
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# usage, is_count, median_of
+# shellcheck source=scripts/lib/bench.sh
+source "$root/scripts/lib/bench.sh"
 
-if [ $# -lt 2 ] || [ $# -gt 4 ]; then usage; fi
-baseline=$1
-candidate=$2
+if [ $# -lt 2 ] || [ $# -gt 4 ]; then
+  usage "usage: bench/sim/compare_builds.sh BASELINE_SIM CANDIDATE_SIM [SCENARIO] [ROUNDS]"
+fi
+declare -A bin_of=([baseline]=$1 [candidate]=$2)
 scenario=${3:-scenarios/checkout_rush.yaml}
 rounds=${4:-9}
-for bin in "$baseline" "$candidate"; do
-  [ -x "$bin" ] || { echo "compare_builds: $bin is not an executable" >&2; exit 2; }
+for side in baseline candidate; do
+  [ -x "${bin_of[$side]}" ] || usage "the $side ${bin_of[$side]} is not an executable"
 done
-[ -r "$scenario" ] || { echo "compare_builds: cannot read the scenario $scenario" >&2; exit 2; }
-if ! [[ $rounds =~ ^[0-9]+$ ]] || [ "$rounds" -lt 1 ] || [ "$rounds" -gt 1000 ]; then
-  echo "compare_builds: ROUNDS is '$rounds': a whole number from 1 to 1000" >&2
-  exit 2
-fi
+[ -r "$scenario" ] || usage "cannot read the scenario $scenario"
+is_count "$rounds" 1 1000 || usage "ROUNDS is '$rounds': a whole number from 1 to 1000"
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
@@ -75,8 +74,8 @@ first_run() {
   echo "$hash"
 }
 
-baseline_hash=$(first_run baseline "$baseline")
-candidate_hash=$(first_run candidate "$candidate")
+baseline_hash=$(first_run baseline "${bin_of[baseline]}")
+candidate_hash=$(first_run candidate "${bin_of[candidate]}")
 if [ "$baseline_hash" != "$candidate_hash" ]; then
   echo "compare_builds: the builds run different simulations of $scenario" \
     "(trace hash $baseline_hash vs $candidate_hash); their speeds cannot be compared" >&2
@@ -85,16 +84,14 @@ fi
 checkouts=$(checkouts_of "$scratch/baseline.txt")
 
 echo "scenario: $scenario, trace hash $baseline_hash in both builds, $rounds rounds"
-echo "baseline:  $baseline"
-echo "candidate: $candidate"
+echo "baseline:  ${bin_of[baseline]}"
+echo "candidate: ${bin_of[candidate]}"
 printf '%-6s %-10s %-15s %-16s %s\n' round order baseline_cpu_s candidate_cpu_s candidate/baseline
+declare -A cpu=()
 for ((r = 1; r <= rounds; r++)); do
   if ((r % 2 == 1)); then order=(baseline candidate); else order=(candidate baseline); fi
-  declare -A cpu=()
   for side in "${order[@]}"; do
-    bin=$baseline
-    [ "$side" = candidate ] && bin=$candidate
-    read -r seconds status < <(run "$bin" "$scratch/run.txt")
+    read -r seconds status < <(run "${bin_of[$side]}" "$scratch/run.txt")
     if [ "$status" -ne 0 ] || [ "$(hash_of "$scratch/run.txt")" != "$baseline_hash" ]; then
       echo "compare_builds: round $r: the $side build exited $status with trace hash" \
         "'$(hash_of "$scratch/run.txt")', not as its first run did" >&2
@@ -104,20 +101,16 @@ for ((r = 1; r <= rounds; r++)); do
   done
   ratio=$(awk -v b="${cpu[baseline]}" -v c="${cpu[candidate]}" 'BEGIN {printf "%.3f", (b > 0 ? c / b : 0)}')
   printf '%-6s %-10s %-15s %-16s %s\n' "$r" "${order[0]:0:1}${order[1]:0:1}" \
-    "${cpu[baseline]}" "${cpu[candidate]}" "$ratio" | tee -a "$scratch/rounds.txt"
-  unset cpu
+    "${cpu[baseline]}" "${cpu[candidate]}" "$ratio"
+  # Columns for median_of: baseline, candidate, ratio, one space apart.
+  echo "${cpu[baseline]} ${cpu[candidate]} $ratio" >>"$scratch/rounds.txt"
 done
 
-# median COLUMN: the median of a column of rounds.txt (columns: round order base cand ratio).
-median() {
-  awk -v col="$1" '{print $col}' "$scratch/rounds.txt" | sort -g |
-    awk '{v[NR] = $1} END {printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
-}
-baseline_median=$(median 3)
-candidate_median=$(median 4)
-ratio_median=$(median 5)
-ratio_min=$(awk '{print $5}' "$scratch/rounds.txt" | sort -g | head -n 1)
-ratio_max=$(awk '{print $5}' "$scratch/rounds.txt" | sort -g | tail -n 1)
+baseline_median=$(median_of 1 "$scratch/rounds.txt")
+candidate_median=$(median_of 2 "$scratch/rounds.txt")
+ratio_median=$(median_of 3 "$scratch/rounds.txt")
+ratio_min=$(cut -d' ' -f3 "$scratch/rounds.txt" | sort -g | head -n 1)
+ratio_max=$(cut -d' ' -f3 "$scratch/rounds.txt" | sort -g | tail -n 1)
 
 rate() {
   if [ -n "$checkouts" ]; then

@@ -55,11 +55,13 @@ thread_local release_at_thread_exit releaser;
 // Sizes 1..64 are class 0, 65..128 class 1, and so on.
 std::size_t class_of(std::size_t size) { return (size - 1) / frame_class_bytes; }
 std::size_t bytes_of(std::size_t cls) { return (cls + 1) * frame_class_bytes; }
+// Whether a frame of this size goes through the lists at all.
+bool pooled(std::size_t size) { return frames_are_kept && size != 0 && size <= max_pooled_frame_bytes; }
 
 }  // namespace
 
 void* allocate_frame(std::size_t size) {
-  if (!frames_are_kept || size == 0 || size > max_pooled_frame_bytes) {
+  if (!pooled(size)) {
     return ::operator new(size);
   }
   const std::size_t cls = class_of(size);
@@ -72,7 +74,7 @@ void* allocate_frame(std::size_t size) {
 }
 
 void free_frame(void* frame, std::size_t size) noexcept {
-  if (!frames_are_kept || size == 0 || size > max_pooled_frame_bytes) {
+  if (!pooled(size)) {
     ::operator delete(frame, size);
     return;
   }
