@@ -16,7 +16,6 @@ constexpr std::size_t max_probes = 64;
 
 health_checks::health_checks(rt::clock& clock, rt::logger& log, duration ttl)
     : clock_(clock),
-      log_(log),
       ttl_(ttl),
       probes_(max_probes, [&log](const std::string& why) {
         log.error("health check failed unexpectedly", {{"error", why}});

@@ -59,7 +59,6 @@ class health_checks {
   task<void> probe(target& t);
 
   rt::clock& clock_;
-  rt::logger& log_;
   duration ttl_;
   std::map<std::string, target, std::less<>> targets_;  // node-stable: probes refer to entries
   // Last: destroyed first, ending probes still running before the targets they refer to.

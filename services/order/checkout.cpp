@@ -126,7 +126,7 @@ std::vector<outbox_row> rows_for(order_context& c, const request_context& rc,
 
 task<response> run_saga(order_context& c, const request_context& rc, checkout_ref ref,
                         checkout_input input) {
-  upstreams up(c.rt, c.calls, saga_deadline(c, rc), rc.scope.get());
+  upstreams up(c.calls, saga_deadline(c, rc), rc.scope.get());
   auto cart = co_await up.cart_lines(ref.user_id);
   if (!cart) {
     co_return co_await give_up(c, rc, ref, release_plan::none, attempt_payment::none,

@@ -45,9 +45,9 @@ class upstreams {
  public:
   // origin: the checkout request; its id and span go with every call.
   // deadline: the checkout request's own; every call (and its retries) ends by it.
-  upstreams(rt::runtime& rt, services::upstream_client& client, time_point deadline,
+  upstreams(services::upstream_client& client, time_point deadline,
             const observe::request_scope* origin)
-      : rt_(rt), client_(client), deadline_(deadline), origin_(origin) {}
+      : client_(client), deadline_(deadline), origin_(origin) {}
 
   // GET cart /internal/carts/{user_id}: the lines, possibly none.
   task<upstream_result<std::vector<cart_line>>> cart_lines(std::int64_t user_id);
@@ -63,7 +63,6 @@ class upstreams {
   task<upstream_result<http::response>> call(std::string upstream, http::method verb,
                                              std::string target, std::string body);
 
-  rt::runtime& rt_;
   services::upstream_client& client_;
   time_point deadline_;
   const observe::request_scope* origin_;
