@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -40,16 +41,16 @@ double process_cpu_s() {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
-// One scenario run's figures, each a rate per second of its own run.
+// Each run's own rates, one entry per run of the process, for the summary line after the
+// report.
 struct run_rates {
-  double checkouts_per_wall_s = 0;
-  double checkouts_per_cpu_s = 0;
-  double virtual_s_per_wall_s = 0;
+  std::vector<double> checkouts_per_wall_s;
+  std::vector<double> checkouts_per_cpu_s;
+  std::vector<double> virtual_s_per_wall_s;
 };
 
-// Every run of the process, for the summary line after the report.
-std::vector<run_rates>& all_runs() {
-  static std::vector<run_rates> runs;
+run_rates& all_runs() {
+  static run_rates runs;
   return runs;
 }
 
@@ -67,13 +68,15 @@ void bm_checkout_rush(benchmark::State& state) {
     const double run_cpu_s = process_cpu_s() - cpu_before;
     QM_ASSERT_MSG(report.all_passed, "checkout_rush must pass while it is measured");
     QM_ASSERT(report.wall_seconds > 0 && run_cpu_s > 0);
-    const auto run_checkouts = static_cast<double>(report.requests_by_step.at(sim::step_checkout));
-    all_runs().push_back({run_checkouts / report.wall_seconds, run_checkouts / run_cpu_s,
-                          report.virtual_seconds / report.wall_seconds});
+    const std::uint64_t run_checkouts = report.requests_by_step.at(sim::step_checkout);
+    run_rates& runs = all_runs();
+    runs.checkouts_per_wall_s.push_back(static_cast<double>(run_checkouts) / report.wall_seconds);
+    runs.checkouts_per_cpu_s.push_back(static_cast<double>(run_checkouts) / run_cpu_s);
+    runs.virtual_s_per_wall_s.push_back(report.virtual_seconds / report.wall_seconds);
     cpu_s += run_cpu_s;
     virtual_s += report.virtual_seconds;
     wall_s += report.wall_seconds;
-    checkouts += report.requests_by_step.at(sim::step_checkout);
+    checkouts += run_checkouts;
     requests += report.requests;
   }
   state.counters["checkouts_per_wall_s"] = static_cast<double>(checkouts) / wall_s;
@@ -84,7 +87,7 @@ void bm_checkout_rush(benchmark::State& state) {
 BENCHMARK(bm_checkout_rush)->Unit(benchmark::kMillisecond)->Iterations(2);
 
 // "median M, fastest F" of one rate over the runs; the median of an even count is the lower
-// middle run, as elsewhere in bench/.
+// of the two middle rates.
 std::string median_and_fastest(std::vector<double> rates) {
   QM_ASSERT(!rates.empty());
   std::sort(rates.begin(), rates.end());
@@ -95,23 +98,17 @@ std::string median_and_fastest(std::vector<double> rates) {
 }
 
 void print_summary() {
-  const auto& runs = all_runs();
-  if (runs.empty()) {
+  const run_rates& runs = all_runs();
+  if (runs.checkouts_per_wall_s.empty()) {
     return;  // filtered out by --benchmark_filter
-  }
-  std::vector<double> wall;
-  std::vector<double> cpu;
-  std::vector<double> compression;
-  for (const run_rates& r : runs) {
-    wall.push_back(r.checkouts_per_wall_s);
-    cpu.push_back(r.checkouts_per_cpu_s);
-    compression.push_back(r.virtual_s_per_wall_s);
   }
   std::fprintf(stderr,
                "checkout_rush, %zu runs: checkouts per wall second: %s; per CPU second: %s; "
                "time compression: %s\n",
-               runs.size(), median_and_fastest(wall).c_str(), median_and_fastest(cpu).c_str(),
-               median_and_fastest(compression).c_str());
+               runs.checkouts_per_wall_s.size(),
+               median_and_fastest(runs.checkouts_per_wall_s).c_str(),
+               median_and_fastest(runs.checkouts_per_cpu_s).c_str(),
+               median_and_fastest(runs.virtual_s_per_wall_s).c_str());
 }
 
 }  // namespace

@@ -31,7 +31,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-# usage, is_count, median_of
+# usage, is_count, median_of, min_of, max_of
 # shellcheck source=scripts/lib/bench.sh
 source "$root/scripts/lib/bench.sh"
 
@@ -108,19 +108,18 @@ for ((r = 1; r <= rounds; r++)); do
 done
 
 ratio_median=$(median_of 3 "$scratch/rounds.txt")
-ratio_min=$(cut -d' ' -f3 "$scratch/rounds.txt" | sort -g | head -n 1)
-ratio_max=$(cut -d' ' -f3 "$scratch/rounds.txt" | sort -g | tail -n 1)
+ratio_min=$(min_of 3 "$scratch/rounds.txt")
+ratio_max=$(max_of 3 "$scratch/rounds.txt")
 
 rate() {
   if [ -n "$checkouts" ]; then
     awk -v n="$checkouts" -v s="$1" 'BEGIN {printf ", %.0f checkouts per CPU second", (s > 0 ? n / s : 0)}'
   fi
 }
+declare -A column_of=([baseline]=1 [candidate]=2)
 for side in baseline candidate; do
-  column=1
-  [ "$side" = candidate ] && column=2
-  median=$(median_of "$column" "$scratch/rounds.txt")
-  fastest=$(cut -d' ' -f"$column" "$scratch/rounds.txt" | sort -g | head -n 1)
+  median=$(median_of "${column_of[$side]}" "$scratch/rounds.txt")
+  fastest=$(min_of "${column_of[$side]}" "$scratch/rounds.txt")
   printf '%-9s median %s s%s; fastest %s s%s\n' "$side" "$median" "$(rate "$median")" \
     "$fastest" "$(rate "$fastest")"
 done

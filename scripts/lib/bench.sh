@@ -1,7 +1,9 @@
 # shellcheck shell=bash
-# Helpers the HTTP macro benchmarks (bench/http/*.sh) share. Sourced after
-# scripts/lib/processes.sh; expects the caller to set `work` (its scratch directory, where
-# every process logs to NAME.log) and the associative array `pid` (name -> process id).
+# Helpers the macro benchmarks (bench/http/*.sh, bench/sim/compare_builds.sh) share; source
+# it, it defines functions only. show_logs, die and wait_http read the caller's `work` (its
+# scratch directory, where every process logs to NAME.log) and associative array `pid`
+# (name -> process id), and wait_http calls qm_alive (scripts/lib/processes.sh): a script
+# that calls them sets those and sources processes.sh first.
 
 # usage MESSAGE: a bad argument; exit 2.
 usage() { echo "bench: $*" >&2; exit 2; }
@@ -51,3 +53,7 @@ to_ms() {
 median_of() {
   cut -d' ' -f"$1" "$2" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
+
+# min_of COLUMN FILE, max_of COLUMN FILE: the least and the greatest of a space-separated column.
+min_of() { cut -d' ' -f"$1" "$2" | sort -g | head -n 1; }
+max_of() { cut -d' ' -f"$1" "$2" | sort -g | tail -n 1; }
